@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "cli-check.h"
+
+#include <stdio.h>
+
+#include "cli-output.h"
+#include "oc-connection.h"
+#include "oc-error.h"
+
+typedef struct {
+  GMainLoop   *loop;
+  gboolean     json;
+  guint        current_step;
+  guint        total;
+  gboolean     ok;
+  GError      *error;
+  JsonBuilder *steps;    /* array of {step, name, ok} */
+  char       **names;
+} Check;
+
+static void
+close_step (Check *check, gboolean ok)
+{
+  if (check->current_step == 0)
+    return;
+  if (!check->json)
+    printf ("%s\n", ok ? "ok" : "FAILED");
+  json_builder_begin_object (check->steps);
+  json_builder_set_member_name (check->steps, "step");
+  json_builder_add_int_value (check->steps, check->current_step);
+  json_builder_set_member_name (check->steps, "name");
+  json_builder_add_string_value (check->steps, check->names[check->current_step]);
+  json_builder_set_member_name (check->steps, "ok");
+  json_builder_add_boolean_value (check->steps, ok);
+  json_builder_end_object (check->steps);
+  check->current_step = 0;
+  fflush (stdout);
+}
+
+static void
+on_progress (OcConnection *connection, guint step, guint total, const char *text, gpointer user_data)
+{
+  Check *check = user_data;
+
+  if (step == check->current_step)
+    {
+      /* the same step again: a wait at the retry gate, then the real work */
+      if (!check->json)
+        printf ("waiting\n");
+      check->current_step = 0;
+    }
+  else
+    close_step (check, TRUE);
+  check->current_step = step;
+  check->total = total;
+  g_free (check->names[step]);
+  check->names[step] = g_strdup (text);
+  if (!check->json)
+    {
+      printf ("[%u/%u] %s… ", step, total, text);
+      fflush (stdout);
+    }
+}
+
+static void
+on_signed_in (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Check *check = user_data;
+  check->ok = oc_connection_sign_in_finish (OC_CONNECTION (source), result, &check->error);
+  close_step (check, check->ok);
+  g_main_loop_quit (check->loop);
+}
+
+int
+cli_check_run (CliOptions *options, OcSettings *settings)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OcConnection) connection = oc_connection_new (settings, &error);
+  if (connection == NULL)
+    return cli_output_usage_error (options->json, error);
+
+  const OcSettings *valid = oc_connection_get_settings (connection);
+  Check check = { .json = options->json, .steps = json_builder_new (),
+                  .names = g_new0 (char *, OC_SIGN_IN_STEPS + 1) };
+  check.loop = g_main_loop_new (NULL, FALSE);
+  json_builder_begin_array (check.steps);
+
+  if (!check.json)
+    printf ("Signing in to %s (tenant %s, client %s)\n", valid->environment, valid->tenant_id, valid->client_id);
+  g_signal_connect (connection, "progress", G_CALLBACK (on_progress), &check);
+  oc_connection_sign_in_async (connection, NULL, on_signed_in, &check);
+  g_main_loop_run (check.loop);
+
+  json_builder_end_array (check.steps);
+  if (check.json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "ok");
+      json_builder_add_boolean_value (builder, check.ok);
+      json_builder_set_member_name (builder, "environment");
+      json_builder_add_string_value (builder, valid->environment);
+      json_builder_set_member_name (builder, "user_id");
+      if (oc_connection_get_user_id (connection))
+        json_builder_add_string_value (builder, oc_connection_get_user_id (connection));
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "workstream");
+      if (oc_connection_get_workstream_name (connection))
+        json_builder_add_string_value (builder, oc_connection_get_workstream_name (connection));
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "steps");
+      json_builder_add_value (builder, json_builder_get_root (check.steps));
+      if (check.error)
+        cli_output_error_member (builder, "error", check.error);
+      json_builder_end_object (builder);
+      cli_output_print_json (builder);
+    }
+  else if (check.ok)
+    printf ("Active: signed in as application user %s%s%s%s.\n",
+            oc_connection_get_user_id (connection),
+            oc_connection_get_workstream_name (connection) ? ", workstream “" : "",
+            oc_connection_get_workstream_name (connection) ? oc_connection_get_workstream_name (connection) : "",
+            oc_connection_get_workstream_name (connection) ? "”" : "");
+  else
+    fprintf (stderr, "error: %s\n(%s problem)\n", check.error->message,
+             oc_error_kind_to_string (oc_error_get_kind (check.error)));
+
+  int status = check.ok ? CLI_EXIT_OK
+             : oc_error_get_kind (check.error) == OC_ERROR_KIND_SETTINGS &&
+               g_error_matches (check.error, OC_ERROR, OC_ERROR_INVALID_SETTINGS) ? CLI_EXIT_USAGE
+             : CLI_EXIT_FAILED;
+  oc_connection_close (connection);
+  g_clear_error (&check.error);
+  g_object_unref (check.steps);
+  g_strfreev (check.names);
+  g_main_loop_unref (check.loop);
+  return status;
+}

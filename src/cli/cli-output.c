@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "cli-output.h"
+
+#include <stdio.h>
+
+#include "oc-error.h"
+
+void
+cli_output_error_member (JsonBuilder *builder, const char *member, const GError *error)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, oc_error_kind_to_string (oc_error_get_kind (error)));
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_int_value (builder, error->domain == OC_ERROR ? error->code : -1);
+  json_builder_set_member_name (builder, "http_status");
+  json_builder_add_int_value (builder, oc_error_get_http_status (error));
+  json_builder_set_member_name (builder, "service_code");
+  if (oc_error_get_service_code (error))
+    json_builder_add_string_value (builder, oc_error_get_service_code (error));
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "field");
+  if (oc_error_get_field (error))
+    json_builder_add_string_value (builder, oc_error_get_field (error));
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "retry_after");
+  json_builder_add_int_value (builder, oc_error_get_retry_after (error));
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, error->message);
+  json_builder_end_object (builder);
+}
+
+void
+cli_output_print_json (JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_root (generator, root);
+  g_autofree char *text = json_generator_to_data (generator, NULL);
+  printf ("%s\n", text);
+  fflush (stdout);
+}
+
+int
+cli_output_usage_error (gboolean json, const GError *error)
+{
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "ok");
+      json_builder_add_boolean_value (builder, FALSE);
+      cli_output_error_member (builder, "error", error);
+      json_builder_end_object (builder);
+      cli_output_print_json (builder);
+    }
+  else
+    fprintf (stderr, "omnichannel: %s\n", error->message);
+  return CLI_EXIT_USAGE;
+}

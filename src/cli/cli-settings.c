@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "cli-settings.h"
+
+#include <gio/gio.h>
+#include <string.h>
+
+#include "oc-error.h"
+
+GOptionEntry *
+cli_options_entries (CliOptions *o)
+{
+  GOptionEntry entries[] = {
+    { "environment", 0, 0, G_OPTION_ARG_STRING, &o->environment, "Environment URL, e.g. https://contoso.crm.dynamics.com", "URL" },
+    { "tenant-id", 0, 0, G_OPTION_ARG_STRING, &o->tenant_id, "Directory (tenant) ID or domain", "ID" },
+    { "client-id", 0, 0, G_OPTION_ARG_STRING, &o->client_id, "Application (client) ID", "GUID" },
+    { "workstream-id", 0, 0, G_OPTION_ARG_STRING, &o->workstream_id, "Omnichannel workstream for chat handoffs", "GUID" },
+    { "case-queue-id", 0, 0, G_OPTION_ARG_STRING, &o->case_queue_id, "Queue for handoffs that become cases", "GUID" },
+    { "default-owner-id", 0, 0, G_OPTION_ARG_STRING, &o->default_owner_id, "systemuser written as case owner", "GUID" },
+    { "default-priority", 0, 0, G_OPTION_ARG_STRING, &o->default_priority, "Case prioritycode, 1-4 (default 2)", "N" },
+    { "case-properties", 0, 0, G_OPTION_ARG_STRING, &o->case_properties, "JSON object spread onto every case", "JSON" },
+    { "anonymous-contact-id", 0, 0, G_OPTION_ARG_STRING, &o->anonymous_contact_id, "Contact used for cases without an email", "GUID" },
+    { "handoff-channel", 0, 0, G_OPTION_ARG_STRING, &o->handoff_channel, "Channel for /handoff (default web)", "NAME" },
+    { "show", 0, 0, G_OPTION_ARG_STRING, &o->show, "mine, integration (default) or workstream", "MODE" },
+    { "authority", 0, 0, G_OPTION_ARG_STRING, &o->authority, "Sign-in authority (default https://login.microsoftonline.com)", "URL" },
+    { "closed-retention-hours", 0, 0, G_OPTION_ARG_STRING, &o->closed_retention_hours, "Hours a closed handoff stays listed", "N" },
+    { "secret-file", 0, 0, G_OPTION_ARG_FILENAME, &o->secret_file, "Read the client secret's Value from FILE (or set OMNICHANNEL_CLIENT_SECRET)", "FILE" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "Machine-readable output", NULL },
+    { NULL }
+  };
+  return g_memdup2 (entries, sizeof entries);
+}
+
+void
+cli_options_clear (CliOptions *o)
+{
+  char **fields[] = { &o->environment, &o->tenant_id, &o->client_id, &o->workstream_id,
+                      &o->case_queue_id, &o->default_owner_id, &o->default_priority,
+                      &o->case_properties, &o->anonymous_contact_id, &o->handoff_channel,
+                      &o->show, &o->authority, &o->closed_retention_hours, &o->secret_file };
+  for (gsize i = 0; i < G_N_ELEMENTS (fields); i++)
+    g_clear_pointer (fields[i], g_free);
+}
+
+static char *
+pick (const char *flag, const char *key)
+{
+  if (flag)
+    return g_strdup (flag);
+  g_autofree char *upper = g_ascii_strup (key, -1);
+  g_autofree char *variable = g_strconcat ("OMNICHANNEL_", upper, NULL);
+  return g_strdup (g_getenv (variable));
+}
+
+static gboolean
+parse_uint (const char *text, const char *flag, guint max, guint *out, GError **error)
+{
+  char *end = NULL;
+  guint64 value = text ? g_ascii_strtoull (text, &end, 10) : 0;
+  if (text == NULL || end == text || *end != '\0' || value > max)
+    {
+      g_set_error (error, OC_ERROR, OC_ERROR_INVALID_SETTINGS,
+                   "--%s must be a whole number from 0 to %u, not “%s”", flag, max, text ? text : "");
+      return FALSE;
+    }
+  *out = (guint) value;
+  return TRUE;
+}
+
+static char *
+read_secret (const char *secret_file, GError **error)
+{
+  if (secret_file)
+    {
+      g_autofree char *contents = NULL;
+      g_autoptr(GError) read_error = NULL;
+      if (!g_file_get_contents (secret_file, &contents, NULL, &read_error))
+        {
+          g_set_error (error, OC_ERROR, OC_ERROR_INVALID_SETTINGS,
+                       "Cannot read --secret-file: %s", read_error->message);
+          return NULL;
+        }
+      g_strchomp (contents);
+      char *secret = g_strdup (contents);
+      memset (contents, 0, strlen (contents));
+      return secret;
+    }
+  return g_strdup (g_getenv ("OMNICHANNEL_CLIENT_SECRET"));
+}
+
+OcSettings *
+cli_options_to_settings (CliOptions *o, GError **error)
+{
+  g_autoptr(OcSettings) settings = oc_settings_new ();
+
+#define TAKE(field, key) do { char *v = pick (o->field, key); if (v) { g_free (settings->field); settings->field = v; } } while (0)
+  TAKE (environment, "environment");
+  TAKE (tenant_id, "tenant_id");
+  TAKE (client_id, "client_id");
+  TAKE (workstream_id, "workstream_id");
+  TAKE (case_queue_id, "case_queue_id");
+  TAKE (default_owner_id, "default_owner_id");
+  TAKE (case_properties, "case_properties");
+  TAKE (anonymous_contact_id, "anonymous_contact_id");
+  TAKE (handoff_channel, "handoff_channel");
+  TAKE (authority, "authority");
+#undef TAKE
+
+  g_autofree char *priority = pick (o->default_priority, "default_priority");
+  g_autofree char *retention = pick (o->closed_retention_hours, "closed_retention_hours");
+  g_autofree char *show = pick (o->show, "show");
+  guint number = 0;
+  if (priority)
+    {
+      if (!parse_uint (priority, "default-priority", 99, &number, error))
+        return NULL;
+      settings->default_priority = (int) number;
+    }
+  if (retention)
+    {
+      if (!parse_uint (retention, "closed-retention-hours", 24 * 365, &number, error))
+        return NULL;
+      settings->closed_retention_hours = number;
+    }
+  if (show && !oc_show_mode_from_string (show, &settings->show))
+    {
+      g_set_error (error, OC_ERROR, OC_ERROR_INVALID_SETTINGS,
+                   "--show must be mine, integration or workstream, not “%s”", show);
+      return NULL;
+    }
+
+  settings->client_secret = read_secret (o->secret_file, error);
+  if (settings->client_secret == NULL && error && *error)
+    return NULL;
+  return g_steal_pointer (&settings);
+}

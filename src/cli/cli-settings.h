@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* cli-settings.h — account settings from flags and OMNICHANNEL_* variables. */
+#pragma once
+
+#include <glib.h>
+
+#include "oc-settings.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char    *environment;
+  char    *tenant_id;
+  char    *client_id;
+  char    *workstream_id;
+  char    *case_queue_id;
+  char    *default_owner_id;
+  char    *default_priority;
+  char    *case_properties;
+  char    *anonymous_contact_id;
+  char    *handoff_channel;
+  char    *show;
+  char    *authority;
+  char    *closed_retention_hours;
+  char    *secret_file;
+  gboolean json;
+} CliOptions;
+
+GOptionEntry *cli_options_entries (CliOptions *options);
+void          cli_options_clear (CliOptions *options);
+
+/* Flags win over OMNICHANNEL_<KEY>; the secret comes only from
+ * OMNICHANNEL_CLIENT_SECRET or --secret-file. Errors are usage errors. */
+OcSettings   *cli_options_to_settings (CliOptions *options, GError **error);
+
+G_END_DECLS

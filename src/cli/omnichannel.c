@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* omnichannel.c — the command-line front end over core:
+ *   omnichannel check | handoff FILE… | watch [SESSION-ID…] */
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli-check.h"
+#include "cli-output.h"
+#include "cli-settings.h"
+#include "oc-error.h"
+
+static const char *commands_help =
+  "Commands:\n"
+  "  check              sign in step by step and diagnose what fails\n"
+  "\n"
+  "Every option is also read from OMNICHANNEL_<OPTION> (e.g. OMNICHANNEL_TENANT_ID).\n"
+  "The client secret is read only from OMNICHANNEL_CLIENT_SECRET or --secret-file.\n"
+  "Exit status: 0 success, 1 check or handoff failed, 2 usage or invalid input.";
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+
+  CliOptions options = { 0 };
+  g_autofree GOptionEntry *entries = cli_options_entries (&options);
+  g_autoptr(GOptionContext) context = g_option_context_new ("COMMAND [ARGS…]");
+  g_option_context_set_summary (context, "Hand chat sessions off to Dynamics 365 Omnichannel.");
+  g_option_context_set_description (context, commands_help);
+  g_option_context_add_main_entries (context, entries, NULL);
+
+  g_autoptr(GError) error = NULL;
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      gboolean secret_flag = strstr (error->message, "secret") != NULL;
+      fprintf (stderr, "omnichannel: %s\n%s", error->message,
+               secret_flag ? "The secret is never taken as a flag value (it would show in the process "
+                             "list and shell history): use OMNICHANNEL_CLIENT_SECRET or --secret-file.\n" : "");
+      cli_options_clear (&options);
+      return CLI_EXIT_USAGE;
+    }
+  if (argc < 2)
+    {
+      g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+      fprintf (stderr, "%s", help);
+      cli_options_clear (&options);
+      return CLI_EXIT_USAGE;
+    }
+
+  const char *command = argv[1];
+  int status;
+  g_autoptr(OcSettings) settings = cli_options_to_settings (&options, &error);
+  if (settings == NULL)
+    status = cli_output_usage_error (options.json, error);
+  else if (g_strcmp0 (command, "check") == 0 && argc == 2)
+    status = cli_check_run (&options, settings);
+  else
+    {
+      fprintf (stderr, "omnichannel: unknown command “%s” (try --help)\n", command);
+      status = CLI_EXIT_USAGE;
+    }
+  cli_options_clear (&options);
+  return status;
+}

@@ -1,0 +1,480 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "oc-connection.h"
+
+#include "oc-error.h"
+#include "oc-guid.h"
+#include "oc-http.h"
+#include "oc-retry-gate.h"
+
+#define DEFAULT_TIMEOUT_S 30
+#define SIGN_IN_MAX_RETRY_DELAY_MS 5000
+
+struct _OcConnection {
+  GObject            parent_instance;
+
+  OcSettings        *settings;
+  char              *account_key;
+  SoupSession       *session;
+  OcTokenProvider   *tokens;
+  OcWebApi          *web_api;
+  GCancellable      *cancellable;
+  OcConnectionState  state;
+  char              *user_id;
+  char              *workstream_name;
+  gulong             renewal_handler;
+  GTask             *gate_task;   /* a sign-in waiting at the retry gate */
+};
+
+enum { PROP_0, PROP_STATE, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+enum { SIGNAL_PROGRESS, SIGNAL_FAILED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (OcConnection, oc_connection, G_TYPE_OBJECT)
+
+typedef struct {
+  OcSignInStep step;
+  guint        gate_source_id;
+  gulong       cancel_handler;
+} SignIn;
+
+static void
+set_state (OcConnection *self, OcConnectionState state)
+{
+  if (self->state == state)
+    return;
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+oc_connection_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  OcConnection *self = OC_CONNECTION (object);
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+oc_connection_dispose (GObject *object)
+{
+  OcConnection *self = OC_CONNECTION (object);
+  oc_connection_close (self);
+  g_clear_object (&self->web_api);
+  g_clear_object (&self->tokens);
+  g_clear_object (&self->session);
+  G_OBJECT_CLASS (oc_connection_parent_class)->dispose (object);
+}
+
+static void
+oc_connection_finalize (GObject *object)
+{
+  OcConnection *self = OC_CONNECTION (object);
+  g_clear_pointer (&self->settings, oc_settings_free);
+  g_free (self->account_key);
+  g_free (self->user_id);
+  g_free (self->workstream_name);
+  g_clear_object (&self->cancellable);
+  G_OBJECT_CLASS (oc_connection_parent_class)->finalize (object);
+}
+
+static void
+oc_connection_class_init (OcConnectionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  object_class->get_property = oc_connection_get_property;
+  object_class->dispose = oc_connection_dispose;
+  object_class->finalize = oc_connection_finalize;
+
+  properties[PROP_STATE] =
+    g_param_spec_int ("state", NULL, NULL, OC_CONNECTION_STATE_NEW, OC_CONNECTION_STATE_CLOSED,
+                      OC_CONNECTION_STATE_NEW, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* (step, total, text) before each sign-in step. */
+  signals[SIGNAL_PROGRESS] =
+    g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_STRING);
+  /* A failure after sign-in that ends the connection (e.g. the secret expired
+   * while online). The error is as precise as at sign-in. */
+  signals[SIGNAL_FAILED] =
+    g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+static void
+oc_connection_init (OcConnection *self)
+{
+  self->cancellable = g_cancellable_new ();
+}
+
+static void
+on_renewal_failed (OcTokenProvider *tokens, GError *error, gpointer user_data)
+{
+  OcConnection *self = user_data;
+
+  if (self->state != OC_CONNECTION_STATE_ONLINE)
+    return;
+  set_state (self, OC_CONNECTION_STATE_FAILED);
+  g_signal_emit (self, signals[SIGNAL_FAILED], 0, error);
+}
+
+OcConnection *
+oc_connection_new (const OcSettings *settings, GError **error)
+{
+  g_autoptr(OcSettings) copy = oc_settings_copy (settings);
+  if (!oc_settings_validate (copy, error))
+    return NULL;
+
+  OcConnection *self = g_object_new (OC_TYPE_CONNECTION, NULL);
+  self->settings = g_steal_pointer (&copy);
+  self->account_key = g_strdup_printf ("%s|%s", self->settings->environment, self->settings->client_id);
+  self->session = oc_http_session_new (DEFAULT_TIMEOUT_S);
+  self->tokens = oc_token_provider_new (self->session, self->settings);
+  self->web_api = oc_web_api_new (self->session, self->tokens, self->settings->environment);
+  self->renewal_handler = g_signal_connect (self->tokens, "renewal-failed", G_CALLBACK (on_renewal_failed), self);
+  return self;
+}
+
+void
+oc_connection_set_proxy_resolver (OcConnection *self, GProxyResolver *resolver)
+{
+  soup_session_set_proxy_resolver (self->session, resolver);
+}
+
+void
+oc_connection_set_timeout (OcConnection *self, guint seconds)
+{
+  soup_session_set_timeout (self->session, seconds);
+}
+
+OcConnectionState oc_connection_get_state (OcConnection *self) { return self->state; }
+const OcSettings *oc_connection_get_settings (OcConnection *self) { return self->settings; }
+OcWebApi *oc_connection_get_web_api (OcConnection *self) { return self->web_api; }
+OcTokenProvider *oc_connection_get_token_provider (OcConnection *self) { return self->tokens; }
+const char *oc_connection_get_user_id (OcConnection *self) { return self->user_id; }
+const char *oc_connection_get_workstream_name (OcConnection *self) { return self->workstream_name; }
+const char *oc_connection_get_account_key (OcConnection *self) { return self->account_key; }
+
+const char *
+oc_sign_in_step_describe (OcSignInStep step)
+{
+  switch (step)
+    {
+    case OC_SIGN_IN_STEP_TOKEN: return "Requesting an access token from Microsoft Entra ID";
+    case OC_SIGN_IN_STEP_IDENTITY: return "Checking the Application User (WhoAmI)";
+    case OC_SIGN_IN_STEP_WORKSTREAM: return "Checking the workstream";
+    case OC_SIGN_IN_STEP_READ_PROBE: return "Checking read access to conversations";
+    default: return "Signing in";
+    }
+}
+
+static void
+sign_in_free (SignIn *sign_in)
+{
+  g_clear_handle_id (&sign_in->gate_source_id, g_source_remove);
+  g_free (sign_in);
+}
+
+static void run_step (GTask *task);
+
+static void
+emit_progress (OcConnection *self, OcSignInStep step, const char *text)
+{
+  if (self->state != OC_CONNECTION_STATE_CLOSED)
+    g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, (guint) step, (guint) OC_SIGN_IN_STEPS, text);
+}
+
+static void
+sign_in_fail (GTask *task, GError *error)
+{
+  OcConnection *self = g_task_get_source_object (task);
+  SignIn *sign_in = g_task_get_task_data (task);
+
+  if (oc_error_is_transient (error))
+    {
+      /* Wrap transport trouble with the step and when it will be retried. */
+      guint delay = oc_retry_gate_record_failure (self->account_key, oc_error_get_retry_after (error));
+      GError *wrapped = oc_error_new_full (error->domain == OC_ERROR ? error->code : OC_ERROR_NETWORK,
+                                           oc_error_get_http_status (error),
+                                           oc_error_get_service_code (error), (gint64) delay,
+                                           "%s failed: %s. Will retry automatically in %u s or later.",
+                                           oc_sign_in_step_describe (sign_in->step), error->message, delay);
+      g_error_free (error);
+      error = wrapped;
+    }
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    set_state (self, OC_CONNECTION_STATE_FAILED);
+  g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+static OcRequest *
+sign_in_request (const char *path)
+{
+  OcRequest *request = oc_request_new ("GET", path);
+  oc_request_set_retry (request, OC_RETRY_BOUNDED, 2);
+  oc_request_set_max_retry_delay (request, SIGN_IN_MAX_RETRY_DELAY_MS);
+  return request;
+}
+
+static JsonObject *
+response_object (OcResponse *response)
+{
+  return response && response->body && JSON_NODE_HOLDS_OBJECT (response->body)
+           ? json_node_get_object (response->body) : NULL;
+}
+
+static void
+on_read_probe (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  OcConnection *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  g_autoptr(OcResponse) response = oc_web_api_send_finish (OC_WEB_API (source), result, &error);
+
+  if (response == NULL)
+    {
+      if (g_error_matches (error, OC_ERROR, OC_ERROR_NOT_FOUND))
+        {
+          GError *wrapped = oc_error_new_full (OC_ERROR_NOT_PROVISIONED, 404, oc_error_get_service_code (error), -1,
+              "The environment %s has no conversations table (msdyn_ocliveworkitems): Omnichannel "
+              "for Customer Service is not provisioned there. Provision it, or check the Environment URL.",
+              self->settings->environment);
+          g_error_free (error);
+          error = wrapped;
+        }
+      sign_in_fail (task, error);
+      return;
+    }
+  if (response_object (response) == NULL ||
+      !json_object_has_member (response_object (response), "value"))
+    {
+      sign_in_fail (task, g_error_new (OC_ERROR, OC_ERROR_BAD_RESPONSE,
+                                       "The read probe got an answer without a value list"));
+      return;
+    }
+
+  oc_retry_gate_record_success (self->account_key);
+  set_state (self, OC_CONNECTION_STATE_ONLINE);
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static void
+on_workstream (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  OcConnection *self = g_task_get_source_object (task);
+  SignIn *sign_in = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(OcResponse) response = oc_web_api_send_finish (OC_WEB_API (source), result, &error);
+  const char *id = self->settings->workstream_id;
+
+  if (response == NULL)
+    {
+      if (g_error_matches (error, OC_ERROR, OC_ERROR_NOT_FOUND))
+        {
+          GError *wrapped = oc_error_new_full (OC_ERROR_WORKSTREAM_INVALID, 404, oc_error_get_service_code (error), -1,
+              "Workstream ID %s was not found in %s. It must be the GUID of an Omnichannel "
+              "workstream (Omnichannel admin center → Workstreams), not a queue.",
+              id, self->settings->environment);
+          g_error_free (error);
+          error = wrapped;
+        }
+      sign_in_fail (task, error);
+      return;
+    }
+
+  JsonObject *object = response_object (response);
+  const char *name = object ? json_object_get_string_member_with_default (object, "msdyn_name", NULL) : NULL;
+  gint64 statecode = object ? json_object_get_int_member_with_default (object, "statecode", -1) : -1;
+  if (statecode != 0)
+    {
+      sign_in_fail (task, oc_error_new_full (OC_ERROR_WORKSTREAM_INVALID, response->status, NULL, -1,
+          "Workstream “%s” (%s) is inactive. Activate it in Omnichannel admin center, or set the "
+          "Workstream ID of an active workstream.", name ? name : "?", id));
+      return;
+    }
+  g_free (self->workstream_name);
+  self->workstream_name = g_strdup (name);
+  sign_in->step = OC_SIGN_IN_STEP_READ_PROBE;
+  run_step (task);
+}
+
+static void
+on_who_am_i (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  OcConnection *self = g_task_get_source_object (task);
+  SignIn *sign_in = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(OcResponse) response = oc_web_api_send_finish (OC_WEB_API (source), result, &error);
+
+  if (response == NULL)
+    {
+      sign_in_fail (task, error);
+      return;
+    }
+
+  JsonObject *object = response_object (response);
+  g_autofree char *user_id = oc_guid_normalize (object ? json_object_get_string_member_with_default (object, "UserId", NULL) : NULL);
+  if (user_id == NULL)
+    {
+      sign_in_fail (task, g_error_new (OC_ERROR, OC_ERROR_BAD_RESPONSE,
+                                       "WhoAmI answered without a UserId"));
+      return;
+    }
+  g_free (self->user_id);
+  self->user_id = g_steal_pointer (&user_id);
+  g_debug ("signed in as application user %s", self->user_id);
+
+  sign_in->step = self->settings->workstream_id ? OC_SIGN_IN_STEP_WORKSTREAM : OC_SIGN_IN_STEP_READ_PROBE;
+  run_step (task);
+}
+
+static void
+on_token (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  SignIn *sign_in = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autofree char *token = oc_token_provider_get_finish (OC_TOKEN_PROVIDER (source), result, &error);
+
+  if (token == NULL)
+    {
+      sign_in_fail (task, error);
+      return;
+    }
+  sign_in->step = OC_SIGN_IN_STEP_IDENTITY;
+  run_step (task);
+}
+
+static void
+run_step (GTask *task)
+{
+  OcConnection *self = g_task_get_source_object (task);
+  SignIn *sign_in = g_task_get_task_data (task);
+  GCancellable *cancellable = self->cancellable;
+  g_autoptr(OcRequest) request = NULL;
+
+  emit_progress (self, sign_in->step, oc_sign_in_step_describe (sign_in->step));
+  switch (sign_in->step)
+    {
+    case OC_SIGN_IN_STEP_TOKEN:
+      oc_token_provider_get_async (self->tokens, cancellable, on_token, task);
+      return;
+    case OC_SIGN_IN_STEP_IDENTITY:
+      request = sign_in_request ("WhoAmI");
+      oc_web_api_send_async (self->web_api, request, cancellable, on_who_am_i, task);
+      return;
+    case OC_SIGN_IN_STEP_WORKSTREAM:
+      {
+        g_autofree char *path = g_strdup_printf ("msdyn_liveworkstreams(%s)?$select=msdyn_name,statecode,msdyn_streamsource",
+                                                 self->settings->workstream_id);
+        request = sign_in_request (path);
+        oc_web_api_send_async (self->web_api, request, cancellable, on_workstream, task);
+        return;
+      }
+    case OC_SIGN_IN_STEP_READ_PROBE:
+    default:
+      request = sign_in_request ("msdyn_ocliveworkitems?$top=1&$select=activityid");
+      oc_web_api_send_async (self->web_api, request, cancellable, on_read_probe, task);
+      return;
+    }
+}
+
+static gboolean
+on_gate_open (gpointer user_data)
+{
+  GTask *task = user_data;
+  SignIn *sign_in = g_task_get_task_data (task);
+  OcConnection *self = g_task_get_source_object (task);
+  sign_in->gate_source_id = 0;
+  self->gate_task = NULL;
+  run_step (task);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_caller_cancelled (GCancellable *cancellable, gpointer user_data)
+{
+  /* Abandoning a sign-in abandons the connection: nothing half-done stays. */
+  oc_connection_close (OC_CONNECTION (user_data));
+}
+
+void
+oc_connection_sign_in_async (OcConnection *self, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (OC_IS_CONNECTION (self));
+
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, oc_connection_sign_in_async);
+  SignIn *sign_in = g_new0 (SignIn, 1);
+  sign_in->step = OC_SIGN_IN_STEP_TOKEN;
+  g_task_set_task_data (task, sign_in, (GDestroyNotify) sign_in_free);
+
+  if (self->state == OC_CONNECTION_STATE_CLOSED)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The connection is closed");
+      g_object_unref (task);
+      return;
+    }
+  if (cancellable)
+    g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled),
+                           g_object_ref (self), g_object_unref);
+  set_state (self, OC_CONNECTION_STATE_SIGNING_IN);
+
+  guint wait = oc_retry_gate_remaining (self->account_key);
+  if (wait > 0)
+    {
+      g_autofree char *text = g_strdup_printf ("Waiting %u s before trying again", wait);
+      emit_progress (self, OC_SIGN_IN_STEP_TOKEN, text);
+      /* The gate is honoured even if the UI reconnects early. close() ends the
+       * wait. */
+      sign_in->gate_source_id = g_timeout_add_seconds (wait, on_gate_open, task);
+      self->gate_task = task;
+      return;
+    }
+  run_step (task);
+}
+
+gboolean
+oc_connection_sign_in_finish (OcConnection *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+oc_connection_close (OcConnection *self)
+{
+  if (self->state == OC_CONNECTION_STATE_CLOSED)
+    return;
+  set_state (self, OC_CONNECTION_STATE_CLOSED);
+
+  g_clear_signal_handler (&self->renewal_handler, self->tokens);
+  if (self->gate_task)
+    {
+      GTask *task = g_steal_pointer (&self->gate_task);
+      SignIn *sign_in = g_task_get_task_data (task);
+      g_clear_handle_id (&sign_in->gate_source_id, g_source_remove);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The connection is closed");
+      g_object_unref (task);
+    }
+  g_cancellable_cancel (self->cancellable);
+  if (self->web_api)
+    oc_web_api_shutdown (self->web_api);
+  if (self->tokens)
+    oc_token_provider_shutdown (self->tokens);
+  if (self->session)
+    soup_session_abort (self->session);
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* oc-http.h — one HTTP exchange with a bounded answer, transport failures
+ * turned into OcErrors that name the host. */
+#pragma once
+
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+#define OC_HTTP_DEFAULT_MAX_RESPONSE (16 * 1024 * 1024)
+
+void    oc_http_send_async  (SoupSession        *session,
+                             SoupMessage        *message,
+                             gsize               max_response_bytes,
+                             GCancellable       *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer            user_data);
+/* Returns the body (possibly empty) for any HTTP status; errors only for
+ * transport failures, cancellation and oversized answers. */
+GBytes *oc_http_send_finish (GAsyncResult *result,
+                             GError      **error);
+
+/* A session sized for OC_WEB_API_MAX_IN_FLIGHT requests to one host plus a
+ * token request (libsoup's default is 2 connections per host). */
+SoupSession *oc_http_session_new (guint timeout_s);
+
+/* "Could not reach contoso.crm.dynamics.com: Connection refused" as an OcError. */
+GError *oc_http_transport_error (SoupMessage *message, const GError *cause);
+
+G_END_DECLS

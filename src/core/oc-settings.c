@@ -1,0 +1,362 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "oc-settings.h"
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "oc-error.h"
+#include "oc-guid.h"
+
+#define GUID_EXAMPLE "00000000-0000-0000-0000-000000000000"
+
+OcSettings *
+oc_settings_new (void)
+{
+  OcSettings *self = g_new0 (OcSettings, 1);
+  self->authority = g_strdup (OC_DEFAULT_AUTHORITY);
+  self->default_priority = OC_DEFAULT_PRIORITY;
+  self->handoff_channel = g_strdup (OC_DEFAULT_CHANNEL);
+  self->show = OC_SHOW_INTEGRATION;
+  self->closed_retention_hours = OC_DEFAULT_RETENTION_HOURS;
+  return self;
+}
+
+OcSettings *
+oc_settings_copy (const OcSettings *self)
+{
+  OcSettings *copy = g_new0 (OcSettings, 1);
+  copy->environment = g_strdup (self->environment);
+  copy->environment_host = g_strdup (self->environment_host);
+  copy->authority = g_strdup (self->authority);
+  copy->tenant_id = g_strdup (self->tenant_id);
+  copy->client_id = g_strdup (self->client_id);
+  copy->client_secret = g_strdup (self->client_secret);
+  copy->workstream_id = g_strdup (self->workstream_id);
+  copy->case_queue_id = g_strdup (self->case_queue_id);
+  copy->default_owner_id = g_strdup (self->default_owner_id);
+  copy->default_priority = self->default_priority;
+  copy->case_properties = g_strdup (self->case_properties);
+  copy->anonymous_contact_id = g_strdup (self->anonymous_contact_id);
+  copy->handoff_channel = g_strdup (self->handoff_channel);
+  copy->show = self->show;
+  copy->closed_retention_hours = self->closed_retention_hours;
+  return copy;
+}
+
+static void
+wipe_string (char **str)
+{
+  if (*str == NULL)
+    return;
+  /* volatile so the wipe of a secret is not optimised away before free */
+  volatile char *p = *str;
+  while (*p)
+    *p++ = '\0';
+  g_clear_pointer (str, g_free);
+}
+
+void
+oc_settings_free (OcSettings *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->environment);
+  g_free (self->environment_host);
+  g_free (self->authority);
+  g_free (self->tenant_id);
+  g_free (self->client_id);
+  wipe_string (&self->client_secret);
+  g_free (self->workstream_id);
+  g_free (self->case_queue_id);
+  g_free (self->default_owner_id);
+  g_free (self->case_properties);
+  g_free (self->anonymous_contact_id);
+  g_free (self->handoff_channel);
+  g_free (self);
+}
+
+gboolean
+oc_host_is_loopback (const char *host)
+{
+  if (host == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+
+  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+char *
+oc_normalize_service_url (const char *field_label, const char *example,
+                          const char *text, char **host_out, GError **error)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (text ? text : ""));
+
+  if (*trimmed == '\0')
+    {
+      g_propagate_error (error, oc_error_new_field (field_label,
+          "%s is empty. It should look like %s.", field_label, example));
+      return NULL;
+    }
+
+  /* Users paste "contoso.crm.dynamics.com" as often as the full URL. */
+  g_autofree char *with_scheme = strstr (trimmed, "://") ? g_strdup (trimmed)
+                                                        : g_strconcat ("https://", trimmed, NULL);
+  g_autoptr(GUri) uri = g_uri_parse (with_scheme, G_URI_FLAGS_NONE, NULL);
+  const char *host = uri ? g_uri_get_host (uri) : NULL;
+
+  if (uri == NULL || host == NULL || *host == '\0' || strchr (host, ' ') != NULL)
+    {
+      g_propagate_error (error, oc_error_new_field (field_label,
+          "%s “%s” is not a web address. It should look like %s.",
+          field_label, trimmed, example));
+      return NULL;
+    }
+
+  g_autofree char *scheme = g_ascii_strdown (g_uri_get_scheme (uri), -1);
+  g_autofree char *lower_host = g_ascii_strdown (host, -1);
+
+  if (g_strcmp0 (scheme, "https") != 0 && g_strcmp0 (scheme, "http") != 0)
+    {
+      g_propagate_error (error, oc_error_new_field (field_label,
+          "%s “%s” must start with https://. It should look like %s.",
+          field_label, trimmed, example));
+      return NULL;
+    }
+  if (g_strcmp0 (scheme, "http") == 0 && !oc_host_is_loopback (lower_host))
+    {
+      g_propagate_error (error, oc_error_new_field (field_label,
+          "%s “%s” uses plain http:// to %s. Use https:// (plain http is only "
+          "allowed to this computer, e.g. http://127.0.0.1 for the mock server).",
+          field_label, trimmed, lower_host));
+      return NULL;
+    }
+
+  int port = g_uri_get_port (uri);
+  gboolean default_port = port < 0 || (port == 443 && scheme[4] == 's') || (port == 80 && scheme[4] == '\0');
+  gboolean ipv6 = strchr (lower_host, ':') != NULL;
+  GString *out = g_string_new (scheme);
+  g_string_append (out, "://");
+  g_string_append_printf (out, ipv6 ? "[%s]" : "%s", lower_host);
+  if (!default_port)
+    g_string_append_printf (out, ":%d", port);
+
+  if (host_out)
+    *host_out = g_steal_pointer (&lower_host);
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+normalize_guid_field (char **value, const char *label, const char *where,
+                      gboolean required, GError **error)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (*value ? *value : ""));
+
+  if (*trimmed == '\0')
+    {
+      g_clear_pointer (value, g_free);
+      if (!required)
+        return TRUE;
+      g_propagate_error (error, oc_error_new_field (label,
+          "%s is empty. Paste the %s; it looks like " GUID_EXAMPLE ".", label, where));
+      return FALSE;
+    }
+
+  char *normalized = oc_guid_normalize (trimmed);
+  if (normalized == NULL)
+    {
+      g_propagate_error (error, oc_error_new_field (label,
+          "%s “%s” is not a GUID. Paste the %s; it looks like " GUID_EXAMPLE ".",
+          label, trimmed, where));
+      return FALSE;
+    }
+  g_free (*value);
+  *value = normalized;
+  return TRUE;
+}
+
+static gboolean
+is_domain_name (const char *text)
+{
+  /* Entra accepts a verified domain such as contoso.onmicrosoft.com. */
+  if (strchr (text, '.') == NULL || strlen (text) > 253)
+    return FALSE;
+  for (const char *p = text; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.')
+      return FALSE;
+  return text[0] != '.' && text[0] != '-';
+}
+
+static gboolean
+validate_tenant (OcSettings *self, GError **error)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (self->tenant_id ? self->tenant_id : ""));
+  char *guid = oc_guid_normalize (trimmed);
+
+  if (guid != NULL)
+    {
+      g_free (self->tenant_id);
+      self->tenant_id = guid;
+      return TRUE;
+    }
+  if (*trimmed != '\0' && is_domain_name (trimmed))
+    {
+      g_free (self->tenant_id);
+      self->tenant_id = g_ascii_strdown (trimmed, -1);
+      return TRUE;
+    }
+  g_propagate_error (error, oc_error_new_field ("Tenant ID",
+      *trimmed ? "Tenant ID “%s” is neither a GUID nor a domain. Paste the Directory "
+                 "(tenant) ID from the app registration's Overview page; it looks like "
+                 GUID_EXAMPLE " (or contoso.onmicrosoft.com)."
+               : "Tenant ID is empty%s. Paste the Directory (tenant) ID from the app "
+                 "registration's Overview page; it looks like " GUID_EXAMPLE ".",
+      trimmed));
+  return FALSE;
+}
+
+static gboolean
+validate_case_properties (OcSettings *self, GError **error)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (self->case_properties ? self->case_properties : ""));
+  if (*trimmed == '\0')
+    {
+      g_clear_pointer (&self->case_properties, g_free);
+      return TRUE;
+    }
+
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) parse_error = NULL;
+  if (!json_parser_load_from_data (parser, trimmed, -1, &parse_error) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_propagate_error (error, oc_error_new_field ("Case properties",
+          "Case properties must be a JSON object such as {\"casetypecode\": 2}%s%s.",
+          parse_error ? "; " : "", parse_error ? parse_error->message : ""));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+validate_channel (OcSettings *self, GError **error)
+{
+  g_autofree char *channel = g_ascii_strdown (g_strstrip (g_strdup (
+      self->handoff_channel && *self->handoff_channel ? self->handoff_channel : OC_DEFAULT_CHANNEL)), -1);
+
+  for (const char *p = channel; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '_' && *p != '-')
+      {
+        g_propagate_error (error, oc_error_new_field ("Chat channel",
+            "Chat channel for /handoff “%s” must be one word such as web, sms or whatsapp.",
+            channel));
+        return FALSE;
+      }
+  g_free (self->handoff_channel);
+  self->handoff_channel = g_steal_pointer (&channel);
+  return TRUE;
+}
+
+gboolean
+oc_settings_validate (OcSettings *self, GError **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  g_autofree char *host = NULL;
+  char *environment = oc_normalize_service_url ("Environment URL", "https://contoso.crm.dynamics.com",
+                                                self->environment, &host, error);
+  if (environment == NULL)
+    return FALSE;
+  g_free (self->environment);
+  self->environment = environment;
+  g_free (self->environment_host);
+  self->environment_host = g_steal_pointer (&host);
+
+  char *authority = oc_normalize_service_url ("Authority", OC_DEFAULT_AUTHORITY,
+                                              self->authority && *self->authority ? self->authority
+                                                                                  : OC_DEFAULT_AUTHORITY,
+                                              NULL, error);
+  if (authority == NULL)
+    return FALSE;
+  g_free (self->authority);
+  self->authority = authority;
+
+  if (!validate_tenant (self, error) ||
+      !normalize_guid_field (&self->client_id, "Client ID",
+                             "Application (client) ID from the app registration's Overview page",
+                             TRUE, error))
+    return FALSE;
+
+  if (self->client_secret == NULL || *self->client_secret == '\0')
+    {
+      g_propagate_error (error, oc_error_new_field ("Client secret",
+          "Client secret is empty. Paste the secret's Value (not its Secret ID) from "
+          "Certificates & secrets in the app registration."));
+      return FALSE;
+    }
+
+  if (!normalize_guid_field (&self->workstream_id, "Workstream ID",
+                             "workstream's ID from Omnichannel admin center → Workstreams", FALSE, error) ||
+      !normalize_guid_field (&self->case_queue_id, "Case queue ID",
+                             "queue's ID from Customer Service admin center → Queues", FALSE, error) ||
+      !normalize_guid_field (&self->default_owner_id, "Default owner ID",
+                             "user's ID (systemuserid) from Power Platform admin center", FALSE, error) ||
+      !normalize_guid_field (&self->anonymous_contact_id, "Anonymous customer",
+                             "contact's ID (contactid) used for cases without an email", FALSE, error))
+    return FALSE;
+
+  if (self->default_priority < 1 || self->default_priority > 4)
+    {
+      g_propagate_error (error, oc_error_new_field ("Default priority",
+          "Default priority %d is out of range; use 1 (High) to 4, default 2.",
+          self->default_priority));
+      return FALSE;
+    }
+  if (self->closed_retention_hours > 24 * 365)
+    {
+      g_propagate_error (error, oc_error_new_field ("Closed retention",
+          "Closed retention of %u hours is too long; use 0 to 8760 hours (default 24).",
+          self->closed_retention_hours));
+      return FALSE;
+    }
+  if (self->show == OC_SHOW_WORKSTREAM && self->workstream_id == NULL)
+    {
+      g_propagate_error (error, oc_error_new_field ("Show",
+          "Show is set to “workstream” but no Workstream ID is set. Set the Workstream ID "
+          "or choose “integration”."));
+      return FALSE;
+    }
+
+  return validate_case_properties (self, error) && validate_channel (self, error);
+}
+
+const char *
+oc_show_mode_to_string (OcShowMode mode)
+{
+  switch (mode)
+    {
+    case OC_SHOW_MINE: return "mine";
+    case OC_SHOW_WORKSTREAM: return "workstream";
+    case OC_SHOW_INTEGRATION:
+    default: return "integration";
+    }
+}
+
+gboolean
+oc_show_mode_from_string (const char *text, OcShowMode *mode)
+{
+  static const struct { const char *name; OcShowMode mode; } modes[] = {
+    { "mine", OC_SHOW_MINE },
+    { "integration", OC_SHOW_INTEGRATION },
+    { "workstream", OC_SHOW_WORKSTREAM },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (modes); i++)
+    if (g_strcmp0 (text, modes[i].name) == 0)
+      {
+        *mode = modes[i].mode;
+        return TRUE;
+      }
+  return FALSE;
+}

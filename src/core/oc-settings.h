@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* oc-settings.h — one account's settings, validated and normalised before any
+ * request is made. Field names follow the account option keys of SPEC §10. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  OC_SHOW_MINE,
+  OC_SHOW_INTEGRATION,
+  OC_SHOW_WORKSTREAM,
+} OcShowMode;
+
+#define OC_DEFAULT_AUTHORITY "https://login.microsoftonline.com"
+#define OC_DEFAULT_PRIORITY 2
+#define OC_DEFAULT_CHANNEL "web"
+#define OC_DEFAULT_RETENTION_HOURS 24
+
+typedef struct {
+  char      *environment;          /* "https://contoso.crm.dynamics.com" after validation */
+  char      *environment_host;     /* "contoso.crm.dynamics.com" */
+  char      *authority;            /* "https://login.microsoftonline.com" */
+  char      *tenant_id;            /* GUID or domain */
+  char      *client_id;
+  char      *client_secret;        /* never logged; wiped on free */
+  char      *workstream_id;        /* NULL when unset */
+  char      *case_queue_id;
+  char      *default_owner_id;
+  int        default_priority;     /* 1..4 */
+  char      *case_properties;      /* JSON object text, NULL when unset */
+  char      *anonymous_contact_id;
+  char      *handoff_channel;
+  OcShowMode show;
+  guint      closed_retention_hours;
+} OcSettings;
+
+OcSettings *oc_settings_new (void);
+OcSettings *oc_settings_copy (const OcSettings *self);
+void        oc_settings_free (OcSettings *self);
+
+/* Normalises in place (URL case, trailing slash, path; GUID case and braces;
+ * empty optional strings become NULL) and checks every field. The error names
+ * the field and what it should look like. */
+gboolean    oc_settings_validate (OcSettings *self, GError **error);
+
+/* "https://contoso.crm.dynamics.com/main.aspx" → "https://contoso.crm.dynamics.com".
+ * http:// is refused unless the host is loopback. */
+char       *oc_normalize_service_url (const char *field_label,
+                                      const char *example,
+                                      const char *text,
+                                      char      **host_out,
+                                      GError    **error);
+gboolean    oc_host_is_loopback (const char *host);
+
+const char *oc_show_mode_to_string (OcShowMode mode);
+gboolean    oc_show_mode_from_string (const char *text, OcShowMode *mode);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OcSettings, oc_settings_free)
+
+G_END_DECLS

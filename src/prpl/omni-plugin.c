@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* omni-plugin.c — the plugin and protocol tables; everything else lives in
+ * the omni-*.c files and in core. */
+#include "omni-prpl.h"
+
+#include <libpurple/debug.h>
+#include <libpurple/version.h>
+
+#include "omni-i18n.h"
+
+static guint log_handler_id;
+
+/* Core logs through GLib under the "omnichannel" domain; libpurple users read
+ * the debug window, so forward it there. Core never logs secrets. */
+static void
+forward_core_log (const char *domain, GLogLevelFlags level, const char *message, gpointer user_data)
+{
+  if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL))
+    purple_debug_error ("omnichannel", "%s\n", message);
+  else if (level & G_LOG_LEVEL_WARNING)
+    purple_debug_warning ("omnichannel", "%s\n", message);
+  else
+    purple_debug_misc ("omnichannel", "%s\n", message);
+}
+
+static gboolean
+plugin_load (PurplePlugin *plugin)
+{
+  log_handler_id = g_log_set_handler ("omnichannel", G_LOG_LEVEL_MASK, forward_core_log, NULL);
+  return TRUE;
+}
+
+static gboolean
+plugin_unload (PurplePlugin *plugin)
+{
+  if (log_handler_id)
+    g_log_remove_handler ("omnichannel", log_handler_id);
+  log_handler_id = 0;
+  return TRUE;
+}
+
+static PurplePluginProtocolInfo prpl_info = {
+  .icon_spec = NO_BUDDY_ICONS,
+  .list_icon = omni_status_list_icon,
+  .status_types = omni_status_types,
+  .login = omni_account_login,
+  .close = omni_account_close,
+  .set_status = omni_status_set_status,
+  .get_account_text_table = omni_account_text_table,
+  .struct_size = sizeof (PurplePluginProtocolInfo),
+};
+
+static PurplePluginInfo plugin_info = {
+  .magic = PURPLE_PLUGIN_MAGIC,
+  .major_version = PURPLE_MAJOR_VERSION,
+  .minor_version = PURPLE_MINOR_VERSION,
+  .type = PURPLE_PLUGIN_PROTOCOL,
+  .priority = PURPLE_PRIORITY_DEFAULT,
+  .id = OMNI_PLUGIN_ID,
+  .name = N_("Dynamics 365 Omnichannel"),
+  .version = PACKAGE_VERSION,
+  .summary = N_("Hand chats off to Dynamics 365 Omnichannel and watch them as buddies"),
+  .description = N_("Hands escalated conversations off to Microsoft Dynamics 365 Omnichannel "
+                    "for Customer Service and shows the state of every handoff as buddy presence."),
+  .author = "purple-omnichannel developers",
+  .homepage = "https://github.com/purple-omnichannel/purple-omnichannel",
+  .load = plugin_load,
+  .unload = plugin_unload,
+  .extra_info = &prpl_info,
+};
+
+static void
+plugin_init (PurplePlugin *plugin)
+{
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+
+  plugin_info.name = _("Dynamics 365 Omnichannel");
+  plugin_info.summary = _(plugin_info.summary);
+  plugin_info.description = _(plugin_info.description);
+  prpl_info.protocol_options = omni_account_options ();
+}
+
+PURPLE_INIT_PLUGIN (omnichannel, plugin_init, plugin_info)

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* omni-prpl.h — shared declarations of the libpurple glue. */
+#pragma once
+
+#define PURPLE_PLUGINS
+#include <glib.h>
+#include <libpurple/account.h>
+#include <libpurple/connection.h>
+#include <libpurple/plugin.h>
+#include <libpurple/prpl.h>
+#include <libpurple/status.h>
+
+#include "oc-connection.h"
+
+#define OMNI_PLUGIN_ID "prpl-omnichannel"
+#define OMNI_ICON_NAME "omnichannel"
+
+/* Option keys: persistent API (SPEC §10). */
+#define OMNI_OPT_TENANT_ID            "tenant_id"
+#define OMNI_OPT_CLIENT_ID            "client_id"
+#define OMNI_OPT_WORKSTREAM_ID        "workstream_id"
+#define OMNI_OPT_CASE_QUEUE_ID        "case_queue_id"
+#define OMNI_OPT_DEFAULT_OWNER_ID     "default_owner_id"
+#define OMNI_OPT_DEFAULT_PRIORITY     "default_priority"
+#define OMNI_OPT_CASE_PROPERTIES      "case_properties"
+#define OMNI_OPT_ANONYMOUS_CONTACT_ID "anonymous_contact_id"
+#define OMNI_OPT_HANDOFF_CHANNEL      "handoff_channel"
+#define OMNI_OPT_SHOW                 "show"
+#define OMNI_OPT_AUTHORITY            "authority"
+#define OMNI_OPT_CLOSED_RETENTION     "closed_retention_hours"
+
+/* Per-connection state, the protocol data of a PurpleConnection. */
+typedef struct {
+  PurpleConnection *gc;
+  PurpleAccount    *account;
+  OcConnection     *connection;
+  gulong            progress_handler;
+  gulong            failed_handler;
+} OmniAccount;
+
+/* omni-account.c */
+GList        *omni_account_options (void);
+OcSettings   *omni_account_read_settings (PurpleAccount *account);
+void          omni_account_login (PurpleAccount *account);
+void          omni_account_close (PurpleConnection *gc);
+PurpleConnectionError omni_account_error_reason (const GError *error);
+GHashTable   *omni_account_text_table (PurpleAccount *account);
+
+/* omni-status.c */
+GList        *omni_status_types (PurpleAccount *account);
+const char   *omni_status_list_icon (PurpleAccount *account, PurpleBuddy *buddy);
+void          omni_status_set_status (PurpleAccount *account, PurpleStatus *status);
