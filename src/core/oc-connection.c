@@ -14,6 +14,7 @@ struct _OcConnection {
 
   OcSettings        *settings;
   char              *account_key;
+  char              *gate_key;
   SoupSession       *session;
   OcTokenProvider   *tokens;
   OcWebApi          *web_api;
@@ -79,6 +80,7 @@ oc_connection_finalize (GObject *object)
   OcConnection *self = OC_CONNECTION (object);
   g_clear_pointer (&self->settings, oc_settings_free);
   g_free (self->account_key);
+  g_free (self->gate_key);
   g_free (self->user_id);
   g_free (self->workstream_name);
   g_clear_object (&self->cancellable);
@@ -136,6 +138,7 @@ oc_connection_new (const OcSettings *settings, GError **error)
   OcConnection *self = g_object_new (OC_TYPE_CONNECTION, NULL);
   self->settings = g_steal_pointer (&copy);
   self->account_key = g_strdup_printf ("%s|%s", self->settings->environment, self->settings->client_id);
+  self->gate_key = g_strdup (self->account_key);
   self->session = oc_http_session_new (DEFAULT_TIMEOUT_S);
   self->tokens = oc_token_provider_new (self->session, self->settings);
   self->web_api = oc_web_api_new (self->session, self->tokens, self->settings->environment);
@@ -147,6 +150,13 @@ void
 oc_connection_set_proxy_resolver (OcConnection *self, GProxyResolver *resolver)
 {
   soup_session_set_proxy_resolver (self->session, resolver);
+}
+
+void
+oc_connection_set_retry_gate_key (OcConnection *self, const char *key)
+{
+  g_free (self->gate_key);
+  self->gate_key = g_strdup (key);
 }
 
 void
@@ -201,7 +211,7 @@ sign_in_fail (GTask *task, GError *error)
   if (oc_error_is_transient (error))
     {
       /* Wrap transport trouble with the step and when it will be retried. */
-      guint delay = oc_retry_gate_record_failure (self->account_key, oc_error_get_retry_after (error));
+      guint delay = oc_retry_gate_record_failure (self->gate_key, oc_error_get_retry_after (error));
       GError *wrapped = oc_error_new_full (error->domain == OC_ERROR ? error->code : OC_ERROR_NETWORK,
                                            oc_error_get_http_status (error),
                                            oc_error_get_service_code (error), (gint64) delay,
@@ -262,7 +272,7 @@ on_read_probe (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  oc_retry_gate_record_success (self->account_key);
+  oc_retry_gate_record_success (self->gate_key);
   set_state (self, OC_CONNECTION_STATE_ONLINE);
   g_task_return_boolean (task, TRUE);
   g_object_unref (task);
@@ -433,7 +443,7 @@ oc_connection_sign_in_async (OcConnection *self, GCancellable *cancellable,
                            g_object_ref (self), g_object_unref);
   set_state (self, OC_CONNECTION_STATE_SIGNING_IN);
 
-  guint wait = oc_retry_gate_remaining (self->account_key);
+  guint wait = oc_retry_gate_remaining (self->gate_key);
   if (wait > 0)
     {
       g_autofree char *text = g_strdup_printf ("Waiting %u s before trying again", wait);

@@ -36,6 +36,9 @@ OcConnection     *oc_connection_new (const OcSettings *settings, GError **error)
 /* Before sign-in: route through a proxy (NULL = direct), change the I/O timeout. */
 void              oc_connection_set_proxy_resolver (OcConnection *self, GProxyResolver *resolver);
 void              oc_connection_set_timeout (OcConnection *self, guint seconds);
+/* Which retry-gate entry this connection uses (default: environment|client).
+ * A UI that may hold several accounts for one app passes a per-account key. */
+void              oc_connection_set_retry_gate_key (OcConnection *self, const char *key);
 
 /* token → WhoAmI → workstream (if set) → read probe. Emits ::progress for each
  * step. On failure the error says which step failed and what to fix. */

@@ -16,6 +16,8 @@ guint oc_retry_gate_remaining (const char *key);
 /* Records a failure and returns the delay imposed on the next try, seconds. */
 guint oc_retry_gate_record_failure (const char *key, gint64 retry_after_s);
 void  oc_retry_gate_record_success (const char *key);
+/* The same as success: the owner of @key is gone. */
+#define oc_retry_gate_forget oc_retry_gate_record_success
 void  oc_retry_gate_reset_all (void);
 
 G_END_DECLS

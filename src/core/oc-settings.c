@@ -243,8 +243,9 @@ validate_case_properties (OcSettings *self, GError **error)
 static gboolean
 validate_channel (OcSettings *self, GError **error)
 {
-  g_autofree char *channel = g_ascii_strdown (g_strstrip (g_strdup (
-      self->handoff_channel && *self->handoff_channel ? self->handoff_channel : OC_DEFAULT_CHANNEL)), -1);
+  g_autofree char *trimmed = g_strstrip (g_strdup (
+      self->handoff_channel && *self->handoff_channel ? self->handoff_channel : OC_DEFAULT_CHANNEL));
+  g_autofree char *channel = g_ascii_strdown (trimmed, -1);
 
   for (const char *p = channel; *p; p++)
     if (!g_ascii_isalnum (*p) && *p != '_' && *p != '-')

@@ -188,7 +188,8 @@ oc_token_error_from_response (guint status, GBytes *body, const OcSettings *sett
 
   if (json_codes_contain (object, 7000215) || g_strcmp0 (error_name, "invalid_client") == 0)
     {
-      gboolean looks_like_id = oc_guid_normalize (settings->client_secret) != NULL;
+      g_autofree char *as_guid = oc_guid_normalize (settings->client_secret);
+      gboolean looks_like_id = as_guid != NULL;
       return oc_error_new_full (OC_ERROR_SECRET_INVALID, status, code_text ? code_text : "invalid_client", -1,
           "The client secret is wrong (%s). Paste the secret's Value, not its Secret ID, "
           "from Certificates & secrets in the app registration.%s",

@@ -9,6 +9,7 @@
 #include <libpurple/proxy.h>
 
 #include "oc-error.h"
+#include "oc-retry-gate.h"
 #include "omni-i18n.h"
 
 static GList *
@@ -198,6 +199,52 @@ on_signed_in (GObject *source, GAsyncResult *result, gpointer user_data)
                      oc_connection_get_user_id (omni->connection));
 }
 
+/* The retry gate remembers transient failures per PurpleAccount (not per
+ * app registration: two accounts for one app must not hold each other back).
+ * Keys live in memory only and go with the account. */
+static GHashTable *gate_keys;   /* PurpleAccount* → "account-N" */
+static int         gate_handle;
+
+static void
+on_account_destroying (PurpleAccount *account, gpointer data)
+{
+  const char *key = g_hash_table_lookup (gate_keys, account);
+  if (key)
+    {
+      oc_retry_gate_forget (key);
+      g_hash_table_remove (gate_keys, account);
+    }
+}
+
+static const char *
+gate_key_for (PurpleAccount *account)
+{
+  static guint serial;
+  if (gate_keys == NULL)
+    {
+      gate_keys = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+      purple_signal_connect (purple_accounts_get_handle (), "account-destroying", &gate_handle,
+                             PURPLE_CALLBACK (on_account_destroying), NULL);
+    }
+  const char *key = g_hash_table_lookup (gate_keys, account);
+  if (key == NULL)
+    {
+      key = g_strdup_printf ("account-%u", ++serial);
+      g_hash_table_insert (gate_keys, account, (gpointer) key);
+    }
+  return key;
+}
+
+void
+omni_account_forget_all (void)
+{
+  if (gate_keys == NULL)
+    return;
+  purple_signals_disconnect_by_handle (&gate_handle);
+  g_clear_pointer (&gate_keys, g_hash_table_unref);
+  oc_retry_gate_reset_all ();
+}
+
 void
 omni_account_login (PurpleAccount *account)
 {
@@ -219,6 +266,7 @@ omni_account_login (PurpleAccount *account)
   omni->account = account;
   omni->connection = connection;
   purple_connection_set_protocol_data (gc, omni);
+  oc_connection_set_retry_gate_key (connection, gate_key_for (account));
 
   g_autoptr(GProxyResolver) resolver = proxy_resolver_for (account);
   if (resolver)

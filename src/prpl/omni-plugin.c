@@ -33,6 +33,7 @@ plugin_load (PurplePlugin *plugin)
 static gboolean
 plugin_unload (PurplePlugin *plugin)
 {
+  omni_account_forget_all ();
   if (log_handler_id)
     g_log_remove_handler ("omnichannel", log_handler_id);
   log_handler_id = 0;

@@ -43,6 +43,7 @@ GList        *omni_account_options (void);
 OcSettings   *omni_account_read_settings (PurpleAccount *account);
 void          omni_account_login (PurpleAccount *account);
 void          omni_account_close (PurpleConnection *gc);
+void          omni_account_forget_all (void);
 PurpleConnectionError omni_account_error_reason (const GError *error);
 GHashTable   *omni_account_text_table (PurpleAccount *account);
 

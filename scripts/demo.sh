@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The demo: installs what is missing, builds, starts the mock Dynamics server
+# and opens Finch with a Dynamics 365 Omnichannel account signed in to it.
+# Without a terminal (or with DEMO_HEADLESS=1) the plugin runs in a headless
+# libpurple and prints a timeline instead.
+#   DEMO_SECONDS=N   how long the headless run lasts (default 30)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+bash scripts/deps.sh
+[ -d build ] || meson setup build >/dev/null
+ninja -C build >/dev/null
+
+demo=${DEMO_DIR:-$root/build/demo}
+rm -rf "$demo"
+mkdir -p "$demo/purple/plugins"
+ln -s "$root/build/src/prpl/libomnichannel.so" "$demo/purple/plugins/libomnichannel.so"
+
+# The mock: reps pick conversations up after a few seconds, wrap up and close.
+"$root/build/src/mock/dynamics-mock" --port 0 --seed "$root/data/mock-org.json" \
+  --assign-after 4 --wrap-up-after 15 --close-after 8 \
+  >"$demo/mock.out" 2>"$demo/mock.log" &
+mock_pid=$!
+trap 'kill $mock_pid 2>/dev/null; wait $mock_pid 2>/dev/null' EXIT
+for _ in $(seq 50); do
+  grep -q '^URL=' "$demo/mock.out" 2>/dev/null && break
+  sleep 0.1
+done
+url=$(sed -n 's/^URL=//p' "$demo/mock.out" | head -n1)
+[ -n "$url" ] || { echo "dynamics-mock did not start; see $demo/mock.log" >&2; exit 1; }
+
+seed=$root/data/mock-org.json
+field() { python3 -c "import json,sys; d=json.load(open('$seed')); print($1)"; }
+tenant=$(field "d['tenant']['id']")
+client=$(field "d['application']['client_id']")
+secret=$(field "d['application']['client_secret']")
+workstream=$(field "d['workstreams'][0]['msdyn_liveworkstreamid']")
+anonymous=$(field "d['contacts'][3]['contactid']")
+queue=$(field "d['queues'][1]['queueid']")
+
+cat >"$demo/purple/accounts.xml" <<XML
+<?xml version='1.0' encoding='UTF-8' ?>
+<account version='1.0'>
+ <account>
+  <protocol>prpl-omnichannel</protocol>
+  <name>$url</name>
+  <password>$secret</password>
+  <alias>Contoso (mock)</alias>
+  <settings>
+   <setting name='tenant_id' type='string'>$tenant</setting>
+   <setting name='client_id' type='string'>$client</setting>
+   <setting name='workstream_id' type='string'>$workstream</setting>
+   <setting name='case_queue_id' type='string'>$queue</setting>
+   <setting name='anonymous_contact_id' type='string'>$anonymous</setting>
+   <setting name='authority' type='string'>$url</setting>
+  </settings>
+  <settings ui='gnt-purple'><setting name='auto-login' type='bool'>1</setting></settings>
+  <settings ui='omnichannel-headless'><setting name='auto-login' type='bool'>1</setting></settings>
+ </account>
+</account>
+XML
+
+echo "Mock Dynamics 365 at $url (log: $demo/mock.log)"
+echo "libpurple user dir: $demo/purple"
+if [ -z "${DEMO_HEADLESS:-}" ] && [ -t 0 ] && [ -t 1 ]; then
+  echo "Starting Finch. Quit with Alt+Q (or Esc, then q)."
+  sleep 1
+  finch -c "$demo/purple"
+else
+  "$root/build/tests/tools/purple-headless" --user-dir "$demo/purple" \
+    --plugin-dir "$root/build/src/prpl" --seconds "${DEMO_SECONDS:-30}"
+fi

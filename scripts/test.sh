@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what is missing, builds with -Werror, runs
+# every test, then builds with AddressSanitizer + UndefinedBehaviorSanitizer
+# and runs every test again. Ends with "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/deps.sh || exit 1
+
+status=0
+run_build() {
+  local dir=$1; shift
+  if [ ! -d "$dir" ]; then
+    meson setup "$dir" -Dwerror=true "$@" >/dev/null || return 1
+  fi
+  ninja -C "$dir" >/dev/null || { ninja -C "$dir"; return 1; }
+  meson test -C "$dir" --print-errorlogs --num-processes 2 || status=1
+}
+
+echo "== build (gcc -Wall -Wextra -Werror)"
+run_build build || status=1
+echo "== build with -Db_sanitize=address,undefined"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0 \
+  run_build build-asan -Db_sanitize=address,undefined -Db_lundef=false || status=1
+
+python3 scripts/count-results.py build/meson-logs/testlog.json build-asan/meson-logs/testlog.json || status=1
+exit $status

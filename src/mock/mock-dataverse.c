@@ -1,0 +1,477 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* mock-dataverse.c — the Dataverse Web API under /api/data/v9.2/.
+ *
+ * Order of checks: bearer token (the front door), the Application User, the
+ * OData headers, the resource path, the query options, then privileges and
+ * data. A client therefore sees the same first error as against a real
+ * environment when it gets several things wrong. */
+#include "mock-private.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "mock-filter.h"
+#include "mock-odata.h"
+#include "mock-response.h"
+#include "mock-util.h"
+
+#define MAX_PAGE_SIZE 5000
+
+static void
+respond_unauthorized (MockServer *self, SoupServerMessage *msg)
+{
+  g_autofree char *challenge =
+    g_strdup_printf ("Bearer authorization_uri=%s/%s/oauth2/authorize, resource_id=%s",
+                     self->url, self->tenant_id ? self->tenant_id : "common", self->url);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "WWW-Authenticate", challenge);
+  mock_respond_empty (msg, SOUP_STATUS_UNAUTHORIZED);
+}
+
+static gboolean
+accepts_json (const char *accept)
+{
+  g_auto (GStrv) ranges = NULL;
+
+  if (accept == NULL)
+    return FALSE;
+  ranges = g_strsplit (accept, ",", -1);
+  for (guint i = 0; ranges[i]; i++)
+    {
+      g_autofree char *type = g_strndup (ranges[i], strcspn (ranges[i], ";"));
+
+      g_strstrip (type);
+      if (g_ascii_strcasecmp (type, "application/json") == 0 ||
+          g_ascii_strcasecmp (type, "application/*") == 0 || strcmp (type, "*/*") == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+check_headers (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *accept = soup_message_headers_get_list (headers, "Accept");
+  static const char *const versions[] = { "OData-MaxVersion", "OData-Version" };
+
+  if (accept == NULL)
+    {
+      mock_respond_dataverse_error (msg, SOUP_STATUS_BAD_REQUEST, MOCK_ODATA_CODE,
+                                    "The request has no Accept header; send 'Accept: application/json'.");
+      return FALSE;
+    }
+  if (!accepts_json (accept))
+    {
+      mock_respond_dataverse_error (msg, SOUP_STATUS_BAD_REQUEST, MOCK_ODATA_CODE,
+                                    "The Accept header '%s' does not allow application/json, the only format this service returns.",
+                                    accept);
+      return FALSE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (versions); i++)
+    {
+      const char *v = soup_message_headers_get_one (headers, versions[i]);
+      g_autofree char *trimmed = v ? g_strstrip (g_strdup (v)) : NULL;
+
+      if (g_strcmp0 (trimmed, "4.0") != 0)
+        {
+          mock_respond_dataverse_error (msg, SOUP_STATUS_BAD_REQUEST, MOCK_ODATA_CODE,
+                                        "The request must carry the header '%s: 4.0'%s%s%s.", versions[i],
+                                        v ? " (it sent '" : "", v ? v : "", v ? "')" : "");
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static void
+respond_odata_error (SoupServerMessage *msg, const GError *error)
+{
+  if (g_error_matches (error, MOCK_ODATA_ERROR, MOCK_ODATA_ERROR_NOT_IMPLEMENTED))
+    mock_respond_dataverse_error (msg, SOUP_STATUS_NOT_IMPLEMENTED, "0x80040216", "%s", error->message);
+  else
+    mock_respond_dataverse_error (msg, SOUP_STATUS_BAD_REQUEST, MOCK_ODATA_CODE, "%s", error->message);
+}
+
+static void
+respond_method_not_allowed (SoupServerMessage *msg)
+{
+  mock_respond_dataverse_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, MOCK_ODATA_CODE,
+                                "The requested resource does not support http method '%s'.",
+                                soup_server_message_get_method (msg));
+}
+
+static void
+respond_privilege_denied (MockServer *self, SoupServerMessage *msg, const MockEntity *entity,
+                          const char *operation)
+{
+  const char *privilege = self->scenario.missing_privilege;
+  g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_MD5, privilege, -1);
+
+  mock_respond_dataverse_error (msg, SOUP_STATUS_FORBIDDEN, "0x80042f09",
+                                "Principal user (Id=%s, type=8, roleCount=1, privilegeCount=412, accessMode=0, MetadataCachePrivilegesCount=5321, businessUnitId=%s), is missing %s privilege (Id=%.8s-%.4s-%.4s-%.4s-%.12s) on OTC=%u for entity '%s'. context: Method=%s. Consider assigning a role with the required privilege.",
+                                self->application_user_id, self->business_unit_id, privilege,
+                                sum, sum + 8, sum + 12, sum + 16, sum + 20,
+                                entity->otc, entity->logical_name, operation);
+}
+
+static char *
+context_url (MockServer *self, const MockEntity *entity, const MockODataQuery *query, gboolean single)
+{
+  return g_strdup_printf ("%s" MOCK_API_BASE "$metadata#%s%s%s%s%s", self->url, entity->entity_set,
+                          query->select ? "(" : "", query->select ? query->select_raw : "",
+                          query->select ? ")" : "", single ? "/$entity" : "");
+}
+
+static void
+handle_whoami (MockServer *self, SoupServerMessage *msg, const char *raw_query)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MockODataQuery) query = NULL;
+  g_autoptr (JsonObject) obj = NULL;
+  g_autofree char *context = NULL;
+
+  if (strcmp (soup_server_message_get_method (msg), "GET") != 0)
+    {
+      respond_method_not_allowed (msg);
+      return;
+    }
+  query = mock_odata_query_parse (raw_query, &error);
+  if (query == NULL || !mock_odata_query_check (query, 0, TRUE, &error))
+    {
+      respond_odata_error (msg, error);
+      return;
+    }
+  context = g_strdup_printf ("%s" MOCK_API_BASE "$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse", self->url);
+  obj = json_object_new ();
+  json_object_set_string_member (obj, "@odata.context", context);
+  json_object_set_string_member (obj, "BusinessUnitId", self->business_unit_id);
+  json_object_set_string_member (obj, "UserId", self->application_user_id);
+  json_object_set_string_member (obj, "OrganizationId", self->organization_id);
+  mock_respond_odata_object (msg, SOUP_STATUS_OK, obj);
+}
+
+/* "(guid)" or "(keyname=guid)"; NULL when malformed. */
+static char *
+parse_key (const MockEntity *entity, const char *inside)
+{
+  const char *eq = strchr (inside, '=');
+
+  if (eq)
+    {
+      if ((gsize) (eq - inside) != strlen (entity->key) || strncmp (inside, entity->key, (gsize) (eq - inside)) != 0)
+        return NULL;
+      inside = eq + 1;
+    }
+  return mock_guid_is_valid (inside) ? g_ascii_strdown (inside, -1) : NULL;
+}
+
+static void
+handle_record (MockServer *self, SoupServerMessage *msg, const MockEntity *entity, const char *id,
+               const char *raw_query)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MockODataQuery) query = NULL;
+  g_autoptr (JsonObject) out = NULL;
+  g_autofree char *context = NULL;
+  const char *method = soup_server_message_get_method (msg);
+  JsonObject *record;
+
+  if (strcmp (method, "PATCH") == 0 || strcmp (method, "DELETE") == 0)
+    {
+      mock_respond_dataverse_error (msg, SOUP_STATUS_NOT_IMPLEMENTED, "0x80040216",
+                                    "The mock server does not implement %s on %s yet.", method, entity->entity_set);
+      return;
+    }
+  if (strcmp (method, "GET") != 0)
+    {
+      respond_method_not_allowed (msg);
+      return;
+    }
+  query = mock_odata_query_parse (raw_query, &error);
+  if (query == NULL || !mock_odata_query_check (query, MOCK_ODATA_SELECT, TRUE, &error) ||
+      !mock_odata_select_validate (query, entity, &error))
+    {
+      respond_odata_error (msg, error);
+      return;
+    }
+  if (mock_scenario_denies (&self->scenario, "GET", entity))
+    {
+      respond_privilege_denied (self, msg, entity, "Retrieve");
+      return;
+    }
+  record = mock_store_lookup (self->store, entity, id);
+  if (record == NULL)
+    {
+      mock_respond_dataverse_error (msg, SOUP_STATUS_NOT_FOUND, "0x80040217",
+                                    "%s With Id = %s Does Not Exist", entity->logical_name, id);
+      return;
+    }
+  context = context_url (self, entity, query, TRUE);
+  out = json_object_new ();
+  json_object_set_string_member (out, "@odata.context", context);
+  mock_store_project (entity, record, (const char *const *) query->select, out);
+  mock_respond_odata_object (msg, SOUP_STATUS_OK, out);
+}
+
+/* RFC 7240 preferences; values may be quoted and contain commas. */
+static GHashTable *
+parse_prefer (const char *header)
+{
+  GHashTable *prefs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  const char *p = header;
+
+  while (p && *p)
+    {
+      GString *item = g_string_new (NULL);
+      gboolean quoted = FALSE;
+      char *eq;
+
+      for (; *p && (quoted || *p != ','); p++)
+        {
+          if (*p == '"')
+            quoted = !quoted;
+          else
+            g_string_append_c (item, *p);
+        }
+      if (*p == ',')
+        p++;
+      g_strstrip (item->str);
+      eq = strchr (item->str, '=');
+      if (*item->str)
+        g_hash_table_replace (prefs, g_strstrip (g_strndup (item->str, eq ? (gsize) (eq - item->str) : strlen (item->str))),
+                              g_strstrip (g_strdup (eq ? eq + 1 : "")));
+      g_string_free (item, TRUE);
+    }
+  return prefs;
+}
+
+static char *
+next_link (MockServer *self, SoupServerMessage *msg, const char *path, guint offset, guint page_size)
+{
+  const char *raw = g_uri_get_query (soup_server_message_get_uri (msg));
+  g_auto (GStrv) parts = g_strsplit (raw ? raw : "", "&", -1);
+  g_autoptr (GStrvBuilder) kept = g_strv_builder_new ();
+  g_auto (GStrv) joined = NULL;
+  g_autofree char *query = NULL;
+  g_autofree char *cookie = g_strdup_printf ("<cookie pagenumber=\"%u\" pagesize=\"%u\" offset=\"%u\" />",
+                                             offset / page_size + 1, page_size, offset);
+  g_autofree char *escaped = g_uri_escape_string (cookie, NULL, FALSE);
+
+  for (guint i = 0; parts[i]; i++)
+    if (*parts[i] && !g_str_has_prefix (parts[i], "$skiptoken=") && !g_str_has_prefix (parts[i], "%24skiptoken="))
+      g_strv_builder_add (kept, parts[i]);
+  joined = g_strv_builder_end (kept);
+  query = g_strjoinv ("&", joined);
+  return g_strdup_printf ("%s%s?%s%s$skiptoken=%s", self->url, path, query, *query ? "&" : "", escaped);
+}
+
+static gboolean
+parse_skiptoken (const char *token, guint page_size, guint *offset, GError **error)
+{
+  guint pagesize = 0;
+
+  if (sscanf (token, "<cookie pagenumber=\"%*u\" pagesize=\"%u\" offset=\"%u\" />", &pagesize, offset) != 2)
+    {
+      g_set_error (error, MOCK_ODATA_ERROR, MOCK_ODATA_ERROR_BAD_REQUEST,
+                   "The skiptoken value '%s' is not valid. Follow @odata.nextLink unchanged.", token);
+      return FALSE;
+    }
+  if (pagesize != page_size)
+    {
+      g_set_error (error, MOCK_ODATA_ERROR, MOCK_ODATA_ERROR_BAD_REQUEST,
+                   "An @odata.nextLink must be requested with the same 'Prefer: odata.maxpagesize=%u' as the first page.",
+                   pagesize);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+handle_collection (MockServer *self, SoupServerMessage *msg, const char *path,
+                   const MockEntity *entity, const char *raw_query)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MockODataQuery) query = NULL;
+  g_autoptr (MockFilter) filter = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
+  g_autoptr (GHashTable) prefs = NULL;
+  g_autoptr (JsonObject) out = NULL;
+  g_autoptr (JsonArray) value = NULL;
+  g_autofree char *context = NULL;
+  const char *method = soup_server_message_get_method (msg);
+  const char *maxpagesize;
+  guint64 page_size = 0;
+  guint offset = 0, end;
+
+  if (strcmp (method, "POST") == 0)
+    {
+      if (mock_scenario_denies (&self->scenario, "POST", entity))
+        respond_privilege_denied (self, msg, entity, "Create");
+      else
+        mock_respond_dataverse_error (msg, SOUP_STATUS_NOT_IMPLEMENTED, "0x80040216",
+                                      "The mock server does not implement POST on %s yet.", entity->entity_set);
+      return;
+    }
+  if (strcmp (method, "GET") != 0)
+    {
+      respond_method_not_allowed (msg);
+      return;
+    }
+
+  query = mock_odata_query_parse (raw_query, &error);
+  if (query == NULL ||
+      !mock_odata_query_check (query, MOCK_ODATA_SELECT | MOCK_ODATA_FILTER | MOCK_ODATA_TOP | MOCK_ODATA_SKIPTOKEN,
+                               FALSE, &error) ||
+      !mock_odata_select_validate (query, entity, &error) ||
+      (query->filter && ((filter = mock_filter_parse (query->filter, &error)) == NULL ||
+                         !mock_filter_bind (filter, entity, &error))))
+    {
+      respond_odata_error (msg, error);
+      return;
+    }
+
+  prefs = parse_prefer (soup_message_headers_get_list (soup_server_message_get_request_headers (msg), "Prefer"));
+  maxpagesize = g_hash_table_lookup (prefs, "odata.maxpagesize");
+  if (maxpagesize && !g_ascii_string_to_unsigned (maxpagesize, 10, 1, MAX_PAGE_SIZE, &page_size, NULL))
+    {
+      mock_respond_dataverse_error (msg, SOUP_STATUS_BAD_REQUEST, MOCK_ODATA_CODE,
+                                    "The value '%s' of odata.maxpagesize is not valid; it must be from 1 to %u.",
+                                    maxpagesize, MAX_PAGE_SIZE);
+      return;
+    }
+  if (page_size == 0)
+    page_size = MAX_PAGE_SIZE;
+  if (query->skiptoken && !parse_skiptoken (query->skiptoken, (guint) page_size, &offset, &error))
+    {
+      respond_odata_error (msg, error);
+      return;
+    }
+  if (mock_scenario_denies (&self->scenario, "GET", entity))
+    {
+      respond_privilege_denied (self, msg, entity, "RetrieveMultiple");
+      return;
+    }
+
+  /* $top is ignored when a page size is preferred, as Dataverse documents. */
+  rows = mock_store_query (self->store, entity, filter, maxpagesize ? -1 : query->top);
+  end = MIN (rows->len, offset + (guint) page_size);
+  value = json_array_new ();
+  for (guint i = offset; i < end; i++)
+    {
+      JsonObject *row = json_object_new ();
+
+      mock_store_project (entity, g_ptr_array_index (rows, i), (const char *const *) query->select, row);
+      json_array_add_object_element (value, row);
+    }
+  context = context_url (self, entity, query, FALSE);
+  out = json_object_new ();
+  json_object_set_string_member (out, "@odata.context", context);
+  json_object_set_array_member (out, "value", g_steal_pointer (&value));
+  if (end < rows->len)
+    {
+      g_autofree char *link = next_link (self, msg, path, end, (guint) page_size);
+
+      json_object_set_string_member (out, "@odata.nextLink", link);
+    }
+  if (maxpagesize)
+    {
+      g_autofree char *applied = g_strdup_printf ("odata.maxpagesize=%u", (guint) page_size);
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Preference-Applied", applied);
+    }
+  mock_respond_odata_object (msg, SOUP_STATUS_OK, out);
+}
+
+static void
+respond_segment_not_found (SoupServerMessage *msg, const char *segment)
+{
+  mock_respond_dataverse_error (msg, SOUP_STATUS_NOT_FOUND, "0x8006088a",
+                                "Resource not found for the segment '%s'.", segment);
+}
+
+void
+mock_dataverse_handle (MockServer *self, SoupServerMessage *msg, const char *path)
+{
+  const char *raw_query = g_uri_get_query (soup_server_message_get_uri (msg));
+  const char *resource;
+  g_autofree char *segment = NULL;
+  g_autofree char *set_name = NULL;
+  const char *paren;
+  const MockEntity *entity;
+
+  if (!g_str_has_prefix (path, MOCK_API_BASE))
+    {
+      const char *version = path + strlen (MOCK_API_PREFIX);
+      g_autofree char *first = g_strndup (version, strcspn (version, "/"));
+
+      respond_segment_not_found (msg, first);
+      return;
+    }
+  switch (mock_token_check (self, msg))
+    {
+    case MOCK_BEARER_OK:
+      break;
+    case MOCK_BEARER_MISSING:
+    case MOCK_BEARER_UNKNOWN:
+    case MOCK_BEARER_EXPIRED:
+    default:
+      respond_unauthorized (self, msg);
+      return;
+    }
+  if (!self->scenario.application_user)
+    {
+      respond_unauthorized (self, msg);
+      mock_respond_dataverse_error (msg, SOUP_STATUS_UNAUTHORIZED, "0x80072560",
+                                    "The user is not a member of the organization.");
+      return;
+    }
+  if (!check_headers (msg))
+    return;
+
+  resource = path + strlen (MOCK_API_BASE);
+  segment = g_strndup (resource, strcspn (resource, "/"));
+  if (resource[strlen (segment)] == '/')
+    {
+      const char *after = resource + strlen (segment) + 1;
+      g_autofree char *next = g_strndup (after, strcspn (after, "/"));
+
+      respond_segment_not_found (msg, next);
+      return;
+    }
+  if (strcmp (segment, "WhoAmI") == 0 || strcmp (segment, "WhoAmI()") == 0)
+    {
+      handle_whoami (self, msg, raw_query);
+      return;
+    }
+  paren = strchr (segment, '(');
+  set_name = paren ? g_strndup (segment, (gsize) (paren - segment)) : g_strdup (segment);
+  entity = mock_entity_by_set (set_name);
+  if (entity == NULL)
+    {
+      respond_segment_not_found (msg, set_name);
+      return;
+    }
+  if (paren == NULL)
+    {
+      handle_collection (self, msg, path, entity, raw_query);
+      return;
+    }
+  if (!g_str_has_suffix (paren, ")"))
+    {
+      mock_respond_dataverse_error (msg, SOUP_STATUS_BAD_REQUEST, MOCK_ODATA_CODE, "Bad Request - Error in query syntax.");
+      return;
+    }
+  {
+    g_autofree char *inside = g_strndup (paren + 1, strlen (paren) - 2);
+    g_autofree char *id = parse_key (entity, inside);
+
+    if (id == NULL)
+      {
+        mock_respond_dataverse_error (msg, SOUP_STATUS_BAD_REQUEST, MOCK_ODATA_CODE, "Bad Request - Error in query syntax.");
+        return;
+      }
+    handle_record (self, msg, entity, id, raw_query);
+  }
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* mock-odata.h — OData system query options as Dataverse accepts them. */
+#pragma once
+
+#include <glib.h>
+
+#include "mock-entities.h"
+
+G_BEGIN_DECLS
+
+#define MOCK_ODATA_ERROR (mock_odata_error_quark ())
+GQuark mock_odata_error_quark (void);
+
+typedef enum {
+  MOCK_ODATA_ERROR_BAD_REQUEST,      /* 400, code 0x80060888 */
+  MOCK_ODATA_ERROR_NOT_IMPLEMENTED,  /* valid on Dataverse, not (yet) in the mock: 501 */
+} MockODataError;
+
+/* Dataverse's code for OData URI parse and binding errors. */
+#define MOCK_ODATA_CODE "0x80060888"
+
+typedef enum {
+  MOCK_ODATA_SELECT    = 1 << 0,
+  MOCK_ODATA_FILTER    = 1 << 1,
+  MOCK_ODATA_TOP       = 1 << 2,
+  MOCK_ODATA_SKIPTOKEN = 1 << 3,
+} MockODataOption;
+
+typedef struct {
+  guint    present;     /* MockODataOption bits */
+  char   **select;      /* names as given; NULL when absent or "*" */
+  char    *select_raw;  /* the decoded $select text, for @odata.context */
+  char    *filter;      /* the decoded $filter text */
+  gint64   top;         /* -1 when absent */
+  char    *skiptoken;
+} MockODataQuery;
+
+void mock_odata_query_free (MockODataQuery *query);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MockODataQuery, mock_odata_query_free)
+
+/* Parses the raw (still percent-encoded) query string of a request URL.
+ * '+' is a space and "%2B" a plus, as in the ASP.NET front end of Dataverse. */
+MockODataQuery *mock_odata_query_parse (const char *raw_query, GError **error);
+
+/* Rejects options present but not in @allowed (for example $top on a single record). */
+gboolean mock_odata_query_check (const MockODataQuery *query, guint allowed,
+                                 gboolean single_entity, GError **error);
+
+/* Every $select name must be a column of @entity. */
+gboolean mock_odata_select_validate (const MockODataQuery *query, const MockEntity *entity,
+                                     GError **error);
+
+G_END_DECLS

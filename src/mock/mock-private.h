@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* mock-private.h — state shared by the files that make up MockServer. */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "mock-faults.h"
+#include "mock-scenario.h"
+#include "mock-server.h"
+#include "mock-store.h"
+
+G_BEGIN_DECLS
+
+#define MOCK_API_PREFIX "/api/data/"
+#define MOCK_API_BASE "/api/data/v9.2/"
+
+/* One request as /_mock/requests reports it. Never holds an Authorization
+ * value, a token or a client secret. Reference-counted (GRcBox) because a
+ * delayed response outlives a reset of the log. */
+typedef struct {
+  guint64   seq;
+  char     *method;
+  char     *path;
+  char     *query;       /* raw, with secret-looking parameters redacted */
+  guint     status;      /* what the client got: 0 until answered, and for dropped connections */
+  gint      handled;     /* status the handlers produced; -1 when a fault replaced the handling */
+  gboolean  has_bearer;
+  char     *prefer;
+  JsonNode *body;        /* parsed JSON, or the token form without secrets, or NULL */
+  char     *fault;
+} MockLogEntry;
+
+struct _MockServer {
+  GObject       parent_instance;
+
+  SoupServer   *soup;
+  char         *url;
+  guint         port;
+  gboolean      verbose;
+
+  /* Configuration: the seed's, unless set explicitly (the *_set flags). */
+  JsonNode     *seed;
+  char         *tenant_id;
+  char         *tenant_domain;
+  char         *client_id;
+  char         *client_secret;
+  gboolean      tenant_id_set, tenant_domain_set, client_set;
+  char         *organization_id;
+  char         *organization_name;
+  char         *business_unit_id;
+  char         *application_user_id;
+  guint         token_lifetime;
+  double        assign_after, wrap_up_after, close_after;
+
+  /* State: back to the seed on reset. */
+  MockStore    *store;
+  GHashTable   *tokens;        /* access token → gint64* monotonic expiry (µs) */
+  GQueue        faults;        /* MockFault*, injection order */
+  MockScenario  scenario;
+  GPtrArray    *log;           /* MockLogEntry* */
+  guint64       next_seq;
+  guint         token_requests;
+  guint         api_requests;
+  GHashTable   *by_path;       /* path → count */
+  GList        *pending;       /* held-back responses (delays, drops) */
+};
+
+/* mock-seed.c */
+gboolean mock_seed_apply (MockServer *self, JsonNode *seed, GError **error);
+
+/* mock-token.c */
+gboolean mock_token_path_match (const char *path, char **tenant);
+void     mock_token_handle (MockServer *self, SoupServerMessage *msg, const char *tenant);
+typedef enum { MOCK_BEARER_OK, MOCK_BEARER_MISSING, MOCK_BEARER_UNKNOWN, MOCK_BEARER_EXPIRED } MockBearer;
+MockBearer mock_token_check (MockServer *self, SoupServerMessage *msg);
+JsonNode *mock_token_form_for_log (const char *body, gsize length);
+
+/* mock-dataverse.c */
+void     mock_dataverse_handle (MockServer *self, SoupServerMessage *msg, const char *path);
+
+/* mock-controls.c */
+void     mock_controls_handle (MockServer *self, SoupServerMessage *msg, const char *path);
+
+/* mock-log.c */
+MockLogEntry *mock_log_entry_new (MockServer *self, SoupServerMessage *msg, const char *path,
+                                  gboolean token_endpoint);
+void          mock_log_entry_finish (MockServer *self, MockLogEntry *entry, guint status);
+void          mock_log_entry_unref (MockLogEntry *entry);
+JsonNode     *mock_server_counters_to_json (MockServer *self);
+void          mock_server_clear_log (MockServer *self);
+
+G_END_DECLS

@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <signal.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "harness.h"
+#include "purple-glib-loop.h"
+
+HarnessEvents harness_events;
+
+static char        *user_dir;
+static GSubprocess *mock_process;
+static char        *mock_url;
+static SoupSession *control_session;
+static int          handle;   /* address used as the signal handle */
+
+/* ---- UI ops that record what a user would see ---- */
+
+static void
+connect_progress (PurpleConnection *gc, const char *text, size_t step, size_t step_count)
+{
+  g_ptr_array_add (harness_events.progress, g_strdup (text));
+}
+
+static PurpleConnectionUiOps connection_ops = {
+  .connect_progress = connect_progress,
+};
+
+static void
+write_conv (PurpleConversation *conv, const char *who, const char *alias, const char *message,
+            PurpleMessageFlags flags, time_t mtime)
+{
+  g_ptr_array_add (harness_events.notices, g_strdup_printf ("[%s] %s", purple_conversation_get_name (conv), message));
+}
+
+static PurpleConversationUiOps conversation_ops = {
+  .write_conv = write_conv,
+};
+
+static void *
+notify_message (PurpleNotifyMsgType type, const char *title, const char *primary, const char *secondary)
+{
+  g_ptr_array_add (harness_events.notices, g_strdup_printf ("%s: %s", primary ? primary : "", secondary ? secondary : ""));
+  return NULL;
+}
+
+static PurpleNotifyUiOps notify_ops = {
+  .notify_message = notify_message,
+};
+
+static PurpleBlistUiOps blist_ops;   /* zero: libpurple fills in saving */
+
+static void
+ui_prefs_init (void)
+{
+  purple_glib_loop_quiet_network_prefs ();
+}
+
+static void
+ui_init (void)
+{
+  purple_connections_set_ui_ops (&connection_ops);
+  purple_conversations_set_ui_ops (&conversation_ops);
+  purple_notify_set_ui_ops (&notify_ops);
+  purple_blist_set_ui_ops (&blist_ops);
+}
+
+static PurpleCoreUiOps core_ops = {
+  .ui_prefs_init = ui_prefs_init,
+  .ui_init = ui_init,
+};
+
+static void
+on_signed_on (PurpleConnection *gc, gpointer data)
+{
+  harness_events.signed_on = TRUE;
+}
+
+static void
+on_connection_error (PurpleConnection *gc, PurpleConnectionError reason, const char *description, gpointer data)
+{
+  harness_events.errored = TRUE;
+  harness_events.reason = reason;
+  g_free (harness_events.description);
+  harness_events.description = g_strdup (description);
+}
+
+void
+harness_events_reset (void)
+{
+  harness_events.signed_on = FALSE;
+  harness_events.errored = FALSE;
+  harness_events.reason = PURPLE_CONNECTION_ERROR_OTHER_ERROR;
+  g_clear_pointer (&harness_events.description, g_free);
+  g_clear_pointer (&harness_events.progress, g_ptr_array_unref);
+  g_clear_pointer (&harness_events.notices, g_ptr_array_unref);
+  harness_events.progress = g_ptr_array_new_with_free_func (g_free);
+  harness_events.notices = g_ptr_array_new_with_free_func (g_free);
+}
+
+void
+harness_init (int *argc, char ***argv)
+{
+  g_test_init (argc, argv, NULL);
+  signal (SIGPIPE, SIG_IGN);
+  harness_events_reset ();
+
+  user_dir = g_dir_make_tmp ("omnichannel-purple-XXXXXX", NULL);
+  g_assert_nonnull (user_dir);
+  purple_util_set_user_dir (user_dir);
+  purple_debug_set_enabled (g_getenv ("PURPLE_DEBUG") != NULL);
+  purple_core_set_ui_ops (&core_ops);
+  purple_eventloop_set_ui_ops (purple_glib_loop_ops ());
+
+  const char *plugin_dir = g_getenv ("OMNICHANNEL_PLUGIN_DIR");
+  g_assert_nonnull (plugin_dir);
+  purple_plugins_add_search_path (plugin_dir);
+  g_assert_true (purple_core_init (HARNESS_UI_ID));
+  purple_set_blist (purple_blist_new ());
+  purple_blist_load ();
+
+  PurplePlugin *prpl = purple_find_prpl ("prpl-omnichannel");
+  g_assert_nonnull (prpl);
+  g_assert_cmpstr (purple_plugin_get_name (prpl), ==, "Dynamics 365 Omnichannel");
+  g_assert_true (g_str_has_prefix (prpl->path, plugin_dir));   /* the build, not an installed copy */
+
+  purple_signal_connect (purple_connections_get_handle (), "signed-on", &handle, PURPLE_CALLBACK (on_signed_on), NULL);
+  purple_signal_connect (purple_connections_get_handle (), "connection-error", &handle,
+                         PURPLE_CALLBACK (on_connection_error), NULL);
+  control_session = soup_session_new ();
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+  while (dir && (name = g_dir_read_name (dir)))
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+void
+harness_quit (void)
+{
+  purple_signals_disconnect_by_handle (&handle);
+  harness_mock_stop ();
+  purple_core_quit ();
+  g_clear_object (&control_session);
+  remove_tree (user_dir);
+  g_clear_pointer (&user_dir, g_free);
+  g_clear_pointer (&harness_events.description, g_free);
+  g_clear_pointer (&harness_events.progress, g_ptr_array_unref);
+  g_clear_pointer (&harness_events.notices, g_ptr_array_unref);
+}
+
+const char *
+harness_mock_start (const char *const *extra_args)
+{
+  const char *binary = g_getenv ("DYNAMICS_MOCK");
+  const char *seed = g_getenv ("MOCK_SEED");
+  g_assert_nonnull (binary);
+  g_assert_nonnull (seed);
+
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (char *) binary);
+  g_ptr_array_add (argv, "--port");
+  g_ptr_array_add (argv, "0");
+  g_ptr_array_add (argv, "--seed");
+  g_ptr_array_add (argv, (char *) seed);
+  for (guint i = 0; extra_args && extra_args[i]; i++)
+    g_ptr_array_add (argv, (char *) extra_args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_autoptr(GError) error = NULL;
+  mock_process = g_subprocess_newv ((const char *const *) argv->pdata,
+                                    G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+  g_assert_no_error (error);
+
+  g_autoptr(GDataInputStream) out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (mock_process));
+  g_autofree char *line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "URL=http://127.0.0.1:"));
+  mock_url = g_strdup (line + strlen ("URL="));
+  return mock_url;
+}
+
+void
+harness_mock_stop (void)
+{
+  if (mock_process == NULL)
+    return;
+  g_subprocess_send_signal (mock_process, SIGTERM);
+  g_subprocess_wait (mock_process, NULL, NULL);
+  g_clear_object (&mock_process);
+  g_clear_pointer (&mock_url, g_free);
+}
+
+const char *
+harness_mock_url (void)
+{
+  return mock_url;
+}
+
+JsonNode *
+harness_mock_control (const char *method, const char *path, const char *json_body)
+{
+  g_autofree char *url = g_strconcat (mock_url, path, NULL);
+  g_autoptr(SoupMessage) message = soup_message_new (method, url);
+  if (json_body)
+    {
+      g_autoptr(GBytes) body = g_bytes_new (json_body, strlen (json_body));
+      soup_message_set_request_body_from_bytes (message, "application/json", body);
+    }
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) reply = soup_session_send_and_read (control_session, message, NULL, &error);
+  g_assert_no_error (error);
+  if (soup_message_get_status (message) >= 300)
+    g_error ("mock control %s %s → %u", method, path, soup_message_get_status (message));
+  gsize size = 0;
+  const char *data = g_bytes_get_data (reply, &size);
+  g_autofree char *text = g_strndup (data, size);
+  return size ? json_from_string (text, NULL) : NULL;
+}
+
+void
+harness_mock_post (const char *path, const char *json_body)
+{
+  JsonNode *reply = harness_mock_control ("POST", path, json_body);
+  if (reply)
+    json_node_unref (reply);
+}
+
+PurpleAccount *
+harness_account_new (void)
+{
+  PurpleAccount *account = purple_account_new (mock_url, "prpl-omnichannel");
+  purple_account_set_password (account, MOCK_SECRET);
+  purple_account_set_string (account, "tenant_id", MOCK_TENANT);
+  purple_account_set_string (account, "client_id", MOCK_CLIENT);
+  purple_account_set_string (account, "workstream_id", MOCK_WORKSTREAM);
+  purple_account_set_string (account, "authority", mock_url);
+  purple_accounts_add (account);
+  return account;
+}
+
+static gboolean is_disconnected (gpointer account);
+
+void
+harness_account_delete (PurpleAccount *account)
+{
+  /* a connection error schedules the teardown with the account pointer:
+   * let it run before the account is freed */
+  if (harness_events.errored)
+    harness_run_until (is_disconnected, account, 10);
+  purple_account_set_enabled (account, HARNESS_UI_ID, FALSE);
+  purple_accounts_delete (account);
+  harness_run_for (20);
+}
+
+static gboolean
+signed_on_or_errored (gpointer data)
+{
+  return harness_events.signed_on || harness_events.errored;
+}
+
+static gboolean
+is_disconnected (gpointer account)
+{
+  return purple_account_is_disconnected (account);
+}
+
+void
+harness_connect (PurpleAccount *account)
+{
+  /* after an error libpurple tears the old connection down from a 0 ms timeout */
+  harness_run_until (is_disconnected, account, 10);
+  harness_events_reset ();
+  if (purple_account_get_enabled (account, HARNESS_UI_ID))
+    purple_account_connect (account);
+  else
+    purple_account_set_enabled (account, HARNESS_UI_ID, TRUE);
+  harness_run_until (signed_on_or_errored, NULL, 30);
+}
+
+static gboolean
+on_guard (gpointer data)
+{
+  gboolean *expired = data;
+  *expired = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+harness_run_until (gboolean (*predicate) (gpointer), gpointer data, guint timeout_s)
+{
+  gboolean expired = FALSE;
+  guint guard = g_timeout_add_seconds (timeout_s, on_guard, &expired);
+  while (!predicate (data) && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (expired)
+    g_error ("timed out after %u s", timeout_s);
+  g_source_remove (guard);
+}
+
+void
+harness_run_for (guint ms)
+{
+  gboolean expired = FALSE;
+  guint guard = g_timeout_add (ms, on_guard, &expired);
+  while (!expired)
+    g_main_context_iteration (NULL, TRUE);
+  (void) guard;
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* harness.h — a headless libpurple UI that loads the built plugin, and a
+ * dynamics-mock child process to sign in to. One process per test binary
+ * (libpurple is global state). */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include <libpurple/purple.h>
+
+#define HARNESS_UI_ID "omnichannel-test"
+
+/* from data/mock-org.json */
+#define MOCK_TENANT      "5f3a8c2e-1b4d-4e6f-9a7b-2c8d0e1f3a5b"
+#define MOCK_CLIENT      "0c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"
+#define MOCK_SECRET      "Qm8~mockSecretValue.0123456789abcdefABCDEF"
+#define MOCK_SECRET_ID   "7d2f4b1a-9c3e-4f5a-8b6c-1d2e3f4a5b6c"
+#define MOCK_APP_USER    "a1b2c3d4-0000-4000-8000-000000000001"
+#define MOCK_WORKSTREAM  "e5f6a7b8-1111-4111-8111-111111111111"
+#define MOCK_WORKSTREAM_INACTIVE "e5f6a7b8-2222-4222-8222-222222222222"
+#define MOCK_QUEUE       "c0ffee00-3333-4333-8333-333333333333"
+
+typedef struct {
+  gboolean              signed_on;
+  gboolean              errored;
+  PurpleConnectionError reason;
+  char                 *description;
+  GPtrArray            *progress;      /* char* texts of connect_progress */
+  GPtrArray            *notices;       /* char* of notify messages and system lines */
+} HarnessEvents;
+
+extern HarnessEvents harness_events;
+
+void           harness_init (int *argc, char ***argv);
+void           harness_quit (void);
+void           harness_events_reset (void);
+
+/* Starts dynamics-mock (path from $DYNAMICS_MOCK) with extra args; returns its URL. */
+const char    *harness_mock_start (const char *const *extra_args);
+void           harness_mock_stop (void);
+const char    *harness_mock_url (void);
+/* POST/GET to the mock's /_mock/ controls; returns the body (parsed). */
+JsonNode      *harness_mock_control (const char *method, const char *path, const char *json_body);
+void           harness_mock_post (const char *path, const char *json_body);
+
+/* An account pointing at the mock with valid settings; the caller adjusts
+ * options before harness_connect(). */
+PurpleAccount *harness_account_new (void);
+void           harness_account_delete (PurpleAccount *account);
+/* Enables the account and runs the loop until signed-on or connection-error. */
+void           harness_connect (PurpleAccount *account);
+/* Runs the main loop until @predicate returns TRUE (fails the test after @timeout_s). */
+void           harness_run_until (gboolean (*predicate) (gpointer), gpointer data, guint timeout_s);
+void           harness_run_for (guint ms);

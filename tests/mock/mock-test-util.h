@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* mock-test-util.h — an in-process MockServer and a real HTTP client for tests. */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "mock-server.h"
+
+G_BEGIN_DECLS
+
+/* Values of data/mock-org.json. */
+#define SEED_TENANT "5f3a8c2e-1b4d-4e6f-9a7b-2c8d0e1f3a5b"
+#define SEED_DOMAIN "contoso.onmicrosoft.com"
+#define SEED_CLIENT "0c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"
+#define SEED_SECRET "Qm8~mockSecretValue.0123456789abcdefABCDEF"
+#define SEED_SECRET_ID "7d2f4b1a-9c3e-4f5a-8b6c-1d2e3f4a5b6c"
+#define SEED_APP_USER "a1b2c3d4-0000-4000-8000-000000000001"
+#define SEED_ORG "0a0b0c0d-0e0f-4a1b-8c2d-3e4f5a6b7c8d"
+#define SEED_BU "1b2c3d4e-5f60-4172-8394-a5b6c7d8e9f0"
+#define SEED_WORKSTREAM "e5f6a7b8-1111-4111-8111-111111111111"
+#define SEED_QUEUE "c0ffee00-3333-4333-8333-333333333333"
+
+typedef struct {
+  MockServer  *server;
+  SoupSession *session;
+  const char  *url;
+  char        *token;   /* after fixture_get_token() */
+} Fixture;
+
+typedef struct {
+  guint               status;
+  GError             *error;     /* transport errors */
+  GBytes             *body;
+  SoupMessageHeaders *headers;
+  JsonNode           *json;      /* NULL unless the body parsed */
+  gint64              elapsed_us;
+} Reply;
+
+void   reply_free (Reply *reply);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
+
+void   fixture_setup (Fixture *f, gconstpointer seed_path /* NULL: data/mock-org.json */);
+void   fixture_teardown (Fixture *f, gconstpointer data);
+
+Reply *fixture_send (Fixture *f, SoupMessage *msg);
+/* POST @body to /{tenant}/oauth2/v2.0/token as @content_type. */
+Reply *fixture_token_raw (Fixture *f, const char *tenant, const char *content_type, const char *body);
+/* A well-formed form from name/value pairs (NULL value: leave the field out). */
+char  *fixture_form (const char *first_name, ...) G_GNUC_NULL_TERMINATED;
+char  *fixture_scope (Fixture *f);
+/* The seed's credentials; fails the test unless a token is issued. */
+void   fixture_get_token (Fixture *f);
+/* A Dataverse request with all the headers a correct client sends. */
+SoupMessage *fixture_api_message (Fixture *f, const char *method, const char *path_and_query);
+Reply *fixture_api_get (Fixture *f, const char *path_and_query);
+/* POST/GET on /_mock/… with an optional JSON body. */
+Reply *fixture_control (Fixture *f, const char *method, const char *name, const char *json);
+
+/* Members of a reply's JSON (or of an object inside it). */
+const char *reply_string (Reply *reply, const char *path);
+gint64      reply_int (Reply *reply, const char *path);
+JsonArray  *reply_array (Reply *reply, const char *path);
+char       *reply_text (Reply *reply);
+
+/* The Entra error body shape and values. */
+void   assert_aad_error (Reply *reply, guint status, const char *error, guint code);
+/* The Dataverse error body shape and values; @message_part may be NULL. */
+void   assert_dataverse_error (Reply *reply, guint status, const char *code, const char *message_part);
+
+void   mock_test_add_token_tests (void);
+void   mock_test_add_api_tests (void);
+void   mock_test_add_query_tests (void);
+void   mock_test_add_fault_tests (void);
+void   mock_test_add_control_tests (void);
+void   mock_test_add_program_tests (void);
+
+G_END_DECLS
