@@ -24,6 +24,7 @@ cli_options_entries (CliOptions *o)
     { "authority", 0, 0, G_OPTION_ARG_STRING, &o->authority, "Sign-in authority (default https://login.microsoftonline.com)", "URL" },
     { "closed-retention-hours", 0, 0, G_OPTION_ARG_STRING, &o->closed_retention_hours, "Hours a closed handoff stays listed", "N" },
     { "secret-file", 0, 0, G_OPTION_ARG_FILENAME, &o->secret_file, "Read the client secret's Value from FILE (or set OMNICHANNEL_CLIENT_SECRET)", "FILE" },
+    { "store", 0, 0, G_OPTION_ARG_FILENAME, &o->store_dir, "Keep sessions under DIR/omnichannel/<host> (default ~/.purple, as the plugin)", "DIR" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "Machine-readable output", NULL },
     { NULL }
   };
@@ -36,7 +37,8 @@ cli_options_clear (CliOptions *o)
   char **fields[] = { &o->environment, &o->tenant_id, &o->client_id, &o->workstream_id,
                       &o->case_queue_id, &o->default_owner_id, &o->default_priority,
                       &o->case_properties, &o->anonymous_contact_id, &o->handoff_channel,
-                      &o->show, &o->authority, &o->closed_retention_hours, &o->secret_file };
+                      &o->show, &o->authority, &o->closed_retention_hours, &o->secret_file,
+                      &o->store_dir };
   for (gsize i = 0; i < G_N_ELEMENTS (fields); i++)
     g_clear_pointer (fields[i], g_free);
 }

@@ -23,6 +23,7 @@ typedef struct {
   char    *authority;
   char    *closed_retention_hours;
   char    *secret_file;
+  char    *store_dir;
   gboolean json;
 } CliOptions;
 

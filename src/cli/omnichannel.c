@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "cli-check.h"
+#include "cli-handoff.h"
+#include "cli-watch.h"
 #include "cli-output.h"
 #include "cli-settings.h"
 #include "oc-error.h"
@@ -13,6 +15,8 @@
 static const char *commands_help =
   "Commands:\n"
   "  check              sign in step by step and diagnose what fails\n"
+  "  handoff FILE…      hand session documents off (conversation or case)\n"
+  "  watch [ID…]        follow handoffs' state as it changes (until all given ids close)\n"
   "\n"
   "Every option is also read from OMNICHANNEL_<OPTION> (e.g. OMNICHANNEL_TENANT_ID).\n"
   "The client secret is read only from OMNICHANNEL_CLIENT_SECRET or --secret-file.\n"
@@ -55,6 +59,10 @@ main (int argc, char **argv)
     status = cli_output_usage_error (options.json, error);
   else if (g_strcmp0 (command, "check") == 0 && argc == 2)
     status = cli_check_run (&options, settings);
+  else if (g_strcmp0 (command, "handoff") == 0 && argc >= 3)
+    status = cli_handoff_run (&options, settings, argv + 2, argc - 2);
+  else if (g_strcmp0 (command, "watch") == 0)
+    status = cli_watch_run (&options, settings, argv + 2, argc - 2);
   else
     {
       fprintf (stderr, "omnichannel: unknown command “%s” (try --help)\n", command);

@@ -163,7 +163,7 @@ oc_token_error_from_response (guint status, GBytes *body, const OcSettings *sett
   gint64 code = object ? json_first_code (object) : 0;
   g_autofree char *code_text = code ? g_strdup_printf ("AADSTS%" G_GINT64_FORMAT, code) : NULL;
 
-  if (status == 429 || status == 408 || status >= 500 || g_strcmp0 (error_name, "temporarily_unavailable") == 0)
+  if (status == 429 || status == 408 || (status >= 500 && status != 501) || g_strcmp0 (error_name, "temporarily_unavailable") == 0)
     {
       OcErrorCode transient = status == 429 ? OC_ERROR_THROTTLED : OC_ERROR_SERVER;
       return oc_error_new_full (transient, status, code_text, retry_after_s,

@@ -264,7 +264,8 @@ oc_web_api_error_from_response (const char *what, guint status, JsonNode *body, 
   if (status == 429)
     return oc_error_new_full (OC_ERROR_THROTTLED, status, code, retry_after_s,
         "Dynamics 365 is throttling this app (HTTP 429%s) on %s", code_note, what);
-  if (status == 408 || status >= 500)
+  /* 501 is Dataverse saying "not supported": retrying cannot help */
+  if (status == 408 || (status >= 500 && status != 501))
     return oc_error_new_full (OC_ERROR_SERVER, status, code, retry_after_s,
         "Dynamics 365 answered HTTP %u (%s%s) to %s", status, soup_status_get_phrase (status),
         code_note, what);

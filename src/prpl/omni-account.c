@@ -195,6 +195,7 @@ on_signed_in (GObject *source, GAsyncResult *result, gpointer user_data)
   purple_connection_set_display_name (omni->gc, settings->environment_host);
   purple_connection_update_progress (omni->gc, _("Active"), OC_SIGN_IN_STEPS, OC_SIGN_IN_STEPS + 1);
   purple_connection_set_state (omni->gc, PURPLE_CONNECTED);
+  omni_handoffs_start (omni);
   purple_debug_info ("omnichannel", "online as application user %s\n",
                      oc_connection_get_user_id (omni->connection));
 }
@@ -285,6 +286,7 @@ omni_account_close (PurpleConnection *gc)
     return;
   purple_connection_set_protocol_data (gc, NULL);
 
+  omni_handoffs_stop (omni);
   g_clear_signal_handler (&omni->progress_handler, omni->connection);
   g_clear_signal_handler (&omni->failed_handler, omni->connection);
   oc_connection_close (omni->connection);

@@ -27,12 +27,14 @@ static gboolean
 plugin_load (PurplePlugin *plugin)
 {
   log_handler_id = g_log_set_handler ("omnichannel", G_LOG_LEVEL_MASK, forward_core_log, NULL);
+  omni_command_register ();
   return TRUE;
 }
 
 static gboolean
 plugin_unload (PurplePlugin *plugin)
 {
+  omni_command_unregister ();
   omni_account_forget_all ();
   if (log_handler_id)
     g_log_remove_handler ("omnichannel", log_handler_id);
@@ -47,6 +49,10 @@ static PurplePluginProtocolInfo prpl_info = {
   .login = omni_account_login,
   .close = omni_account_close,
   .set_status = omni_status_set_status,
+  .status_text = omni_buddies_status_text,
+  .tooltip_text = omni_buddies_tooltip,
+  .blist_node_menu = omni_buddies_menu,
+  .send_im = omni_handoffs_send_im,
   .get_account_text_table = omni_account_text_table,
   .struct_size = sizeof (PurplePluginProtocolInfo),
 };
@@ -68,6 +74,7 @@ static PurplePluginInfo plugin_info = {
   .load = plugin_load,
   .unload = plugin_unload,
   .extra_info = &prpl_info,
+  .actions = omni_handoffs_actions,
 };
 
 static void

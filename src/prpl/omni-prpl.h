@@ -11,6 +11,10 @@
 #include <libpurple/status.h>
 
 #include "oc-connection.h"
+#include "oc-handoff-engine.h"
+#include "oc-inbox.h"
+#include "oc-store.h"
+#include "oc-watcher.h"
 
 #define OMNI_PLUGIN_ID "prpl-omnichannel"
 #define OMNI_ICON_NAME "omnichannel"
@@ -36,6 +40,15 @@ typedef struct {
   OcConnection     *connection;
   gulong            progress_handler;
   gulong            failed_handler;
+  OcStore          *store;
+  OcHandoffEngine  *engine;
+  OcInbox          *inbox;
+  OcWatcher        *watcher;
+  gulong            added_handler;
+  gulong            changed_handler;
+  gulong            rejected_handler;
+  GHashTable       *shown;             /* session id → "status-id\nmessage" last pushed */
+  guint             retention_source;
 } OmniAccount;
 
 /* omni-account.c */
@@ -46,6 +59,28 @@ void          omni_account_close (PurpleConnection *gc);
 void          omni_account_forget_all (void);
 PurpleConnectionError omni_account_error_reason (const GError *error);
 GHashTable   *omni_account_text_table (PurpleAccount *account);
+
+/* omni-handoffs.c */
+OcStore      *omni_handoffs_open_store (PurpleAccount *account, GError **error);
+void          omni_handoffs_start (OmniAccount *omni);
+void          omni_handoffs_stop (OmniAccount *omni);
+OmniAccount  *omni_account_from_purple (PurpleAccount *account);
+OcHandoff    *omni_handoffs_lookup (OmniAccount *omni, const char *session_id);
+void          omni_handoffs_system_line (PurpleAccount *account, const char *who, const char *text);
+int           omni_handoffs_send_im (PurpleConnection *gc, const char *who, const char *message,
+                                     PurpleMessageFlags flags);
+GList        *omni_handoffs_actions (PurplePlugin *plugin, gpointer context);
+
+/* omni-buddies.c */
+void          omni_buddies_sync (OmniAccount *omni, OcHandoff *handoff);
+void          omni_buddies_expire (OmniAccount *omni);
+char         *omni_buddies_status_text (PurpleBuddy *buddy);
+void          omni_buddies_tooltip (PurpleBuddy *buddy, PurpleNotifyUserInfo *info, gboolean full);
+GList        *omni_buddies_menu (PurpleBlistNode *node);
+
+/* omni-command.c */
+void          omni_command_register (void);
+void          omni_command_unregister (void);
 
 /* omni-status.c */
 GList        *omni_status_types (PurpleAccount *account);

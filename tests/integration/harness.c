@@ -11,6 +11,8 @@
 HarnessEvents harness_events;
 
 static char        *user_dir;
+static JsonNode    *records_node;
+static char        *file_answer;
 static GSubprocess *mock_process;
 static char        *mock_url;
 static SoupSession *control_session;
@@ -52,6 +54,42 @@ static PurpleNotifyUiOps notify_ops = {
 
 static PurpleBlistUiOps blist_ops;   /* zero: libpurple fills in saving */
 
+
+static void *
+request_file (const char *title, const char *filename, gboolean savedialog, GCallback ok_cb,
+              GCallback cancel_cb, PurpleAccount *account, const char *who, PurpleConversation *conv,
+              void *user_data)
+{
+  if (file_answer)
+    ((PurpleRequestFileCb) ok_cb) (user_data, file_answer);
+  else if (cancel_cb)
+    ((PurpleRequestFileCb) cancel_cb) (user_data, NULL);
+  return NULL;
+}
+
+static void *
+request_input (const char *title, const char *primary, const char *secondary, const char *default_value,
+               gboolean multiline, gboolean masked, gchar *hint, const char *ok_text, GCallback ok_cb,
+               const char *cancel_text, GCallback cancel_cb, PurpleAccount *account, const char *who,
+               PurpleConversation *conv, void *user_data)
+{
+  g_ptr_array_add (harness_events.notices, g_strdup_printf ("input: %s: %s", title ? title : "",
+                                                            default_value ? default_value : ""));
+  return NULL;
+}
+
+static PurpleRequestUiOps request_ops = {
+  .request_input = request_input,
+  .request_file = request_file,
+};
+
+void
+harness_answer_file_requests (const char *path)
+{
+  g_free (file_answer);
+  file_answer = g_strdup (path);
+}
+
 static void
 ui_prefs_init (void)
 {
@@ -65,6 +103,7 @@ ui_init (void)
   purple_conversations_set_ui_ops (&conversation_ops);
   purple_notify_set_ui_ops (&notify_ops);
   purple_blist_set_ui_ops (&blist_ops);
+  purple_request_set_ui_ops (&request_ops);
 }
 
 static PurpleCoreUiOps core_ops = {
@@ -160,6 +199,8 @@ harness_quit (void)
   g_clear_pointer (&harness_events.description, g_free);
   g_clear_pointer (&harness_events.progress, g_ptr_array_unref);
   g_clear_pointer (&harness_events.notices, g_ptr_array_unref);
+  g_clear_pointer (&records_node, json_node_unref);
+  g_clear_pointer (&file_answer, g_free);
 }
 
 const char *
@@ -320,4 +361,76 @@ harness_run_for (guint ms)
   while (!expired)
     g_main_context_iteration (NULL, TRUE);
   (void) guard;
+}
+
+char *
+harness_store_path (const char *sub)
+{
+  return g_build_filename (user_dir, "omnichannel", "127.0.0.1", sub, NULL);
+}
+
+JsonNode *
+harness_stored_session (const char *session_id)
+{
+  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, session_id, -1);
+  g_autofree char *name = g_strdup_printf ("%.32s.json", digest);
+  g_autofree char *dir = harness_store_path ("sessions");
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *contents = NULL;
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return NULL;
+  return json_from_string (contents, NULL);
+}
+
+void
+harness_drop_in_inbox (const char *source_path, const char *name)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  g_assert_true (g_file_get_contents (source_path, &contents, &length, NULL));
+  g_autofree char *inbox = harness_store_path ("inbox");
+  g_assert_cmpint (g_mkdir_with_parents (inbox, 0700), ==, 0);
+  g_autofree char *tmp = g_strdup_printf ("%s/.%s.part", inbox, name);
+  g_autofree char *final = g_build_filename (inbox, name, NULL);
+  g_assert_true (g_file_set_contents (tmp, contents, (gssize) length, NULL));
+  g_assert_cmpint (g_rename (tmp, final), ==, 0);
+}
+
+
+JsonArray *
+harness_mock_records (const char *entity_set)
+{
+  g_autofree char *path = g_strdup_printf ("/_mock/store/%s", entity_set);
+  g_clear_pointer (&records_node, json_node_unref);
+  records_node = harness_mock_control ("GET", path, NULL);
+  g_assert_nonnull (records_node);
+  return json_node_get_array (records_node);
+}
+
+guint
+harness_mock_count (const char *method, const char *needle)
+{
+  g_autoptr(JsonNode) log = harness_mock_control ("GET", "/_mock/requests", NULL);
+  JsonArray *requests = json_node_get_array (log);
+  guint count = 0;
+  for (guint i = 0; i < json_array_get_length (requests); i++)
+    {
+      JsonObject *request = json_array_get_object_element (requests, i);
+      if (g_strcmp0 (json_object_get_string_member (request, "method"), method) == 0 &&
+          strstr (json_object_get_string_member (request, "path"), needle))
+        count++;
+    }
+  return count;
+}
+
+const char *
+harness_buddy_status (PurpleAccount *account, const char *name, const char **message)
+{
+  PurpleBuddy *buddy = purple_find_buddy (account, name);
+  if (buddy == NULL)
+    return NULL;
+  PurpleStatus *status = purple_presence_get_active_status (purple_buddy_get_presence (buddy));
+  if (message)
+    *message = purple_status_get_attr_string (status, "message");
+  return purple_status_get_id (status);
 }

@@ -52,3 +52,18 @@ void           harness_connect (PurpleAccount *account);
 /* Runs the main loop until @predicate returns TRUE (fails the test after @timeout_s). */
 void           harness_run_until (gboolean (*predicate) (gpointer), gpointer data, guint timeout_s);
 void           harness_run_for (guint ms);
+
+/* <user dir>/omnichannel/127.0.0.1/<sub> */
+char          *harness_store_path (const char *sub);
+/* The stored session file of @session_id (sha256-derived name), parsed, or NULL. */
+JsonNode      *harness_stored_session (const char *session_id);
+/* Copies a file into the inbox the way integrators should: temp name, then rename. */
+void          harness_drop_in_inbox (const char *source_path, const char *name);
+/* Records of an entity set in the mock (GET /_mock/store/<set>). */
+JsonArray     *harness_mock_records (const char *entity_set);   /* owned by a node kept until next call */
+/* Counts mock requests with @method whose path contains @needle. */
+guint          harness_mock_count (const char *method, const char *needle);
+/* The active status id and "message" of a buddy, or NULL. */
+const char    *harness_buddy_status (PurpleAccount *account, const char *name, const char **message);
+/* Answer for the next purple_request_file (NULL: cancel). */
+void           harness_answer_file_requests (const char *path);

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "cli-handoff.h"
+
+#include <glib-unix.h>
+#include <stdio.h>
+
+#include "cli-output.h"
+#include "oc-connection.h"
+#include "oc-error.h"
+#include "oc-handoff-engine.h"
+#include "oc-inbox.h"
+#include "oc-store.h"
+
+typedef struct {
+  GMainLoop       *loop;
+  gboolean         json;
+  OcHandoffEngine *engine;
+  GPtrArray       *handoffs;     /* OcHandoff* we wait for */
+  gboolean         interrupted;
+} Run;
+
+static gboolean
+all_settled (Run *run)
+{
+  for (guint i = 0; i < run->handoffs->len; i++)
+    if (oc_handoff_get_phase (run->handoffs->pdata[i]) == OC_HANDOFF_PHASE_PENDING)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+on_changed (OcHandoffEngine *engine, OcHandoff *handoff, gpointer user_data)
+{
+  Run *run = user_data;
+  if (!g_ptr_array_find (run->handoffs, handoff, NULL))
+    return;
+  if (!run->json && oc_handoff_get_phase (handoff) == OC_HANDOFF_PHASE_PENDING && oc_handoff_get_retry_at (handoff))
+    {
+      gint64 left = (oc_handoff_get_retry_at (handoff) - g_get_real_time ()) / G_USEC_PER_SEC;
+      const GError *error = oc_handoff_get_error (handoff);
+      fprintf (stderr, "%s: retry in %" G_GINT64_FORMAT " s (%s)\n", oc_handoff_get_id (handoff),
+               MAX (left, 0), error ? error->message : "transient failure");
+    }
+  if (all_settled (run))
+    g_main_loop_quit (run->loop);
+}
+
+static gboolean
+on_interrupt (gpointer user_data)
+{
+  Run *run = user_data;
+  run->interrupted = TRUE;
+  g_main_loop_quit (run->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_signed_in (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GError **error = user_data;
+  oc_connection_sign_in_finish (OC_CONNECTION (source), result, error);
+  g_main_loop_quit (g_object_get_data (source, "cli-loop"));
+}
+
+static void
+report_text (OcHandoff *handoff)
+{
+  const char *id = oc_handoff_get_id (handoff);
+  gboolean is_case = oc_handoff_get_path (handoff) == OC_HANDOFF_PATH_CASE;
+
+  switch (oc_handoff_get_phase (handoff))
+    {
+    case OC_HANDOFF_PHASE_CREATED:
+      if (is_case)
+        printf ("%s: case %s (incident %s)\n", id, oc_handoff_get_ticket_number (handoff),
+                oc_handoff_get_record_id (handoff));
+      else
+        printf ("%s: conversation %s\n", id, oc_handoff_get_record_id (handoff));
+      break;
+    case OC_HANDOFF_PHASE_FAILED:
+      printf ("%s: FAILED: %s\n", id, oc_handoff_get_error (handoff)->message);
+      break;
+    case OC_HANDOFF_PHASE_PENDING:
+    default:
+      printf ("%s: still pending (stored; it will be handed off by the next run or the plugin)\n", id);
+      break;
+    }
+  printf ("  path: %s\n", oc_handoff_get_path_reason (handoff));
+  if (oc_handoff_get_contact_note (handoff))
+    printf ("  contact: %s\n", oc_handoff_get_contact_note (handoff));
+  if (oc_handoff_get_queue_note (handoff))
+    printf ("  queue: %s\n", oc_handoff_get_queue_note (handoff));
+}
+
+static void
+add_string (JsonBuilder *builder, const char *name, const char *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+report_json (JsonBuilder *builder, OcHandoff *handoff)
+{
+  static const char *phases[] = { "pending", "failed", "created" };
+  json_builder_begin_object (builder);
+  add_string (builder, "session_id", oc_handoff_get_id (handoff));
+  add_string (builder, "state", phases[oc_handoff_get_phase (handoff)]);
+  add_string (builder, "path", oc_handoff_get_path (handoff) == OC_HANDOFF_PATH_CASE ? "case" : "conversation");
+  add_string (builder, "path_reason", oc_handoff_get_path_reason (handoff));
+  add_string (builder, "record_id", oc_handoff_get_record_id (handoff));
+  add_string (builder, "ticket_number", oc_handoff_get_ticket_number (handoff));
+  add_string (builder, "contact", oc_handoff_get_contact_note (handoff));
+  add_string (builder, "queue", oc_handoff_get_queue_note (handoff));
+  if (oc_handoff_get_phase (handoff) == OC_HANDOFF_PHASE_FAILED)
+    cli_output_error_member (builder, "error", oc_handoff_get_error (handoff));
+  json_builder_end_object (builder);
+}
+
+int
+cli_handoff_run (CliOptions *options, OcSettings *settings, char **files, int n_files)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OcConnection) connection = oc_connection_new (settings, &error);
+  if (connection == NULL)
+    return cli_output_usage_error (options->json, error);
+  const OcSettings *valid = oc_connection_get_settings (connection);
+
+  /* The same store as the plugin's, so sessions handed off here are known there. */
+  const char *base = options->store_dir ? options->store_dir : NULL;
+  g_autofree char *purple_dir = base ? NULL : g_build_filename (g_get_home_dir (), ".purple", NULL);
+  g_autofree char *root = oc_store_default_root (base ? base : purple_dir, valid->environment_host);
+  g_autoptr(OcStore) store = oc_store_new (root, &error);
+  if (store == NULL)
+    return cli_output_usage_error (options->json, error);
+
+  /* Validate every document before signing in: bad input is exit 2, nothing sent. */
+  g_autoptr(GPtrArray) sessions = g_ptr_array_new_with_free_func ((GDestroyNotify) oc_session_unref);
+  int invalid = 0;
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autoptr(GError) parse_error = NULL;
+      OcSession *session = oc_session_load_file (files[i], &parse_error);
+      if (session == NULL)
+        {
+          fprintf (stderr, "%s: rejected: %s\n", files[i], parse_error->message);
+          invalid++;
+          continue;
+        }
+      g_ptr_array_add (sessions, session);
+    }
+  if (sessions->len == 0)
+    return CLI_EXIT_USAGE;
+
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_object_set_data (G_OBJECT (connection), "cli-loop", loop);
+  GError *sign_in_error = NULL;
+  oc_connection_sign_in_async (connection, NULL, on_signed_in, &sign_in_error);
+  g_main_loop_run (loop);
+  if (sign_in_error)
+    {
+      fprintf (stderr, "error: sign-in failed: %s\n", sign_in_error->message);
+      g_error_free (sign_in_error);
+      return CLI_EXIT_FAILED;
+    }
+
+  g_autoptr(OcHandoffEngine) engine = oc_handoff_engine_new (connection, store);
+  Run run = { .loop = loop, .json = options->json, .engine = engine,
+              .handoffs = g_ptr_array_new_with_free_func (g_object_unref) };
+  g_signal_connect (engine, "handoff-changed", G_CALLBACK (on_changed), &run);
+  guint sigint = g_unix_signal_add (SIGINT, on_interrupt, &run);
+
+  for (guint i = 0; i < sessions->len; i++)
+    {
+      g_autoptr(GError) submit_error = NULL;
+      OcHandoff *handoff = oc_handoff_engine_submit (engine, sessions->pdata[i], NULL, &submit_error);
+      if (handoff == NULL)
+        {
+          fprintf (stderr, "%s: not stored: %s\n", oc_session_get_id (sessions->pdata[i]), submit_error->message);
+          invalid++;
+          continue;
+        }
+      if (!g_ptr_array_find (run.handoffs, handoff, NULL))
+        g_ptr_array_add (run.handoffs, g_object_ref (handoff));
+    }
+  if (run.handoffs->len > 0 && !all_settled (&run))
+    g_main_loop_run (loop);
+  g_source_remove (sigint);
+
+  int failed = 0;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < run.handoffs->len; i++)
+    {
+      OcHandoff *handoff = run.handoffs->pdata[i];
+      failed += oc_handoff_get_phase (handoff) != OC_HANDOFF_PHASE_CREATED;
+      if (run.json)
+        report_json (builder, handoff);
+      else
+        report_text (handoff);
+    }
+  json_builder_end_array (builder);
+  if (run.json)
+    cli_output_print_json (builder);
+  if (run.interrupted)
+    fprintf (stderr, "interrupted: pending sessions stay stored in %s and resume on the next run\n", root);
+
+  oc_handoff_engine_shutdown (engine);
+  oc_connection_close (connection);
+  g_ptr_array_unref (run.handoffs);
+  return invalid ? CLI_EXIT_USAGE : failed ? CLI_EXIT_FAILED : CLI_EXIT_OK;
+}

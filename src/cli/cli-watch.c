@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "cli-watch.h"
+
+#include <glib-unix.h>
+#include <stdio.h>
+
+#include "cli-output.h"
+#include "oc-connection.h"
+#include "oc-error.h"
+#include "oc-handoff-engine.h"
+#include "oc-presence.h"
+#include "oc-store.h"
+#include "oc-watcher.h"
+
+typedef struct {
+  GMainLoop       *loop;
+  gboolean         json;
+  char           **ids;
+  int              n_ids;
+  GHashTable      *shown;   /* id → last status id */
+  OcHandoffEngine *engine;
+} Watch;
+
+static gboolean
+wanted (Watch *watch, const char *id)
+{
+  if (watch->n_ids == 0)
+    return TRUE;
+  for (int i = 0; i < watch->n_ids; i++)
+    if (g_str_equal (watch->ids[i], id))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+all_done (Watch *watch)
+{
+  if (watch->n_ids == 0)
+    return FALSE;
+  for (int i = 0; i < watch->n_ids; i++)
+    {
+      const char *status = g_hash_table_lookup (watch->shown, watch->ids[i]);
+      if (g_strcmp0 (status, "closed") != 0 && g_strcmp0 (status, "failed") != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+print_change (Watch *watch, OcHandoff *handoff)
+{
+  const char *id = oc_handoff_get_id (handoff);
+  if (!wanted (watch, id))
+    return;
+
+  OcPresence presence = { 0 };
+  oc_presence_compute (handoff, g_get_real_time (), &presence);
+  const char *before = g_hash_table_lookup (watch->shown, id);
+  g_autofree char *key = g_strdup_printf ("%s\n%s", presence.status_id, presence.message);
+  const char *before_key = g_object_get_data (G_OBJECT (handoff), "cli-shown");
+  if (g_strcmp0 (before_key, key) == 0)
+    {
+      oc_presence_clear (&presence);
+      return;
+    }
+  g_object_set_data_full (G_OBJECT (handoff), "cli-shown", g_strdup (key), g_free);
+  g_autofree char *line = oc_presence_announce (handoff, before, g_get_real_time ());
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%H:%M:%S");
+
+  if (watch->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "session_id");
+      json_builder_add_string_value (builder, id);
+      json_builder_set_member_name (builder, "status");
+      json_builder_add_string_value (builder, presence.status_id);
+      json_builder_set_member_name (builder, "message");
+      json_builder_add_string_value (builder, presence.message);
+      json_builder_set_member_name (builder, "record_id");
+      json_builder_add_string_value (builder, oc_handoff_get_record_id (handoff));
+      json_builder_set_member_name (builder, "announcement");
+      if (line)
+        json_builder_add_string_value (builder, line);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_end_object (builder);
+      g_autoptr(JsonNode) root = json_builder_get_root (builder);
+      g_autofree char *text = json_to_string (root, FALSE);
+      printf ("%s\n", text);
+    }
+  else
+    printf ("%s  %-24s %-12s %s\n", stamp, id, presence.status_id, presence.message);
+  fflush (stdout);
+
+  g_hash_table_insert (watch->shown, g_strdup (id), g_strdup (presence.status_id));
+  oc_presence_clear (&presence);
+  if (all_done (watch))
+    g_main_loop_quit (watch->loop);
+}
+
+static void
+on_handoff (OcHandoffEngine *engine, OcHandoff *handoff, gpointer user_data)
+{
+  print_change (user_data, handoff);
+}
+
+static gboolean
+on_interrupt (gpointer user_data)
+{
+  g_main_loop_quit (((Watch *) user_data)->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_signed_in (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GError **error = user_data;
+  oc_connection_sign_in_finish (OC_CONNECTION (source), result, error);
+  g_main_loop_quit (g_object_get_data (source, "cli-loop"));
+}
+
+int
+cli_watch_run (CliOptions *options, OcSettings *settings, char **ids, int n_ids)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OcConnection) connection = oc_connection_new (settings, &error);
+  if (connection == NULL)
+    return cli_output_usage_error (options->json, error);
+  const OcSettings *valid = oc_connection_get_settings (connection);
+
+  g_autofree char *purple_dir = options->store_dir ? NULL : g_build_filename (g_get_home_dir (), ".purple", NULL);
+  g_autofree char *root = oc_store_default_root (options->store_dir ? options->store_dir : purple_dir,
+                                                 valid->environment_host);
+  g_autoptr(OcStore) store = oc_store_new (root, &error);
+  if (store == NULL)
+    return cli_output_usage_error (options->json, error);
+
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_object_set_data (G_OBJECT (connection), "cli-loop", loop);
+  GError *sign_in_error = NULL;
+  oc_connection_sign_in_async (connection, NULL, on_signed_in, &sign_in_error);
+  g_main_loop_run (loop);
+  if (sign_in_error)
+    {
+      fprintf (stderr, "error: sign-in failed: %s\n", sign_in_error->message);
+      g_error_free (sign_in_error);
+      return CLI_EXIT_FAILED;
+    }
+
+  g_autoptr(OcHandoffEngine) engine = oc_handoff_engine_new (connection, store);
+  g_autoptr(OcWatcher) watcher = oc_watcher_new (connection, engine);
+  Watch watch = { .loop = loop, .json = options->json, .ids = ids, .n_ids = n_ids, .engine = engine,
+                  .shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free) };
+  g_signal_connect (engine, "handoff-added", G_CALLBACK (on_handoff), &watch);
+  g_signal_connect (engine, "handoff-changed", G_CALLBACK (on_handoff), &watch);
+  oc_handoff_engine_resume (engine);
+  for (int i = 0; i < n_ids; i++)
+    if (oc_handoff_engine_lookup (engine, ids[i]) == NULL)
+      fprintf (stderr, "%s: no such session in %s (watching for it anyway)\n", ids[i], root);
+  oc_watcher_start (watcher);
+
+  guint sigint = g_unix_signal_add (SIGINT, on_interrupt, &watch);
+  guint sigterm = g_unix_signal_add (SIGTERM, on_interrupt, &watch);
+  if (!all_done (&watch))
+    g_main_loop_run (loop);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+
+  oc_watcher_stop (watcher);
+  oc_handoff_engine_shutdown (engine);
+  oc_connection_close (connection);
+  g_hash_table_unref (watch.shown);
+  return CLI_EXIT_OK;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* oc-handoff-engine.h — turns accepted sessions into Dynamics records,
+ * exactly once (SPEC §5):
+ *   chat (web/sms/whatsapp): [contact lookup if the email is verified] → POST msdyn_ocliveworkitems
+ *   case (everything else):  contact lookup or create → POST incidents → AddToQueue
+ * Every record id is deterministic, so a retry after an ambiguous failure, a
+ * restart, or a second client finds the record instead of duplicating it.
+ * Transient failures are retried forever (backoff, Retry-After); permanent
+ * ones stop and wait for oc_handoff_engine_retry(). */
+#pragma once
+
+#include "oc-connection.h"
+#include "oc-handoff.h"
+#include "oc-store.h"
+
+G_BEGIN_DECLS
+
+#define OC_TYPE_HANDOFF_ENGINE (oc_handoff_engine_get_type ())
+G_DECLARE_FINAL_TYPE (OcHandoffEngine, oc_handoff_engine, OC, HANDOFF_ENGINE, GObject)
+
+OcHandoffEngine *oc_handoff_engine_new (OcConnection *connection, OcStore *store);
+
+/* Accepts a session: stores it durably, then starts the handoff. If a session
+ * with this id is already known (tracked or stored), that one is returned and
+ * *known is set; nothing is sent twice. NULL + error if it could not be stored. */
+OcHandoff       *oc_handoff_engine_submit (OcHandoffEngine *self,
+                                           OcSession       *session,
+                                           gboolean        *known,
+                                           GError         **error);
+/* Tracks every stored session; pending ones are (re)started. */
+void             oc_handoff_engine_resume (OcHandoffEngine *self);
+/* Restarts a failed handoff. FALSE if there is no such failed handoff. */
+gboolean         oc_handoff_engine_retry (OcHandoffEngine *self, const char *session_id);
+OcHandoff       *oc_handoff_engine_lookup (OcHandoffEngine *self, const char *session_id);
+/* By Dynamics record id (activityid / incidentid). */
+OcHandoff       *oc_handoff_engine_lookup_record (OcHandoffEngine *self, const char *record_id);
+/* Shows a record this client did not create (see oc_handoff_new_foreign). */
+OcHandoff       *oc_handoff_engine_track_foreign (OcHandoffEngine *self, const char *record_id,
+                                                  OcHandoffPath path, const char *subject);
+/* Every tracked handoff, in the order they became known. */
+GPtrArray       *oc_handoff_engine_list (OcHandoffEngine *self);
+/* Stops tracking (e.g. closed past retention); the stored file and the record stay. */
+void             oc_handoff_engine_forget (OcHandoffEngine *self, const char *session_id);
+/* True while any handoff is still pending. */
+gboolean         oc_handoff_engine_is_busy (OcHandoffEngine *self);
+/* Cancels every request in flight; no signal is emitted afterwards. */
+void             oc_handoff_engine_shutdown (OcHandoffEngine *self);
+
+G_END_DECLS

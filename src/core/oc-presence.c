@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "oc-presence.h"
+
+#include <string.h>
+
+#include "oc-error.h"
+
+char *
+oc_presence_format_duration (gint64 seconds)
+{
+  if (seconds < 0)
+    seconds = 0;
+  if (seconds < 60)
+    return g_strdup_printf ("%" G_GINT64_FORMAT " s", seconds);
+  if (seconds < 3600)
+    return seconds % 60 ? g_strdup_printf ("%" G_GINT64_FORMAT " min %" G_GINT64_FORMAT " s", seconds / 60, seconds % 60)
+                        : g_strdup_printf ("%" G_GINT64_FORMAT " min", seconds / 60);
+  return (seconds % 3600) / 60
+    ? g_strdup_printf ("%" G_GINT64_FORMAT " h %" G_GINT64_FORMAT " min", seconds / 3600, (seconds % 3600) / 60)
+    : g_strdup_printf ("%" G_GINT64_FORMAT " h", seconds / 3600);
+}
+
+char *
+oc_presence_humanize_reason (const char *reason)
+{
+  if (reason == NULL || *reason == '\0')
+    return NULL;
+
+  GString *out = g_string_new (NULL);
+  for (const char *p = reason; *p; p++)
+    {
+      if (g_ascii_isupper (*p) && p != reason && !g_ascii_isupper (p[-1]))
+        g_string_append_c (out, ' ');
+      g_string_append_c (out, p == reason ? *p : g_ascii_tolower (*p));
+    }
+  /* "Conversation ended by agent" reads better lower-cased after a colon */
+  out->str[0] = g_ascii_tolower (out->str[0]);
+  return g_string_free (out, FALSE);
+}
+
+static char *
+with_suffix (const char *head, const char *suffix)
+{
+  return suffix && *suffix ? g_strdup_printf ("%s · %s", head, suffix) : g_strdup (head);
+}
+
+void
+oc_presence_compute (OcHandoff *handoff, gint64 now_us, OcPresence *out)
+{
+  const OcLiveState *live = oc_handoff_get_live (handoff);
+  const GError *error = oc_handoff_get_error (handoff);
+  const char *rep = live->agent_name ? live->agent_name : "a rep";
+
+  switch (oc_handoff_get_phase (handoff))
+    {
+    case OC_HANDOFF_PHASE_PENDING:
+      out->status_id = "handing-off";
+      if (oc_handoff_get_retry_at (handoff) > 0)
+        {
+          gint64 left = (oc_handoff_get_retry_at (handoff) - now_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
+          g_autofree char *when = oc_presence_format_duration (MAX (left, 0));
+          out->message = error ? g_strdup_printf ("Handing off… retry in %s (%s)", when, error->message)
+                               : g_strdup_printf ("Handing off… retry in %s", when);
+        }
+      else
+        out->message = g_strdup ("Handing off…");
+      return;
+    case OC_HANDOFF_PHASE_FAILED:
+      out->status_id = "failed";
+      out->message = g_strdup (error ? error->message : "Handoff failed");
+      return;
+    case OC_HANDOFF_PHASE_CREATED:
+    default:
+      break;
+    }
+
+  if (oc_handoff_get_path (handoff) == OC_HANDOFF_PATH_CASE)
+    {
+      const char *ticket = oc_handoff_get_ticket_number (handoff);
+      g_autofree char *head = g_strdup_printf ("Case %s", ticket ? ticket : oc_handoff_get_record_id (handoff));
+      if (live->statecode >= 1)
+        {
+          out->status_id = "closed";
+          g_autofree char *closed = g_strdup_printf ("Closed · %s", head);
+          out->message = with_suffix (closed, live->status_label);
+        }
+      else
+        {
+          out->status_id = "case-open";
+          out->message = with_suffix (head, live->queue_name);
+        }
+      return;
+    }
+
+  if (live->statecode == 1 || live->statuscode == 4)
+    {
+      out->status_id = "closed";
+      g_autofree char *reason = oc_presence_humanize_reason (live->reason);
+      if (reason)
+        reason[0] = g_ascii_toupper (reason[0]);
+      out->message = with_suffix ("Closed", reason);
+      return;
+    }
+  switch (live->statuscode)
+    {
+    case 2:
+      out->status_id = "active";
+      out->message = g_strdup_printf ("With %s", rep);
+      return;
+    case 3:
+      out->status_id = "waiting";
+      out->message = with_suffix ("On hold", live->agent_name);
+      return;
+    case 5:
+      out->status_id = "wrap-up";
+      out->message = with_suffix ("Wrap-up", live->agent_name);
+      return;
+    case 1:
+    default:
+      out->status_id = "open";
+      out->message = with_suffix ("Waiting", live->queue_name ? live->queue_name : live->workstream_name);
+      return;
+    }
+}
+
+void
+oc_presence_clear (OcPresence *presence)
+{
+  g_clear_pointer (&presence->message, g_free);
+  presence->status_id = NULL;
+}
+
+char *
+oc_presence_announce (OcHandoff *handoff, const char *before, gint64 now_us)
+{
+  OcPresence now = { 0 };
+  oc_presence_compute (handoff, now_us, &now);
+  const OcLiveState *live = oc_handoff_get_live (handoff);
+  char *line = NULL;
+
+  if (g_strcmp0 (before, now.status_id) == 0)
+    {
+      oc_presence_clear (&now);
+      return NULL;
+    }
+
+  if (g_str_equal (now.status_id, "handing-off"))
+    line = g_strdup_printf ("Handing off to Dynamics 365: %s.", oc_handoff_get_path_reason (handoff));
+  else if (g_str_equal (now.status_id, "failed"))
+    line = g_strdup_printf ("Handoff failed: %s", now.message);
+  else if (g_str_equal (now.status_id, "open"))
+    line = g_strdup_printf ("Handed off: conversation %s is waiting for a rep%s%s.",
+                            oc_handoff_get_record_id (handoff), live->queue_name ? " in " : "",
+                            live->queue_name ? live->queue_name : "");
+  else if (g_str_equal (now.status_id, "case-open"))
+    line = g_strdup_printf ("Handed off: %s created.", now.message);
+  else if (g_str_equal (now.status_id, "active"))
+    {
+      gint64 waited = live->assigned_on && live->created_on ? live->assigned_on - live->created_on : -1;
+      g_autofree char *duration = waited >= 0 ? oc_presence_format_duration (waited) : NULL;
+      if (g_strcmp0 (before, "waiting") == 0 || g_strcmp0 (before, "wrap-up") == 0)
+        line = g_strdup_printf ("%s is back in the conversation.", live->agent_name ? live->agent_name : "The rep");
+      else
+        line = duration ? g_strdup_printf ("%s accepted after %s.", live->agent_name ? live->agent_name : "A rep", duration)
+                        : g_strdup_printf ("%s accepted.", live->agent_name ? live->agent_name : "A rep");
+    }
+  else if (g_str_equal (now.status_id, "waiting"))
+    line = g_strdup_printf ("%s put the conversation on hold.", live->agent_name ? live->agent_name : "The rep");
+  else if (g_str_equal (now.status_id, "wrap-up"))
+    line = g_strdup_printf ("%s is wrapping up.", live->agent_name ? live->agent_name : "The rep");
+  else if (g_str_equal (now.status_id, "closed"))
+    {
+      g_autofree char *reason = oc_presence_humanize_reason (live->reason);
+      line = reason ? g_strdup_printf ("Closed: %s.", reason) : g_strdup_printf ("%s.", now.message);
+    }
+
+  oc_presence_clear (&now);
+  return line;
+}

@@ -1,0 +1,386 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "oc-store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+struct _OcStore {
+  GObject parent_instance;
+  char *root;
+  char *inbox;
+  char *sessions;
+  char *rejected;
+  GHashTable *warned;   /* file names list() already complained about */
+};
+
+G_DEFINE_TYPE (OcStore, oc_store, G_TYPE_OBJECT)
+
+static void
+oc_store_finalize (GObject *object)
+{
+  OcStore *self = OC_STORE (object);
+  g_free (self->root);
+  g_free (self->inbox);
+  g_free (self->sessions);
+  g_free (self->rejected);
+  g_hash_table_unref (self->warned);
+  G_OBJECT_CLASS (oc_store_parent_class)->finalize (object);
+}
+
+static void
+oc_store_class_init (OcStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = oc_store_finalize;
+}
+
+static void
+oc_store_init (OcStore *self)
+{
+  self->warned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+static gboolean
+set_errno_error (GError **error, int saved_errno, const char *what, const char *path)
+{
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+               "%s %s: %s", what, path, g_strerror (saved_errno));
+  return FALSE;
+}
+
+static gboolean
+make_dir (const char *path, GError **error)
+{
+  /* 0700: transcripts and customer details are personal data. */
+  if (g_mkdir_with_parents (path, 0700) != 0)
+    return set_errno_error (error, errno, "Could not create the directory", path);
+  return TRUE;
+}
+
+OcStore *
+oc_store_new (const char *root, GError **error)
+{
+  g_return_val_if_fail (root != NULL, NULL);
+
+  g_autoptr(OcStore) self = g_object_new (OC_TYPE_STORE, NULL);
+  self->root = g_strdup (root);
+  self->inbox = g_build_filename (root, "inbox", NULL);
+  self->sessions = g_build_filename (root, "sessions", NULL);
+  self->rejected = g_build_filename (root, "rejected", NULL);
+  if (!make_dir (self->inbox, error) || !make_dir (self->sessions, error) || !make_dir (self->rejected, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+char *
+oc_store_default_root (const char *base_dir, const char *environment_host)
+{
+  g_return_val_if_fail (base_dir != NULL && environment_host != NULL, NULL);
+
+  /* The host comes from a validated URL, but a path separator or a bare
+   * ".." here would put the store somewhere else entirely. */
+  g_autofree char *host = g_strdup (environment_host);
+  g_strdelimit (host, "/\\", '_');
+  if (host[0] == '\0' || strcmp (host, ".") == 0 || strcmp (host, "..") == 0)
+    {
+      g_free (host);
+      host = g_strdup ("_");
+    }
+  return g_build_filename (base_dir, "omnichannel", host, NULL);
+}
+
+const char *
+oc_store_get_root (OcStore *self)
+{
+  g_return_val_if_fail (OC_IS_STORE (self), NULL);
+  return self->root;
+}
+
+const char *
+oc_store_get_inbox_dir (OcStore *self)
+{
+  g_return_val_if_fail (OC_IS_STORE (self), NULL);
+  return self->inbox;
+}
+
+char *
+oc_store_file_name (const char *session_id)
+{
+  g_return_val_if_fail (session_id != NULL, NULL);
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, session_id, -1);
+  return g_strdup_printf ("%.32s.json", hash);
+}
+
+static char *
+session_path (OcStore *self, const char *session_id)
+{
+  g_autofree char *name = oc_store_file_name (session_id);
+  return g_build_filename (self->sessions, name, NULL);
+}
+
+/* ---- durable writes --------------------------------------------------- */
+
+static gboolean
+sync_dir (const char *dir, GError **error)
+{
+  int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (fd < 0)
+    return set_errno_error (error, errno, "Could not open the directory", dir);
+  /* Some file systems cannot fsync a directory (EINVAL); there is nothing
+   * more to do there and the rename itself already happened. */
+  if (fsync (fd) != 0 && errno != EINVAL && errno != ENOTSUP)
+    {
+      int saved = errno;
+      close (fd);
+      return set_errno_error (error, saved, "Could not flush the directory", dir);
+    }
+  close (fd);
+  return TRUE;
+}
+
+static gboolean
+write_all (int fd, const char *data, gsize length)
+{
+  while (length > 0)
+    {
+      ssize_t n = write (fd, data, length);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          if (n == 0)
+            errno = EIO;
+          return FALSE;
+        }
+      data += n;
+      length -= (gsize) n;
+    }
+  return TRUE;
+}
+
+/* write + fsync + rename + fsync(dir): after this returns TRUE the file has
+ * either its old or its new content after a crash, never a torn one, and
+ * the new name survives a power cut. */
+static gboolean
+write_durably (const char *dir, const char *name, const char *data, gsize length, GError **error)
+{
+  g_autofree char *final_path = g_build_filename (dir, name, NULL);
+  g_autofree char *tmp_path = g_build_filename (dir, ".tmp-XXXXXX", NULL);
+
+  int fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return set_errno_error (error, errno, "Could not create a file in", dir);
+
+  const char *step = NULL;
+  const char *step_path = tmp_path;
+  if (!write_all (fd, data, length))
+    step = "Could not write";
+  else if (fsync (fd) != 0)
+    step = "Could not flush";
+  int saved = errno;
+  if (close (fd) != 0 && step == NULL)
+    {
+      step = "Could not close";
+      saved = errno;
+    }
+  if (step == NULL && g_rename (tmp_path, final_path) != 0)
+    {
+      step = "Could not rename the new file to";
+      step_path = final_path;
+      saved = errno;
+    }
+  if (step != NULL)
+    {
+      g_unlink (tmp_path);
+      return set_errno_error (error, saved, step, step_path);
+    }
+  return sync_dir (dir, error);
+}
+
+gboolean
+oc_store_save (OcStore *self, OcSession *session, GError **error)
+{
+  g_return_val_if_fail (OC_IS_STORE (self) && session != NULL, FALSE);
+
+  gsize length = 0;
+  g_autofree char *data = oc_session_to_json (session, &length);
+  g_autofree char *name = oc_store_file_name (oc_session_get_id (session));
+  return write_durably (self->sessions, name, data, length, error);
+}
+
+/* ---- reading ---------------------------------------------------------- */
+
+static OcSession *
+load_file (const char *path, GError **error)
+{
+  g_autofree char *data = NULL;
+  gsize length = 0;
+  if (!g_file_get_contents (path, &data, &length, error))
+    return NULL;
+  g_autoptr(GError) parse_error = NULL;
+  OcSession *session = oc_session_parse (data, (gssize) length, &parse_error);
+  if (session == NULL)
+    g_propagate_prefixed_error (error, g_steal_pointer (&parse_error), "%s: ", path);
+  return session;
+}
+
+OcSession *
+oc_store_load (OcStore *self, const char *session_id, GError **error)
+{
+  g_return_val_if_fail (OC_IS_STORE (self) && session_id != NULL, NULL);
+
+  g_autofree char *path = session_path (self, session_id);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "No stored session has the id %s", session_id);
+      return NULL;
+    }
+  g_autoptr(OcSession) session = load_file (path, error);
+  if (session == NULL)
+    return NULL;
+  /* A file edited by hand can hold another id than its name promises. */
+  if (g_strcmp0 (oc_session_get_id (session), session_id) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "%s holds another session than %s", path, session_id);
+      return NULL;
+    }
+  return g_steal_pointer (&session);
+}
+
+gboolean
+oc_store_contains (OcStore *self, const char *session_id)
+{
+  g_return_val_if_fail (OC_IS_STORE (self) && session_id != NULL, FALSE);
+  g_autofree char *path = session_path (self, session_id);
+  return g_file_test (path, G_FILE_TEST_IS_REGULAR);
+}
+
+static gint
+compare_by_id (gconstpointer a, gconstpointer b)
+{
+  OcSession *sa = *(OcSession * const *) a;
+  OcSession *sb = *(OcSession * const *) b;
+  return strcmp (oc_session_get_id (sa), oc_session_get_id (sb));
+}
+
+/* A broken file stays broken until someone looks at it: say so once per
+ * store, not on every refresh of the buddy list. */
+static void
+warn_once (OcStore *self, const char *name, const char *detail)
+{
+  if (g_hash_table_add (self->warned, g_strdup (name)))
+    g_warning ("Skipping stored session %s: %s", name, detail);
+}
+
+GPtrArray *
+oc_store_list (OcStore *self)
+{
+  g_return_val_if_fail (OC_IS_STORE (self), NULL);
+
+  GPtrArray *sessions = g_ptr_array_new_with_free_func ((GDestroyNotify) oc_session_unref);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = g_dir_open (self->sessions, 0, &error);
+  if (dir == NULL)
+    {
+      warn_once (self, self->sessions, error->message);
+      return sessions;
+    }
+
+  const char *name;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      if (name[0] == '.' || !g_str_has_suffix (name, ".json"))
+        continue;   /* temp files of a write in progress, editor leftovers */
+      g_autofree char *path = g_build_filename (self->sessions, name, NULL);
+      g_autoptr(GError) load_error = NULL;
+      g_autoptr(OcSession) session = load_file (path, &load_error);
+      if (session == NULL)
+        {
+          warn_once (self, name, load_error->message);
+          continue;
+        }
+      g_autofree char *expected = oc_store_file_name (oc_session_get_id (session));
+      if (strcmp (expected, name) != 0)
+        {
+          warn_once (self, name, "its name does not match its id (copied by hand?)");
+          continue;
+        }
+      g_ptr_array_add (sessions, g_steal_pointer (&session));
+    }
+  g_ptr_array_sort (sessions, compare_by_id);
+  return sessions;
+}
+
+gboolean
+oc_store_remove (OcStore *self, const char *session_id, GError **error)
+{
+  g_return_val_if_fail (OC_IS_STORE (self) && session_id != NULL, FALSE);
+
+  g_autofree char *path = session_path (self, session_id);
+  if (g_unlink (path) != 0)
+    {
+      if (errno == ENOENT)
+        return TRUE;   /* already gone is what the caller wanted */
+      return set_errno_error (error, errno, "Could not remove", path);
+    }
+  return sync_dir (self->sessions, error);
+}
+
+/* ---- rejecting -------------------------------------------------------- */
+
+/* "doc.json", then "doc-1.json", "doc-2.json", …: a rejected document is
+ * evidence and must never overwrite an earlier one with the same name. */
+static char *
+free_rejected_name (OcStore *self, const char *base)
+{
+  const char *dot = strrchr (base, '.');
+  if (dot == NULL || dot == base)
+    dot = base + strlen (base);
+
+  for (guint n = 0; n < 100000; n++)
+    {
+      g_autofree char *name = n == 0 ? g_strdup (base)
+                                     : g_strdup_printf ("%.*s-%u%s", (int) (dot - base), base, n, dot);
+      g_autofree char *path = g_build_filename (self->rejected, name, NULL);
+      g_autofree char *reason = g_strconcat (path, ".reason", NULL);
+      if (!g_file_test (path, G_FILE_TEST_EXISTS) && !g_file_test (reason, G_FILE_TEST_EXISTS))
+        return g_steal_pointer (&name);
+    }
+  return NULL;
+}
+
+gboolean
+oc_store_reject (OcStore *self, const char *path, const char *reason, GError **error)
+{
+  g_return_val_if_fail (OC_IS_STORE (self) && path != NULL, FALSE);
+
+  g_autofree char *base = g_path_get_basename (path);
+  if (strcmp (base, ".") == 0 || strcmp (base, "..") == 0 || strcmp (base, G_DIR_SEPARATOR_S) == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME, "%s is not a file name", path);
+      return FALSE;
+    }
+
+  g_autofree char *name = free_rejected_name (self, base);
+  if (name == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "No free name in %s for %s", self->rejected, base);
+      return FALSE;
+    }
+  g_autofree char *target = g_build_filename (self->rejected, name, NULL);
+  if (g_rename (path, target) != 0)
+    return set_errno_error (error, errno, "Could not move the rejected document", path);
+
+  /* The document left its directory: make that survive a crash too, or it
+   * would reappear in the inbox and be rejected again without a reason. */
+  g_autofree char *source_dir = g_path_get_dirname (path);
+  if (!sync_dir (source_dir, error))
+    return FALSE;
+
+  g_autofree char *reason_name = g_strconcat (name, ".reason", NULL);
+  g_autofree char *text = g_strconcat (reason != NULL ? reason : "", "\n", NULL);
+  return write_durably (self->rejected, reason_name, text, strlen (text), error);
+}

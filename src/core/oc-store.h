@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* oc-store.h — the durable session store of one environment (SPEC §5.5):
+ *   <root>/inbox/     documents dropped by integrators
+ *   <root>/sessions/  accepted sessions, one file each, updated with meta
+ *   <root>/rejected/  refused documents with a .reason file beside each
+ * Every write is write + fsync + rename + fsync(dir): a session is on disk
+ * before anyone is told it was accepted. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "oc-session.h"
+
+G_BEGIN_DECLS
+
+#define OC_TYPE_STORE (oc_store_get_type ())
+G_DECLARE_FINAL_TYPE (OcStore, oc_store, OC, STORE, GObject)
+
+/* Creates the three directories (0700) under @root if needed. */
+OcStore    *oc_store_new (const char *root, GError **error);
+/* <base>/omnichannel/<host> (base: the purple user dir, or ~/.purple). */
+char       *oc_store_default_root (const char *base_dir, const char *environment_host);
+
+const char *oc_store_get_root (OcStore *self);
+const char *oc_store_get_inbox_dir (OcStore *self);
+
+/* Writes @session durably to sessions/. Returns FALSE with an error if it
+ * could not be made durable. An existing file for the same id is replaced. */
+gboolean    oc_store_save (OcStore *self, OcSession *session, GError **error);
+/* The stored session with this id, or NULL. */
+OcSession  *oc_store_load (OcStore *self, const char *session_id, GError **error);
+gboolean    oc_store_contains (OcStore *self, const char *session_id);
+/* Every stored session (handed off or not), sorted by id. */
+GPtrArray  *oc_store_list (OcStore *self);   /* OcSession* */
+/* Removes a stored session file (retention is the UI's business; records stay in Dynamics). */
+gboolean    oc_store_remove (OcStore *self, const char *session_id, GError **error);
+
+/* Moves @path (a file in the inbox) to rejected/ and writes <name>.reason. */
+gboolean    oc_store_reject (OcStore *self, const char *path, const char *reason, GError **error);
+
+/* The file name a session is stored under: ids are untrusted, so the name is
+ * derived from a hash of the id, never from the id itself. */
+char       *oc_store_file_name (const char *session_id);
+
+G_END_DECLS

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* oc-watcher.h — mirrors what Dynamics says about the tracked handoffs
+ * (SPEC §6.2) at the cost of one request per page per poll, whatever the
+ * number of handoffs: a filtered collection query with formatted values,
+ * a modifiedon watermark taken from server values (with an overlap, rows
+ * deduplicated), pages followed through @odata.nextLink. Fast while anything
+ * is open or handing off, slow when everything is closed, off when nothing is
+ * tracked, and never sooner than a Retry-After. */
+#pragma once
+
+#include "oc-handoff-engine.h"
+
+G_BEGIN_DECLS
+
+#define OC_WATCHER_FAST_S 5
+#define OC_WATCHER_SLOW_S 60
+#define OC_WATCHER_OVERLAP_S 5
+#define OC_WATCHER_PAGE_SIZE 500
+
+#define OC_TYPE_WATCHER (oc_watcher_get_type ())
+G_DECLARE_FINAL_TYPE (OcWatcher, oc_watcher, OC, WATCHER, GObject)
+
+OcWatcher *oc_watcher_new (OcConnection *connection, OcHandoffEngine *engine);
+
+/* Polls now and keeps polling on its own schedule. */
+void       oc_watcher_start (OcWatcher *self);
+/* Polls again soon (e.g. a handoff was just accepted). */
+void       oc_watcher_poke (OcWatcher *self);
+/* Cancels the poll in flight and every timer. */
+void       oc_watcher_stop (OcWatcher *self);
+
+/* For tests and benchmarks. */
+void       oc_watcher_set_intervals (OcWatcher *self, guint fast_s, guint slow_s);
+void       oc_watcher_set_page_size (OcWatcher *self, guint rows);
+guint      oc_watcher_get_polls (OcWatcher *self);
+guint      oc_watcher_get_requests (OcWatcher *self);
+/* Seconds until the next poll, or -1 when polling is off. */
+int        oc_watcher_get_next_poll (OcWatcher *self);
+
+/* Builds the $filter of a poll (exposed for tests). @watermark is unix
+ * seconds; 0 means the first poll (open ones + changed within @retention_s). */
+char      *oc_watcher_build_filter (OcShowMode  mode,
+                                    const char *user_id,
+                                    const char *workstream_id,
+                                    gint64      watermark,
+                                    gint64      now,
+                                    gint64      retention_s);
+
+G_END_DECLS

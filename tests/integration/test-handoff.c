@@ -1,0 +1,474 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Handoffs through the three doors (inbox, /handoff, file chooser) into
+ * dynamics-mock, exactly once, with the audit trail (SPEC §5). */
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "harness.h"
+
+#define MOCK_ANONYMOUS_CONTACT "c0a7ac70-0004-4000-8000-000000000004"
+#define MOCK_ADA_CONTACT       "c0a7ac70-0001-4000-8000-000000000001"
+#define MOCK_CASE_QUEUE        "c0ffee00-4444-4444-8444-444444444444"
+
+static PurpleAccount *account;
+
+static char *
+session_file (const char *name)
+{
+  return g_build_filename (g_getenv ("SESSIONS_DIR"), name, NULL);
+}
+
+static void
+setup (void)
+{
+  harness_mock_post ("/_mock/reset", NULL);
+  account = harness_account_new ();
+  purple_account_set_string (account, "anonymous_contact_id", MOCK_ANONYMOUS_CONTACT);
+  purple_account_set_string (account, "case_queue_id", MOCK_CASE_QUEUE);
+  harness_connect (account);
+  g_assert_true (harness_events.signed_on);
+}
+
+static void
+teardown (void)
+{
+  harness_account_delete (account);
+  account = NULL;
+  /* every test starts from an empty store */
+  g_autofree char *root = harness_store_path ("");
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", root);
+  g_assert_cmpint (system (cmd), ==, 0);
+}
+
+typedef struct {
+  const char *name;
+  const char *status;   /* wanted status id, or NULL for "anything but handing-off" */
+} Wanted;
+
+static gboolean
+buddy_settled (gpointer data)
+{
+  const Wanted *wanted = data;
+  const char *status = harness_buddy_status (account, wanted->name, NULL);
+  if (status == NULL)
+    return FALSE;
+  return wanted->status ? g_str_equal (status, wanted->status) : !g_str_equal (status, "handing-off");
+}
+
+static void
+wait_for_buddy (const char *name, const char *status)
+{
+  Wanted wanted = { name, status };
+  harness_run_until (buddy_settled, &wanted, 30);
+}
+
+static JsonObject *
+find_record (JsonArray *records, const char *key, const char *value)
+{
+  for (guint i = 0; i < json_array_get_length (records); i++)
+    {
+      JsonObject *record = json_array_get_object_element (records, i);
+      if (g_strcmp0 (json_object_get_string_member_with_default (record, key, NULL), value) == 0)
+        return record;
+    }
+  return NULL;
+}
+
+static guint
+count_records (JsonArray *records, const char *key, const char *value)
+{
+  guint n = 0;
+  for (guint i = 0; i < json_array_get_length (records); i++)
+    n += g_strcmp0 (json_object_get_string_member_with_default (json_array_get_object_element (records, i), key, NULL),
+                    value) == 0;
+  return n;
+}
+
+static const char *
+meta_string (JsonNode *stored, const char *key)
+{
+  JsonObject *meta = json_object_get_object_member (json_node_get_object (stored), "meta");
+  return meta ? json_object_get_string_member_with_default (meta, key, NULL) : NULL;
+}
+
+static void
+test_inbox_four_sessions (void)
+{
+  setup ();
+  const char *names[] = { "web-verified.json", "web-anonymous.json", "whatsapp.json", "phone.json" };
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = session_file (names[i]);
+      harness_drop_in_inbox (path, names[i]);
+    }
+  wait_for_buddy ("sess_8f2c", "open");
+  wait_for_buddy ("sess_a41d", "open");
+  wait_for_buddy ("wa_77e0", "open");
+  wait_for_buddy ("call_19b3", "case-open");
+
+  /* three conversations and one case, each created once */
+  JsonArray *conversations = harness_mock_records ("msdyn_ocliveworkitems");
+  g_assert_cmpuint (json_array_get_length (conversations), ==, 3);
+  g_autoptr(JsonNode) verified = harness_stored_session ("sess_8f2c");
+  const char *chat_id = meta_string (verified, "dynamics365_chat_id");
+  g_assert_nonnull (chat_id);
+  JsonObject *record = find_record (conversations, "activityid", chat_id);
+  g_assert_nonnull (record);
+  g_assert_cmpstr (json_object_get_string_member (record, "msdyn_channel"), ==, "192360000");
+  g_assert_cmpstr (json_object_get_string_member (record, "_msdyn_customer_value"), ==, MOCK_ADA_CONTACT);
+  g_assert_cmpstr (json_object_get_string_member (record, "_msdyn_liveworkstreamid_value"), ==, MOCK_WORKSTREAM);
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (record, "subject"), "Refund for order 1182"));
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (verified), "meta") ||
+                 meta_string (verified, "handed_off_at") != NULL);
+
+  g_autoptr(JsonNode) anonymous = harness_stored_session ("sess_a41d");
+  JsonObject *anonymous_record = find_record (conversations, "activityid", meta_string (anonymous, "dynamics365_chat_id"));
+  g_assert_nonnull (anonymous_record);
+  g_assert_true (json_object_get_null_member (anonymous_record, "_msdyn_customer_value") ||
+                 !json_object_has_member (anonymous_record, "_msdyn_customer_value"));
+
+  g_autoptr(JsonNode) whatsapp = harness_stored_session ("wa_77e0");
+  JsonObject *whatsapp_record = find_record (conversations, "activityid", meta_string (whatsapp, "dynamics365_chat_id"));
+  g_assert_cmpstr (json_object_get_string_member (whatsapp_record, "msdyn_channel"), ==, "192300000");
+
+  /* context items and transcript notes arrived with the conversations */
+  JsonArray *items = harness_mock_records ("msdyn_ocliveworkitemcontextitems");
+  g_assert_cmpuint (count_records (items, "_msdyn_ocliveworkitemid_value", chat_id), ==, 5);
+  JsonObject *session_item = NULL;
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+      if (g_strcmp0 (json_object_get_string_member (item, "_msdyn_ocliveworkitemid_value"), chat_id) == 0 &&
+          g_strcmp0 (json_object_get_string_member (item, "msdyn_name"), "sessionId") == 0)
+        session_item = item;
+    }
+  g_assert_nonnull (session_item);
+  g_assert_cmpstr (json_object_get_string_member (session_item, "msdyn_value"), ==, "sess_8f2c");
+  JsonArray *notes = harness_mock_records ("annotations");
+  JsonObject *note = find_record (notes, "_objectid_value", chat_id);
+  g_assert_nonnull (note);
+  g_assert_nonnull (strstr (json_object_get_string_member (note, "notetext"), "charged twice"));
+
+  /* the phone session became a case on the anonymous customer, in the case queue */
+  g_autoptr(JsonNode) phone = harness_stored_session ("call_19b3");
+  const char *incident_id = meta_string (phone, "dynamics365_incident_id");
+  g_assert_nonnull (incident_id);
+  g_assert_nonnull (meta_string (phone, "dynamics365_ticket_number"));
+  g_assert_null (meta_string (phone, "dynamics365_chat_id"));
+  JsonObject *incident = find_record (harness_mock_records ("incidents"), "incidentid", incident_id);
+  g_assert_nonnull (incident);
+  g_assert_cmpstr (json_object_get_string_member (incident, "title"), ==, "Technical Support - Alan Turing");
+  g_assert_cmpstr (json_object_get_string_member (incident, "_customerid_value"), ==, MOCK_ANONYMOUS_CONTACT);
+  g_assert_cmpint (json_object_get_int_member (incident, "prioritycode"), ==, 2);
+  g_assert_nonnull (find_record (harness_mock_records ("queueitems"), "_objectid_value", incident_id));
+
+  /* cost: one contact lookup (the only verified email), three conversation creates */
+  g_assert_cmpuint (harness_mock_count ("GET", "/contacts"), ==, 1);
+  g_assert_cmpuint (harness_mock_count ("POST", "/msdyn_ocliveworkitems"), ==, 3);
+  g_assert_cmpuint (harness_mock_count ("POST", "/incidents"), ==, 1);
+
+  /* the inbox is empty: every document moved to the store */
+  g_autofree char *inbox = harness_store_path ("inbox");
+  g_autoptr(GDir) dir = g_dir_open (inbox, 0, NULL);
+  g_assert_null (g_dir_read_name (dir));
+  teardown ();
+}
+
+static gboolean
+file_exists (gpointer path)
+{
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static void
+test_inbox_rejects (void)
+{
+  setup ();
+  g_autofree char *inbox = harness_store_path ("inbox");
+  g_autofree char *rejected = harness_store_path ("rejected");
+
+  /* a document that breaks a rule */
+  g_autofree char *bad = g_build_filename (inbox, "no-channel.json", NULL);
+  g_assert_true (g_file_set_contents (bad, "{\"id\":\"x1\",\"summary\":\"hi\"}", -1, NULL));
+  g_autofree char *bad_reason = g_build_filename (rejected, "no-channel.json.reason", NULL);
+  harness_run_until (file_exists, bad_reason, 10);
+  g_autofree char *reason = NULL;
+  g_assert_true (g_file_get_contents (bad_reason, &reason, NULL, NULL));
+  g_assert_nonnull (strstr (reason, "channel"));
+  g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
+
+  /* 2 MiB */
+  g_autofree char *big = g_build_filename (inbox, "big.json", NULL);
+  GString *text = g_string_new ("{\"id\":\"big\",\"channel\":\"web\",\"summary\":\"");
+  while (text->len < 2 * 1024 * 1024)
+    g_string_append (text, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+  g_string_append (text, "\"}");
+  g_assert_true (g_file_set_contents (big, text->str, (gssize) text->len, NULL));
+  g_string_free (text, TRUE);
+  g_autofree char *big_reason = g_build_filename (rejected, "big.json.reason", NULL);
+  harness_run_until (file_exists, big_reason, 10);
+  g_autofree char *big_text = NULL;
+  g_assert_true (g_file_get_contents (big_reason, &big_text, NULL, NULL));
+  g_assert_nonnull (strstr (big_text, "1 MiB"));
+
+  /* written in place, slowly: nothing happens until the writer closes it */
+  g_autofree char *slow = g_build_filename (inbox, "slow.json", NULL);
+  FILE *out = fopen (slow, "w");
+  g_assert_nonnull (out);
+  fputs ("{\"id\":\"slow_1\",\"channel\":\"web\",", out);
+  fflush (out);
+  harness_run_for (1500);
+  g_assert_true (g_file_test (slow, G_FILE_TEST_EXISTS));
+  g_autofree char *slow_reason = g_build_filename (rejected, "slow.json.reason", NULL);
+  g_assert_false (g_file_test (slow_reason, G_FILE_TEST_EXISTS));
+  fputs ("\"summary\":\"written slowly\"}", out);
+  fclose (out);
+  wait_for_buddy ("slow_1", "open");
+  g_assert_false (g_file_test (slow_reason, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (harness_mock_count ("POST", "/msdyn_ocliveworkitems"), ==, 1);
+  teardown ();
+}
+
+static void
+test_handoff_command (void)
+{
+  setup ();
+  PurpleAccount *irc = purple_account_new ("operator@irc.example.com", "prpl-irc");
+  purple_accounts_add (irc);
+  PurpleConversation *conv = purple_conversation_new (PURPLE_CONV_TYPE_IM, irc, "ada");
+  PurpleConvIm *im = purple_conversation_get_im_data (conv);
+  time_t now = time (NULL);
+  purple_conv_im_write (im, "ada", "<b>Hello</b>, I was charged <i>twice</i> for 1182", PURPLE_MESSAGE_RECV, now - 60);
+  purple_conv_im_write (im, "operator", "Let me check that for you.", PURPLE_MESSAGE_SEND, now - 30);
+
+  g_autofree char *error = NULL;
+  PurpleCmdStatus status = purple_cmd_do_command (conv, "handoff Double charge email=ada@example.com phone=+441632960001",
+                                                  "handoff Double charge email=ada@example.com phone=+441632960001", &error);
+  g_assert_cmpint (status, ==, PURPLE_CMD_STATUS_OK);
+  g_assert_null (error);
+
+  /* the session id is stable for the conversation */
+  const char *id = NULL;
+  for (guint i = 0; i < harness_events.notices->len && id == NULL; i++)
+    {
+      const char *line = harness_events.notices->pdata[i];
+      const char *at = strstr (line, "Accepted as session ");
+      if (at)
+        id = g_intern_string (g_strndup (at + strlen ("Accepted as session "), strlen ("purple-") + 20));
+    }
+  g_assert_nonnull (id);
+  wait_for_buddy (id, "open");
+
+  g_autoptr(JsonNode) stored = harness_stored_session (id);
+  const char *chat_id = meta_string (stored, "dynamics365_chat_id");
+  JsonObject *record = find_record (harness_mock_records ("msdyn_ocliveworkitems"), "activityid", chat_id);
+  g_assert_nonnull (record);
+  g_assert_cmpstr (json_object_get_string_member (record, "subject"), ==, "Double charge");
+  /* an email typed by the operator is shown but never links a contact */
+  g_assert_false (json_object_has_member (record, "_msdyn_customer_value") &&
+                  !json_object_get_null_member (record, "_msdyn_customer_value"));
+  g_assert_cmpuint (harness_mock_count ("GET", "/contacts"), ==, 0);
+  JsonArray *items = harness_mock_records ("msdyn_ocliveworkitemcontextitems");
+  JsonObject *email_item = NULL;
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+      if (g_strcmp0 (json_object_get_string_member (item, "msdyn_name"), "customerEmail") == 0)
+        email_item = item;
+    }
+  g_assert_nonnull (email_item);
+  g_assert_cmpstr (json_object_get_string_member (email_item, "msdyn_value"), ==, "ada@example.com");
+  JsonObject *note = find_record (harness_mock_records ("annotations"), "_objectid_value", chat_id);
+  const char *transcript = json_object_get_string_member (note, "notetext");
+  g_assert_nonnull (strstr (transcript, "customer: Hello, I was charged twice for 1182"));
+  g_assert_nonnull (strstr (transcript, "agent: Let me check that for you."));
+  g_assert_null (strstr (transcript, "<b>"));
+
+  /* the origin conversation heard about it; a second /handoff reports the first */
+  status = purple_cmd_do_command (conv, "handoff", "handoff", &error);
+  g_assert_cmpint (status, ==, PURPLE_CMD_STATUS_OK);
+  gboolean reported = FALSE;
+  for (guint i = 0; i < harness_events.notices->len; i++)
+    reported |= strstr (harness_events.notices->pdata[i], "already handed off") != NULL;
+  g_assert_true (reported);
+  g_assert_cmpuint (harness_mock_count ("POST", "/msdyn_ocliveworkitems"), ==, 1);
+
+  purple_conversation_destroy (conv);
+  purple_accounts_delete (irc);
+  teardown ();
+}
+
+static void
+test_drop_after_commit_one_record (void)
+{
+  setup ();
+  /* the server creates the record, then the answer is lost */
+  harness_mock_post ("/_mock/faults",
+      "{\"count\":1,\"method\":\"POST\",\"path_contains\":\"msdyn_ocliveworkitems\",\"drop\":true,\"phase\":\"after\"}");
+  g_autofree char *path = session_file ("web-anonymous.json");
+  harness_drop_in_inbox (path, "web-anonymous.json");
+  wait_for_buddy ("sess_a41d", "open");
+
+  g_autoptr(JsonNode) stored = harness_stored_session ("sess_a41d");
+  const char *chat_id = meta_string (stored, "dynamics365_chat_id");
+  JsonArray *conversations = harness_mock_records ("msdyn_ocliveworkitems");
+  g_assert_cmpuint (json_array_get_length (conversations), ==, 1);
+  g_assert_cmpuint (count_records (harness_mock_records ("msdyn_ocliveworkitemcontextitems"),
+                                   "_msdyn_ocliveworkitemid_value", chat_id), ==, 2);
+  /* it tried again, learned "duplicate key", and read the record back */
+  g_assert_cmpuint (harness_mock_count ("POST", "/msdyn_ocliveworkitems"), ==, 2);
+  g_assert_cmpuint (harness_mock_count ("GET", chat_id), ==, 1);
+  teardown ();
+}
+
+static void
+test_failure_leaves_no_audit_then_retry (void)
+{
+  setup ();
+  harness_mock_post ("/_mock/faults",
+      "{\"count\":1,\"method\":\"POST\",\"path_contains\":\"msdyn_ocliveworkitems\",\"status\":400,"
+      "\"body\":{\"error\":{\"code\":\"0x80040203\",\"message\":\"Invalid argument.\"}}}");
+  g_autofree char *path = session_file ("web-anonymous.json");
+  harness_drop_in_inbox (path, "web-anonymous.json");
+  wait_for_buddy ("sess_a41d", "failed");
+  const char *message = NULL;
+  harness_buddy_status (account, "sess_a41d", &message);
+  g_assert_nonnull (strstr (message, "Invalid argument"));
+
+  g_autoptr(JsonNode) stored = harness_stored_session ("sess_a41d");
+  g_assert_nonnull (stored);
+  JsonObject *meta = json_object_get_object_member (json_node_get_object (stored), "meta");
+  if (meta)
+    {
+      GList *members = json_object_get_members (meta);
+      for (GList *l = members; l; l = l->next)
+        g_assert_false (g_str_has_prefix (l->data, "dynamics365_"));
+      g_list_free (members);
+    }
+
+  /* "Retry handoff" from the buddy menu */
+  PurpleBuddy *buddy = purple_find_buddy (account, "sess_a41d");
+  GList *menu = purple_blist_node_get_extended_menu ((PurpleBlistNode *) buddy);
+  PurpleMenuAction *retry = NULL;
+  for (GList *l = menu; l; l = l->next)
+    if (g_strcmp0 (((PurpleMenuAction *) l->data)->label, "Retry handoff") == 0)
+      retry = l->data;
+  g_assert_nonnull (retry);
+  ((void (*) (PurpleBlistNode *, gpointer)) retry->callback) ((PurpleBlistNode *) buddy, retry->data);
+  g_list_free_full (menu, (GDestroyNotify) purple_menu_action_free);
+  wait_for_buddy ("sess_a41d", "open");
+
+  g_autoptr(JsonNode) after = harness_stored_session ("sess_a41d");
+  g_assert_nonnull (meta_string (after, "dynamics365_chat_id"));
+  g_assert_nonnull (meta_string (after, "handed_off_at"));
+  teardown ();
+}
+
+static void
+test_restart_resumes_pending (void)
+{
+  setup ();
+  /* Dynamics is down: the handoff waits, retrying */
+  harness_mock_post ("/_mock/faults",
+      "{\"count\":100,\"method\":\"POST\",\"path_contains\":\"msdyn_ocliveworkitems\",\"status\":503,\"retry_after\":\"1\"}");
+  g_autofree char *path = session_file ("whatsapp.json");
+  harness_drop_in_inbox (path, "whatsapp.json");
+  wait_for_buddy ("wa_77e0", "handing-off");
+  const char *message = NULL;
+  harness_buddy_status (account, "wa_77e0", &message);
+  g_assert_nonnull (strstr (message, "retry in"));
+
+  /* the client goes away with the session pending… */
+  purple_account_disconnect (account);
+  harness_run_for (50);
+  harness_mock_post ("/_mock/reset", NULL);
+
+  /* …and the next sign-in picks it up from the store */
+  harness_connect (account);
+  wait_for_buddy ("wa_77e0", "open");
+  g_assert_cmpuint (json_array_get_length (harness_mock_records ("msdyn_ocliveworkitems")), ==, 1);
+  teardown ();
+}
+
+static void
+test_inbox_and_cli_at_once (void)
+{
+  setup ();
+  g_autofree char *path = session_file ("web-verified.json");
+  g_autofree char *other_store = g_dir_make_tmp ("omnichannel-cli-XXXXXX", NULL);
+  const char *argv[] = { g_getenv ("OMNICHANNEL_CLI"), "--environment", harness_mock_url (),
+                         "--authority", harness_mock_url (), "--tenant-id", MOCK_TENANT,
+                         "--client-id", MOCK_CLIENT, "--store", other_store, "handoff", path, NULL };
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_subprocess_launcher_setenv (launcher, "OMNICHANNEL_CLIENT_SECRET", MOCK_SECRET, TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) cli = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  harness_drop_in_inbox (path, "web-verified.json");
+
+  g_autofree char *output = NULL;
+  g_assert_true (g_subprocess_communicate_utf8 (cli, NULL, NULL, &output, NULL, &error));
+  g_test_message ("cli: %s", output);
+  g_assert_cmpint (g_subprocess_get_exit_status (cli), ==, 0);
+  wait_for_buddy ("sess_8f2c", "open");
+
+  g_autoptr(JsonNode) stored = harness_stored_session ("sess_8f2c");
+  const char *chat_id = meta_string (stored, "dynamics365_chat_id");
+  g_assert_nonnull (strstr (output, chat_id));      /* both name the same record */
+  g_assert_cmpuint (json_array_get_length (harness_mock_records ("msdyn_ocliveworkitems")), ==, 1);
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", other_store);
+  g_assert_cmpint (system (cmd), ==, 0);
+  teardown ();
+}
+
+static void
+test_file_chooser_and_window (void)
+{
+  setup ();
+  g_autofree char *path = session_file ("phone.json");
+  harness_answer_file_requests (path);
+  PurplePlugin *prpl = purple_find_prpl ("prpl-omnichannel");
+  GList *actions = PURPLE_PLUGIN_ACTIONS (prpl, purple_account_get_connection (account));
+  g_assert_nonnull (actions);
+  PurplePluginAction *action = actions->data;
+  g_assert_cmpstr (action->label, ==, "Hand off a session file…");
+  action->plugin = prpl;
+  action->context = purple_account_get_connection (account);
+  action->callback (action);
+  g_list_free_full (actions, (GDestroyNotify) purple_plugin_action_free);
+  harness_answer_file_requests (NULL);
+  wait_for_buddy ("call_19b3", "case-open");
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));   /* the user's file is not moved */
+
+  /* typing into a handoff's window sends nothing and says why */
+  PurpleConversation *conv = purple_conversation_new (PURPLE_CONV_TYPE_IM, account, "call_19b3");
+  guint before = harness_mock_count ("POST", "/");
+  purple_conv_im_send (purple_conversation_get_im_data (conv), "Are you there?");
+  gboolean told = FALSE;
+  for (guint i = 0; i < harness_events.notices->len; i++)
+    told |= strstr (harness_events.notices->pdata[i], "Omnichannel Agent app") != NULL;
+  g_assert_true (told);
+  g_assert_cmpuint (harness_mock_count ("POST", "/"), ==, before);
+  purple_conversation_destroy (conv);
+  teardown ();
+}
+
+int
+main (int argc, char **argv)
+{
+  harness_init (&argc, &argv);
+  harness_mock_start (NULL);
+  g_test_add_func ("/handoff/inbox-four-sessions", test_inbox_four_sessions);
+  g_test_add_func ("/handoff/inbox-rejects", test_inbox_rejects);
+  g_test_add_func ("/handoff/command", test_handoff_command);
+  g_test_add_func ("/handoff/file-chooser-and-window", test_file_chooser_and_window);
+  g_test_add_func ("/handoff/exactly-once/drop-after-commit", test_drop_after_commit_one_record);
+  g_test_add_func ("/handoff/exactly-once/inbox-and-cli-at-once", test_inbox_and_cli_at_once);
+  g_test_add_func ("/handoff/exactly-once/restart-resumes-pending", test_restart_resumes_pending);
+  g_test_add_func ("/handoff/failure-leaves-no-audit-then-retry", test_failure_leaves_no_audit_then_retry);
+  int status = g_test_run ();
+  harness_quit ();
+  return status;
+}
