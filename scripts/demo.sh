@@ -19,7 +19,7 @@ ln -s "$root/build/src/prpl/libomnichannel.so" "$demo/purple/plugins/libomnichan
 
 # The mock: reps pick conversations up after a few seconds, wrap up and close.
 "$root/build/src/mock/dynamics-mock" --port 0 --seed "$root/data/mock-org.json" \
-  --assign-after 4 --wrap-up-after 15 --close-after 8 \
+  --assign-after 5 --wrap-up-after 20 --close-after 10 \
   >"$demo/mock.out" 2>"$demo/mock.log" &
 mock_pid=$!
 trap 'kill $mock_pid 2>/dev/null; wait $mock_pid 2>/dev/null' EXIT
@@ -61,6 +61,17 @@ cat >"$demo/purple/accounts.xml" <<XML
 </account>
 XML
 
+# Two sessions wait in the inbox before sign-in (picked up by the scan at
+# sign-in); two more arrive a few seconds later (picked up by the monitor).
+inbox="$demo/purple/omnichannel/127.0.0.1/inbox"
+mkdir -p "$inbox"
+drop() { cp "$root/data/sessions/$1" "$inbox/.$1.part" && mv "$inbox/.$1.part" "$inbox/$1"; }
+drop web-verified.json
+drop phone.json
+( sleep 6; drop web-anonymous.json; sleep 2; drop whatsapp.json ) &
+dropper=$!
+trap 'kill $mock_pid $dropper 2>/dev/null; wait $mock_pid 2>/dev/null' EXIT
+
 echo "Mock Dynamics 365 at $url (log: $demo/mock.log)"
 echo "libpurple user dir: $demo/purple"
 if [ -z "${DEMO_HEADLESS:-}" ] && [ -t 0 ] && [ -t 1 ]; then
@@ -69,5 +80,5 @@ if [ -z "${DEMO_HEADLESS:-}" ] && [ -t 0 ] && [ -t 1 ]; then
   finch -c "$demo/purple"
 else
   "$root/build/tests/tools/purple-headless" --user-dir "$demo/purple" \
-    --plugin-dir "$root/build/src/prpl" --seconds "${DEMO_SECONDS:-30}"
+    --plugin-dir "$root/build/src/prpl" --seconds "${DEMO_SECONDS:-45}"
 fi

@@ -31,15 +31,27 @@ oc_text_cut (const char *text, gsize max_chars)
   if (!g_utf8_validate (text, -1, NULL))
     text = valid = g_utf8_make_valid (text, -1);
 
-  gsize total = (gsize) g_utf8_strlen (text, -1);
+  /* Dataverse measures lengths in UTF-16 code units (.NET strings): a
+   * character outside the Basic Multilingual Plane, such as an emoji, counts
+   * twice. Count the same way, or a "200-character" subject is refused. */
+  gsize total = 0;
+  for (const char *q = text; *q != '\0'; q = g_utf8_next_char (q))
+    total += g_utf8_get_char (q) > 0xFFFF ? 2 : 1;
   gboolean cut = total > max_chars;
-  /* The ellipsis counts against the limit, so keep one character less. */
-  gsize keep = cut ? (max_chars > 0 ? max_chars - 1 : 0) : total;
+  /* The ellipsis (one unit) counts against the limit. */
+  gsize budget = cut ? (max_chars > 0 ? max_chars - 1 : 0) : total;
 
   GString *out = g_string_sized_new (strlen (text) + 1);
-  const char *p = text;
-  for (gsize i = 0; i < keep && *p != '\0'; i++, p = g_utf8_next_char (p))
-    append_clean (out, g_utf8_get_char (p));
+  gsize used = 0;
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      gsize units = c > 0xFFFF ? 2 : 1;
+      if (used + units > budget)
+        break;
+      used += units;
+      append_clean (out, c);
+    }
   if (cut && max_chars > 0)
     g_string_append (out, ELLIPSIS);
   return g_string_free (out, FALSE);

@@ -6,9 +6,9 @@
 
 G_BEGIN_DECLS
 
-/* At most @max_chars characters (not bytes); when cut, ends with "…" and the
- * result including the ellipsis is still ≤ max_chars. Never splits a UTF-8
- * sequence. Control characters other than \n and \t become spaces. */
+/* At most @max_chars characters as Dataverse counts them (UTF-16 code units:
+ * an emoji is 2); when cut, ends with "…" and the result including the
+ * ellipsis is still within the limit. Never splits a UTF-8 sequence. Control characters other than \n and \t become spaces. */
 char *oc_text_cut (const char *text, gsize max_chars);
 
 /* One line per transcript entry: "[2026-11-23T10:02:11Z] customer: text".

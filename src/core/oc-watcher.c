@@ -23,6 +23,7 @@ struct _OcWatcher {
   gboolean         poke_pending;
   gint64           watermark[2];       /* per kind, unix seconds from server modifiedon; 0 = first poll */
   gint64           walk_max[2];
+  gint64           walk_date[2];      /* server Date of the walk's first page */
   gint64           retry_after_s;
   guint            fast_s, slow_s, page_size;
   guint            polls, requests;
@@ -118,10 +119,19 @@ typedef struct {
   gboolean busy;     /* anything pending or not closed */
 } Needs;
 
+/* @discovering: the first poll after sign-in (or a poke). In the
+ * "integration" and "workstream" views it also looks for records this client
+ * does not know yet; "mine" only ever asks about its own sessions. */
 static Needs
-needs (OcWatcher *self)
+needs (OcWatcher *self, gboolean discovering)
 {
   Needs out = { FALSE, FALSE, FALSE };
+  OcShowMode mode = oc_connection_get_settings (self->connection)->show;
+  if (discovering && mode != OC_SHOW_MINE)
+    {
+      out.conversations = TRUE;
+      out.cases = mode == OC_SHOW_INTEGRATION;
+    }
   GPtrArray *handoffs = oc_handoff_engine_list (self->engine);
   for (guint i = 0; i < handoffs->len; i++)
     {
@@ -142,7 +152,7 @@ needs (OcWatcher *self)
         out.busy = TRUE;
     }
   /* A workstream view shows conversations other systems create: keep looking. */
-  if (oc_connection_get_settings (self->connection)->show == OC_SHOW_WORKSTREAM)
+  if (mode == OC_SHOW_WORKSTREAM)
     out.conversations = TRUE;
   return out;
 }
@@ -216,10 +226,13 @@ static void
 finish_poll (OcWatcher *self, const GError *error)
 {
   self->polling = FALSE;
+  /* The next poll asks from the newest server time this walk proved complete:
+   * the latest modifiedon seen, or the server's Date when it answered (rows
+   * older than that were all in this walk) — minus the overlap, which covers
+   * commits that land late within the same seconds. */
   if (error == NULL)
     for (int kind = 0; kind < 2; kind++)
-      if (self->walk_max[kind] > 0)
-        self->watermark[kind] = MAX (self->watermark[kind], self->walk_max[kind]);
+      self->watermark[kind] = MAX (self->watermark[kind], MAX (self->walk_max[kind], self->walk_date[kind]));
   self->retry_after_s = error ? oc_error_get_retry_after (error) : -1;
   schedule (self);
 }
@@ -246,6 +259,13 @@ on_page (GObject *source, GAsyncResult *result, gpointer user_data)
       finish_poll (self, error);
       g_object_unref (self);
       return;
+    }
+
+  if (self->walk_date[self->kind] == 0)
+    {
+      const char *date = soup_message_headers_get_one (response->headers, "Date");
+      g_autoptr(GDateTime) when = date ? soup_date_time_new_from_http_string (date) : NULL;
+      self->walk_date[self->kind] = when ? g_date_time_to_unix (when) : 0;
     }
 
   JsonObject *body = response->body && JSON_NODE_HOLDS_OBJECT (response->body)
@@ -292,6 +312,7 @@ walk_next_kind (OcWatcher *self)
   self->kind = (self->kinds_left & (1 << KIND_CONVERSATIONS)) ? KIND_CONVERSATIONS : KIND_CASES;
   self->kinds_left &= ~(1u << self->kind);
   self->walk_max[self->kind] = 0;
+  self->walk_date[self->kind] = 0;
 
   const OcSettings *settings = oc_connection_get_settings (self->connection);
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
@@ -314,9 +335,12 @@ on_timer (gpointer user_data)
   self->timer = 0;
   self->next_poll_us = 0;
 
-  Needs want = needs (self);
+  Needs want = needs (self, self->poke_pending);
   if (!want.conversations && !want.cases)
-    return G_SOURCE_REMOVE;   /* nothing tracked: polling is off until poked */
+    {
+      self->poke_pending = FALSE;
+      return G_SOURCE_REMOVE;   /* nothing tracked: polling is off until poked */
+    }
 
   self->polling = TRUE;
   self->poke_pending = FALSE;
@@ -339,7 +363,7 @@ schedule (OcWatcher *self)
 {
   if (!self->running || self->polling)
     return;
-  Needs want = needs (self);
+  Needs want = needs (self, FALSE);
   if (!want.conversations && !want.cases && !self->poke_pending)
     {
       g_clear_handle_id (&self->timer, g_source_remove);

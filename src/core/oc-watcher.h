@@ -2,8 +2,8 @@
 /* oc-watcher.h — mirrors what Dynamics says about the tracked handoffs
  * (SPEC §6.2) at the cost of one request per page per poll, whatever the
  * number of handoffs: a filtered collection query with formatted values,
- * a modifiedon watermark taken from server values (with an overlap, rows
- * deduplicated), pages followed through @odata.nextLink. Fast while anything
+ * a watermark taken from server values — the newest modifiedon seen or the
+ * server's Date of the walk — with an overlap, rows deduplicated, pages followed through @odata.nextLink. Fast while anything
  * is open or handing off, slow when everything is closed, off when nothing is
  * tracked, and never sooner than a Retry-After. */
 #pragma once

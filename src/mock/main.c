@@ -39,9 +39,9 @@ main (int argc, char **argv)
     { "client-id", 0, 0, G_OPTION_ARG_STRING, &client_id, "Application (client) id, instead of the seed's", "C" },
     { "client-secret", 0, 0, G_OPTION_ARG_STRING, &client_secret, "Client secret value, instead of the seed's", "S" },
     { "token-lifetime", 0, 0, G_OPTION_ARG_INT, &token_lifetime, "Access token lifetime in seconds (default 3599)", "S" },
-    { "assign-after", 0, 0, G_OPTION_ARG_DOUBLE, &assign_after, "Seconds until a new conversation gets a rep", "S" },
-    { "wrap-up-after", 0, 0, G_OPTION_ARG_DOUBLE, &wrap_up_after, "Seconds until an active conversation goes to wrap-up", "S" },
-    { "close-after", 0, 0, G_OPTION_ARG_DOUBLE, &close_after, "Seconds until wrap-up closes", "S" },
+    { "assign-after", 0, 0, G_OPTION_ARG_DOUBLE, &assign_after, "Seconds until a new conversation gets a rep (0: never; default 3)", "S" },
+    { "wrap-up-after", 0, 0, G_OPTION_ARG_DOUBLE, &wrap_up_after, "Seconds until an active conversation goes to wrap-up (0: never; default 60)", "S" },
+    { "close-after", 0, 0, G_OPTION_ARG_DOUBLE, &close_after, "Seconds until wrap-up closes, and until a new case is resolved (0: never; default 10)", "S" },
     G_OPTION_ENTRY_NULL
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("- mock Dynamics 365 / Dataverse / Entra ID server");

@@ -131,6 +131,57 @@ handle_scenario (MockServer *self, SoupServerMessage *msg, const char *method)
   respond_take (msg, SOUP_STATUS_OK, mock_scenario_to_json (&self->scenario));
 }
 
+static void
+handle_seed (MockServer *self, SoupServerMessage *msg)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) node = request_json (msg, FALSE, &error);
+  g_autoptr (JsonObject) obj = NULL;
+  g_autoptr (JsonNode) answer = NULL;
+  guint added = 0;
+
+  if (node == NULL || !mock_seed_add (self, node, &added, &error))
+    {
+      respond_error (msg, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS) ? SOUP_STATUS_CONFLICT
+                                                                                  : SOUP_STATUS_BAD_REQUEST,
+                     error->message);
+      return;
+    }
+  obj = json_object_new ();
+  json_object_set_int_member (obj, "added", added);
+  answer = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (answer, obj);
+  mock_respond_json (msg, SOUP_STATUS_CREATED, answer);
+}
+
+static void
+handle_state (MockServer *self, SoupServerMessage *msg)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) node = request_json (msg, FALSE, &error);
+  JsonNode *record = node ? mock_routing_set_state (self, node, &error) : NULL;
+
+  if (record == NULL)
+    respond_error (msg, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) ? SOUP_STATUS_NOT_FOUND
+                                                                                   : SOUP_STATUS_BAD_REQUEST,
+                   error->message);
+  else
+    respond_take (msg, SOUP_STATUS_OK, record);
+}
+
+static void
+handle_bulk (MockServer *self, SoupServerMessage *msg)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) node = request_json (msg, FALSE, &error);
+  JsonNode *answer = node ? mock_routing_bulk_conversations (self, node, &error) : NULL;
+
+  if (answer == NULL)
+    respond_error (msg, SOUP_STATUS_BAD_REQUEST, error->message);
+  else
+    respond_take (msg, SOUP_STATUS_CREATED, answer);
+}
+
 static gboolean
 want_method (SoupServerMessage *msg, const char *method, const char *wanted)
 {
@@ -171,6 +222,21 @@ mock_controls_handle (MockServer *self, SoupServerMessage *msg, const char *path
     }
   else if (strcmp (name, "faults") == 0)
     handle_faults (self, msg, method);
+  else if (strcmp (name, "seed") == 0)
+    {
+      if (want_method (msg, method, "POST"))
+        handle_seed (self, msg);
+    }
+  else if (strcmp (name, "state") == 0)
+    {
+      if (want_method (msg, method, "POST"))
+        handle_state (self, msg);
+    }
+  else if (strcmp (name, "bulk-conversations") == 0)
+    {
+      if (want_method (msg, method, "POST"))
+        handle_bulk (self, msg);
+    }
   else if (strcmp (name, "scenario") == 0)
     handle_scenario (self, msg, method);
   else if (strcmp (name, "requests") == 0)

@@ -4,7 +4,9 @@
  * Order of checks: bearer token (the front door), the Application User, the
  * OData headers, the resource path, the query options, then privileges and
  * data. A client therefore sees the same first error as against a real
- * environment when it gets several things wrong. */
+ * environment when it gets several things wrong. Collection GETs page with a
+ * keyset cursor (mock-order.c); POSTs go to mock-create.c, the AddToQueue
+ * action to mock-actions.c. */
 #include "mock-private.h"
 
 #include <stdio.h>
@@ -12,10 +14,11 @@
 
 #include "mock-filter.h"
 #include "mock-odata.h"
+#include "mock-order.h"
 #include "mock-response.h"
 #include "mock-util.h"
 
-#define MAX_PAGE_SIZE 5000
+#define ACTION_ADD_TO_QUEUE "Microsoft.Dynamics.CRM.AddToQueue"
 
 static void
 respond_unauthorized (MockServer *self, SoupServerMessage *msg)
@@ -85,8 +88,8 @@ check_headers (SoupServerMessage *msg)
   return TRUE;
 }
 
-static void
-respond_odata_error (SoupServerMessage *msg, const GError *error)
+void
+mock_dataverse_respond_odata_error (SoupServerMessage *msg, const GError *error)
 {
   if (g_error_matches (error, MOCK_ODATA_ERROR, MOCK_ODATA_ERROR_NOT_IMPLEMENTED))
     mock_respond_dataverse_error (msg, SOUP_STATUS_NOT_IMPLEMENTED, "0x80040216", "%s", error->message);
@@ -102,9 +105,9 @@ respond_method_not_allowed (SoupServerMessage *msg)
                                 soup_server_message_get_method (msg));
 }
 
-static void
-respond_privilege_denied (MockServer *self, SoupServerMessage *msg, const MockEntity *entity,
-                          const char *operation)
+void
+mock_dataverse_respond_privilege_denied (MockServer *self, SoupServerMessage *msg, const MockEntity *entity,
+                                         const char *operation)
 {
   const char *privilege = self->scenario.missing_privilege;
   g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_MD5, privilege, -1);
@@ -116,8 +119,18 @@ respond_privilege_denied (MockServer *self, SoupServerMessage *msg, const MockEn
                                 entity->otc, entity->logical_name, operation);
 }
 
-static char *
-context_url (MockServer *self, const MockEntity *entity, const MockODataQuery *query, gboolean single)
+gboolean
+mock_dataverse_denied (MockServer *self, SoupServerMessage *msg, const char *method,
+                       const MockEntity *entity, const char *operation)
+{
+  if (!mock_scenario_denies (&self->scenario, method, entity))
+    return FALSE;
+  mock_dataverse_respond_privilege_denied (self, msg, entity, operation);
+  return TRUE;
+}
+
+char *
+mock_dataverse_context_url (MockServer *self, const MockEntity *entity, const MockODataQuery *query, gboolean single)
 {
   return g_strdup_printf ("%s" MOCK_API_BASE "$metadata#%s%s%s%s%s", self->url, entity->entity_set,
                           query->select ? "(" : "", query->select ? query->select_raw : "",
@@ -140,7 +153,7 @@ handle_whoami (MockServer *self, SoupServerMessage *msg, const char *raw_query)
   query = mock_odata_query_parse (raw_query, &error);
   if (query == NULL || !mock_odata_query_check (query, 0, TRUE, &error))
     {
-      respond_odata_error (msg, error);
+      mock_dataverse_respond_odata_error (msg, error);
       return;
     }
   context = g_strdup_printf ("%s" MOCK_API_BASE "$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse", self->url);
@@ -175,6 +188,8 @@ handle_record (MockServer *self, SoupServerMessage *msg, const MockEntity *entit
   g_autoptr (MockODataQuery) query = NULL;
   g_autoptr (JsonObject) out = NULL;
   g_autofree char *context = NULL;
+  g_autofree char *applied = NULL;
+  g_auto (MockPrefs) prefs = { 0 };
   const char *method = soup_server_message_get_method (msg);
   JsonObject *record;
 
@@ -191,16 +206,15 @@ handle_record (MockServer *self, SoupServerMessage *msg, const MockEntity *entit
     }
   query = mock_odata_query_parse (raw_query, &error);
   if (query == NULL || !mock_odata_query_check (query, MOCK_ODATA_SELECT, TRUE, &error) ||
-      !mock_odata_select_validate (query, entity, &error))
+      !mock_odata_select_validate (query, entity, &error) ||
+      !mock_prefs_parse (&prefs, soup_message_headers_get_list (soup_server_message_get_request_headers (msg), "Prefer"),
+                         &error))
     {
-      respond_odata_error (msg, error);
+      mock_dataverse_respond_odata_error (msg, error);
       return;
     }
-  if (mock_scenario_denies (&self->scenario, "GET", entity))
-    {
-      respond_privilege_denied (self, msg, entity, "Retrieve");
-      return;
-    }
+  if (mock_dataverse_denied (self, msg, "GET", entity, "Retrieve"))
+    return;
   record = mock_store_lookup (self->store, entity, id);
   if (record == NULL)
     {
@@ -208,55 +222,31 @@ handle_record (MockServer *self, SoupServerMessage *msg, const MockEntity *entit
                                     "%s With Id = %s Does Not Exist", entity->logical_name, id);
       return;
     }
-  context = context_url (self, entity, query, TRUE);
+  context = mock_dataverse_context_url (self, entity, query, TRUE);
   out = json_object_new ();
   json_object_set_string_member (out, "@odata.context", context);
-  mock_store_project (entity, record, (const char *const *) query->select, out);
+  mock_format_record (self->store, entity, record, (const char *const *) query->select, &prefs, out);
+  applied = mock_prefs_applied (&prefs, FALSE, FALSE);
+  if (applied)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Preference-Applied", applied);
   mock_respond_odata_object (msg, SOUP_STATUS_OK, out);
 }
 
-/* RFC 7240 preferences; values may be quoted and contain commas. */
-static GHashTable *
-parse_prefer (const char *header)
-{
-  GHashTable *prefs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  const char *p = header;
-
-  while (p && *p)
-    {
-      GString *item = g_string_new (NULL);
-      gboolean quoted = FALSE;
-      char *eq;
-
-      for (; *p && (quoted || *p != ','); p++)
-        {
-          if (*p == '"')
-            quoted = !quoted;
-          else
-            g_string_append_c (item, *p);
-        }
-      if (*p == ',')
-        p++;
-      g_strstrip (item->str);
-      eq = strchr (item->str, '=');
-      if (*item->str)
-        g_hash_table_replace (prefs, g_strstrip (g_strndup (item->str, eq ? (gsize) (eq - item->str) : strlen (item->str))),
-                              g_strstrip (g_strdup (eq ? eq + 1 : "")));
-      g_string_free (item, TRUE);
-    }
-  return prefs;
-}
-
+/* The next page: the same query with the cursor after @last in $skiptoken.
+ * The cookie is Dataverse's shape; "last" holds the sort values (JSON). */
 static char *
-next_link (MockServer *self, SoupServerMessage *msg, const char *path, guint offset, guint page_size)
+next_link (MockServer *self, SoupServerMessage *msg, const char *path, guint page, guint page_size,
+           JsonNode *cursor)
 {
   const char *raw = g_uri_get_query (soup_server_message_get_uri (msg));
   g_auto (GStrv) parts = g_strsplit (raw ? raw : "", "&", -1);
   g_autoptr (GStrvBuilder) kept = g_strv_builder_new ();
   g_auto (GStrv) joined = NULL;
   g_autofree char *query = NULL;
-  g_autofree char *cookie = g_strdup_printf ("<cookie pagenumber=\"%u\" pagesize=\"%u\" offset=\"%u\" />",
-                                             offset / page_size + 1, page_size, offset);
+  g_autofree char *values = mock_json_to_string (cursor);
+  g_autofree char *escaped_values = g_uri_escape_string (values, NULL, FALSE);
+  g_autofree char *cookie = g_strdup_printf ("<cookie pagenumber=\"%u\" pagesize=\"%u\" last=\"%s\" />",
+                                             page + 1, page_size, escaped_values);
   g_autofree char *escaped = g_uri_escape_string (cookie, NULL, FALSE);
 
   for (guint i = 0; parts[i]; i++)
@@ -268,24 +258,40 @@ next_link (MockServer *self, SoupServerMessage *msg, const char *path, guint off
 }
 
 static gboolean
-parse_skiptoken (const char *token, guint page_size, guint *offset, GError **error)
+parse_skiptoken (const char *token, guint page_size, const MockOrder *order, guint *page,
+                 JsonNode **cursor, GError **error)
 {
-  guint pagesize = 0;
+  g_autoptr (GRegex) re = g_regex_new ("^<cookie pagenumber=\"([0-9]{1,9})\" pagesize=\"([0-9]{1,9})\" last=\"([^\"]*)\" />$",
+                                       0, 0, NULL);
+  g_autoptr (GMatchInfo) match = NULL;
+  g_autofree char *number = NULL, *size = NULL, *last = NULL, *values = NULL;
 
-  if (sscanf (token, "<cookie pagenumber=\"%*u\" pagesize=\"%u\" offset=\"%u\" />", &pagesize, offset) != 2)
+  if (!g_regex_match (re, token, 0, &match))
+    goto bad;
+  number = g_match_info_fetch (match, 1);
+  size = g_match_info_fetch (match, 2);
+  last = g_match_info_fetch (match, 3);
+  if ((guint) g_ascii_strtoull (size, NULL, 10) != page_size)
     {
       g_set_error (error, MOCK_ODATA_ERROR, MOCK_ODATA_ERROR_BAD_REQUEST,
-                   "The skiptoken value '%s' is not valid. Follow @odata.nextLink unchanged.", token);
+                   "An @odata.nextLink must be requested with the same 'Prefer: odata.maxpagesize=%s' as the first page.",
+                   size);
       return FALSE;
     }
-  if (pagesize != page_size)
+  values = g_uri_unescape_string (last, NULL);
+  *cursor = values ? mock_json_parse (values, strlen (values), NULL) : NULL;
+  if (*cursor == NULL || !mock_order_cursor_valid (order, *cursor))
     {
-      g_set_error (error, MOCK_ODATA_ERROR, MOCK_ODATA_ERROR_BAD_REQUEST,
-                   "An @odata.nextLink must be requested with the same 'Prefer: odata.maxpagesize=%u' as the first page.",
-                   pagesize);
-      return FALSE;
+      g_clear_pointer (cursor, json_node_unref);
+      goto bad;
     }
+  *page = (guint) g_ascii_strtoull (number, NULL, 10);
   return TRUE;
+
+bad:
+  g_set_error (error, MOCK_ODATA_ERROR, MOCK_ODATA_ERROR_BAD_REQUEST,
+               "The skiptoken value '%s' is not valid for this query. Follow @odata.nextLink unchanged.", token);
+  return FALSE;
 }
 
 static void
@@ -295,23 +301,20 @@ handle_collection (MockServer *self, SoupServerMessage *msg, const char *path,
   g_autoptr (GError) error = NULL;
   g_autoptr (MockODataQuery) query = NULL;
   g_autoptr (MockFilter) filter = NULL;
+  g_autoptr (MockOrder) order = NULL;
   g_autoptr (GPtrArray) rows = NULL;
-  g_autoptr (GHashTable) prefs = NULL;
   g_autoptr (JsonObject) out = NULL;
   g_autoptr (JsonArray) value = NULL;
+  g_autoptr (JsonNode) cursor = NULL;
+  g_auto (MockPrefs) prefs = { 0 };
   g_autofree char *context = NULL;
+  g_autofree char *applied = NULL;
   const char *method = soup_server_message_get_method (msg);
-  const char *maxpagesize;
-  guint64 page_size = 0;
-  guint offset = 0, end;
+  guint page_size, page = 1, start = 0, end;
 
   if (strcmp (method, "POST") == 0)
     {
-      if (mock_scenario_denies (&self->scenario, "POST", entity))
-        respond_privilege_denied (self, msg, entity, "Create");
-      else
-        mock_respond_dataverse_error (msg, SOUP_STATUS_NOT_IMPLEMENTED, "0x80040216",
-                                      "The mock server does not implement POST on %s yet.", entity->entity_set);
+      mock_create_handle (self, msg, entity, raw_query);
       return;
     }
   if (strcmp (method, "GET") != 0)
@@ -322,65 +325,59 @@ handle_collection (MockServer *self, SoupServerMessage *msg, const char *path,
 
   query = mock_odata_query_parse (raw_query, &error);
   if (query == NULL ||
-      !mock_odata_query_check (query, MOCK_ODATA_SELECT | MOCK_ODATA_FILTER | MOCK_ODATA_TOP | MOCK_ODATA_SKIPTOKEN,
-                               FALSE, &error) ||
+      !mock_odata_query_check (query, MOCK_ODATA_SELECT | MOCK_ODATA_FILTER | MOCK_ODATA_TOP | MOCK_ODATA_SKIPTOKEN |
+                               MOCK_ODATA_ORDERBY, FALSE, &error) ||
       !mock_odata_select_validate (query, entity, &error) ||
       (query->filter && ((filter = mock_filter_parse (query->filter, &error)) == NULL ||
-                         !mock_filter_bind (filter, entity, &error))))
+                         !mock_filter_bind (filter, entity, &error))) ||
+      (order = mock_order_parse (query->orderby, entity, &error)) == NULL ||
+      !mock_prefs_parse (&prefs, soup_message_headers_get_list (soup_server_message_get_request_headers (msg), "Prefer"),
+                         &error))
     {
-      respond_odata_error (msg, error);
+      mock_dataverse_respond_odata_error (msg, error);
       return;
     }
+  page_size = prefs.maxpagesize ? prefs.maxpagesize : MOCK_MAX_PAGE_SIZE;
+  if (query->skiptoken && !parse_skiptoken (query->skiptoken, page_size, order, &page, &cursor, &error))
+    {
+      mock_dataverse_respond_odata_error (msg, error);
+      return;
+    }
+  if (mock_dataverse_denied (self, msg, "GET", entity, "RetrieveMultiple"))
+    return;
 
-  prefs = parse_prefer (soup_message_headers_get_list (soup_server_message_get_request_headers (msg), "Prefer"));
-  maxpagesize = g_hash_table_lookup (prefs, "odata.maxpagesize");
-  if (maxpagesize && !g_ascii_string_to_unsigned (maxpagesize, 10, 1, MAX_PAGE_SIZE, &page_size, NULL))
-    {
-      mock_respond_dataverse_error (msg, SOUP_STATUS_BAD_REQUEST, MOCK_ODATA_CODE,
-                                    "The value '%s' of odata.maxpagesize is not valid; it must be from 1 to %u.",
-                                    maxpagesize, MAX_PAGE_SIZE);
-      return;
-    }
-  if (page_size == 0)
-    page_size = MAX_PAGE_SIZE;
-  if (query->skiptoken && !parse_skiptoken (query->skiptoken, (guint) page_size, &offset, &error))
-    {
-      respond_odata_error (msg, error);
-      return;
-    }
-  if (mock_scenario_denies (&self->scenario, "GET", entity))
-    {
-      respond_privilege_denied (self, msg, entity, "RetrieveMultiple");
-      return;
-    }
-
-  /* $top is ignored when a page size is preferred, as Dataverse documents. */
-  rows = mock_store_query (self->store, entity, filter, maxpagesize ? -1 : query->top);
-  end = MIN (rows->len, offset + (guint) page_size);
+  /* Keyset paging: sort, then start after the cursor's sort values. $top is
+   * ignored when a page size is preferred, as Dataverse documents. */
+  rows = mock_store_query (self->store, entity, filter, -1);
+  mock_order_sort (order, rows);
+  if (query->top >= 0 && prefs.maxpagesize == 0 && (guint64) query->top < rows->len)
+    g_ptr_array_set_size (rows, (guint) query->top);
+  if (cursor)
+    start = mock_order_seek (order, rows, cursor);
+  end = MIN (rows->len, start + page_size);
   value = json_array_new ();
-  for (guint i = offset; i < end; i++)
+  for (guint i = start; i < end; i++)
     {
       JsonObject *row = json_object_new ();
 
-      mock_store_project (entity, g_ptr_array_index (rows, i), (const char *const *) query->select, row);
+      mock_format_record (self->store, entity, g_ptr_array_index (rows, i), (const char *const *) query->select,
+                          &prefs, row);
       json_array_add_object_element (value, row);
     }
-  context = context_url (self, entity, query, FALSE);
+  context = mock_dataverse_context_url (self, entity, query, FALSE);
   out = json_object_new ();
   json_object_set_string_member (out, "@odata.context", context);
   json_object_set_array_member (out, "value", g_steal_pointer (&value));
   if (end < rows->len)
     {
-      g_autofree char *link = next_link (self, msg, path, end, (guint) page_size);
+      g_autoptr (JsonNode) last = mock_order_cursor (order, g_ptr_array_index (rows, end - 1));
+      g_autofree char *link = next_link (self, msg, path, page, page_size, last);
 
       json_object_set_string_member (out, "@odata.nextLink", link);
     }
-  if (maxpagesize)
-    {
-      g_autofree char *applied = g_strdup_printf ("odata.maxpagesize=%u", (guint) page_size);
-
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Preference-Applied", applied);
-    }
+  applied = mock_prefs_applied (&prefs, FALSE, TRUE);
+  if (applied)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Preference-Applied", applied);
   mock_respond_odata_object (msg, SOUP_STATUS_OK, out);
 }
 
@@ -436,7 +433,23 @@ mock_dataverse_handle (MockServer *self, SoupServerMessage *msg, const char *pat
     {
       const char *after = resource + strlen (segment) + 1;
       g_autofree char *next = g_strndup (after, strcspn (after, "/"));
+      g_autofree char *queue_id = NULL;
 
+      /* The one bound action the mock serves: queues(<id>)/Microsoft.Dynamics.CRM.AddToQueue. */
+      if (g_str_has_prefix (segment, "queues(") && g_str_has_suffix (segment, ")") &&
+          strcmp (after, ACTION_ADD_TO_QUEUE) == 0)
+        {
+          g_autofree char *inside = g_strndup (segment + strlen ("queues("), strlen (segment) - strlen ("queues(") - 1);
+
+          queue_id = parse_key (mock_entity_by_set ("queues"), inside);
+          if (queue_id == NULL)
+            {
+              mock_respond_dataverse_error (msg, SOUP_STATUS_BAD_REQUEST, MOCK_ODATA_CODE, "Bad Request - Error in query syntax.");
+              return;
+            }
+          mock_actions_add_to_queue (self, msg, queue_id, raw_query);
+          return;
+        }
       respond_segment_not_found (msg, next);
       return;
     }

@@ -21,6 +21,7 @@ mock_odata_query_free (MockODataQuery *query)
   g_free (query->select_raw);
   g_free (query->filter);
   g_free (query->skiptoken);
+  g_free (query->orderby);
   g_free (query);
 }
 
@@ -36,7 +37,7 @@ static const OptionInfo options[] = {
   { "$top", MOCK_ODATA_TOP, TRUE },
   { "$skiptoken", MOCK_ODATA_SKIPTOKEN, TRUE },
   { "$expand", 0, TRUE },
-  { "$orderby", 0, TRUE },
+  { "$orderby", MOCK_ODATA_ORDERBY, TRUE },
   { "$count", 0, TRUE },
   { "$apply", 0, TRUE },
   { "$deltatoken", 0, TRUE },
@@ -109,7 +110,7 @@ mock_odata_query_parse (const char *raw_query, GError **error)
   if (raw_query == NULL || *raw_query == '\0')
     return g_steal_pointer (&query);
 
-  params = mock_urlencoded_parse (raw_query, &local);
+  params = mock_query_parse (raw_query, &local);
   if (params == NULL)
     {
       g_set_error_literal (error, MOCK_ODATA_ERROR, MOCK_ODATA_ERROR_BAD_REQUEST,
@@ -168,6 +169,9 @@ mock_odata_query_parse (const char *raw_query, GError **error)
           break;
         case MOCK_ODATA_SKIPTOKEN:
           query->skiptoken = g_strdup (p->value);
+          break;
+        case MOCK_ODATA_ORDERBY:
+          query->orderby = g_strdup (p->value);
           break;
         default:
           g_assert_not_reached ();

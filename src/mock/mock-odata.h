@@ -24,6 +24,7 @@ typedef enum {
   MOCK_ODATA_FILTER    = 1 << 1,
   MOCK_ODATA_TOP       = 1 << 2,
   MOCK_ODATA_SKIPTOKEN = 1 << 3,
+  MOCK_ODATA_ORDERBY   = 1 << 4,
 } MockODataOption;
 
 typedef struct {
@@ -33,13 +34,15 @@ typedef struct {
   char    *filter;      /* the decoded $filter text */
   gint64   top;         /* -1 when absent */
   char    *skiptoken;
+  char    *orderby;     /* the decoded $orderby text */
 } MockODataQuery;
 
 void mock_odata_query_free (MockODataQuery *query);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MockODataQuery, mock_odata_query_free)
 
 /* Parses the raw (still percent-encoded) query string of a request URL.
- * '+' is a space and "%2B" a plus, as in the ASP.NET front end of Dataverse. */
+ * Percent-decoding only: "%20" is a space, "%2B" and a bare '+' are a plus
+ * (OData URL conventions; no form decoding). */
 MockODataQuery *mock_odata_query_parse (const char *raw_query, GError **error);
 
 /* Rejects options present but not in @allowed (for example $top on a single record). */

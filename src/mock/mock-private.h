@@ -5,6 +5,8 @@
 #include <libsoup/soup.h>
 
 #include "mock-faults.h"
+#include "mock-format.h"
+#include "mock-odata.h"
 #include "mock-scenario.h"
 #include "mock-server.h"
 #include "mock-store.h"
@@ -63,10 +65,20 @@ struct _MockServer {
   guint         api_requests;
   GHashTable   *by_path;       /* path → count */
   GList        *pending;       /* held-back responses (delays, drops) */
+
+  /* Routing simulation and generated values; cleared on reset. */
+  GMainContext *context;       /* where routing timers run: the thread-default one at creation */
+  GHashTable   *routes;        /* "<set>/<id>" → MockRoute* with a pending timer */
+  guint         next_rep;      /* round-robin index into the reps */
+  guint         ticket_seq;    /* last ticketnumber sequence number */
+  guint64       bulk_seq;      /* last /_mock/bulk-conversations id */
 };
 
 /* mock-seed.c */
 gboolean mock_seed_apply (MockServer *self, JsonNode *seed, GError **error);
+/* Adds the records of a seed-format object to the live store, all or nothing;
+ * configuration sections are refused. Returns how many records were added. */
+gboolean mock_seed_add (MockServer *self, JsonNode *seed, guint *added, GError **error);
 
 /* mock-token.c */
 gboolean mock_token_path_match (const char *path, char **tenant);
@@ -77,6 +89,36 @@ JsonNode *mock_token_form_for_log (const char *body, gsize length);
 
 /* mock-dataverse.c */
 void     mock_dataverse_handle (MockServer *self, SoupServerMessage *msg, const char *path);
+char    *mock_dataverse_context_url (MockServer *self, const MockEntity *entity,
+                                     const MockODataQuery *query, gboolean single);
+void     mock_dataverse_respond_odata_error (SoupServerMessage *msg, const GError *error);
+void     mock_dataverse_respond_privilege_denied (MockServer *self, SoupServerMessage *msg,
+                                                  const MockEntity *entity, const char *operation);
+/* TRUE (having answered 403) when the scenario denies @method on @entity. */
+gboolean mock_dataverse_denied (MockServer *self, SoupServerMessage *msg, const char *method,
+                                const MockEntity *entity, const char *operation);
+
+/* mock-create.c: POST <set> */
+void     mock_create_handle (MockServer *self, SoupServerMessage *msg, const MockEntity *entity,
+                             const char *raw_query);
+/* Fills what the platform computes for a new record (state, owner, audit
+ * columns, ticket number, …) on @record, which has its key. */
+void     mock_create_defaults (MockServer *self, const MockEntity *entity, JsonObject *record,
+                               const char *now);
+
+/* mock-actions.c: POST queues(<id>)/Microsoft.Dynamics.CRM.AddToQueue */
+void     mock_actions_add_to_queue (MockServer *self, SoupServerMessage *msg, const char *queue_id,
+                                    const char *raw_query);
+
+/* mock-routing.c */
+void     mock_routing_start (MockServer *self, const MockEntity *entity, const char *id);
+void     mock_routing_cancel (MockServer *self, const MockEntity *entity, const char *id);
+void     mock_routing_clear (MockServer *self);
+/* POST /_mock/state: answers the updated record (transfer full) or fails with
+ * G_IO_ERROR_NOT_FOUND (404) or G_IO_ERROR_INVALID_ARGUMENT (400). */
+JsonNode *mock_routing_set_state (MockServer *self, JsonNode *request, GError **error);
+/* POST /_mock/bulk-conversations */
+JsonNode *mock_routing_bulk_conversations (MockServer *self, JsonNode *request, GError **error);
 
 /* mock-controls.c */
 void     mock_controls_handle (MockServer *self, SoupServerMessage *msg, const char *path);

@@ -19,11 +19,13 @@ mock_scenario_clear (MockScenario *scenario)
   mock_scenario_init (scenario);
 }
 
-/* Dataverse privilege names: prv + action + the table's schema name. Only the
- * actions that map onto a Web API verb are useful here. */
+/* Dataverse privilege names: prv + action + the table's schema name. Read,
+ * Create, Write and Delete map onto Web API verbs; Append (the record being
+ * created gets an @odata.bind) and AppendTo (the bind's target) onto the
+ * pseudo-methods "APPEND" and "APPENDTO" that creates check. */
 static const struct { const char *action; const char *method; } actions[] = {
   { "Read", "GET" }, { "Create", "POST" }, { "Write", "PATCH" }, { "Delete", "DELETE" },
-  { "AppendTo", NULL }, { "Append", NULL }, { "Assign", NULL }, { "Share", NULL },
+  { "AppendTo", "APPENDTO" }, { "Append", "APPEND" }, { "Assign", NULL }, { "Share", NULL },
 };
 
 gboolean

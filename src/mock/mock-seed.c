@@ -3,8 +3,9 @@
  *
  * Format: an object with optional "organization", "tenant" and "application"
  * sections, a "workstreams" array (msdyn_liveworkstream records whose "queue"
- * member is the default queue), and arrays named after any entity set the mock
- * knows ("contacts", "queues", "systemusers", …). Unknown sections, members and
+ * member is the default queue), a "conversations" array (msdyn_ocliveworkitem
+ * records), and arrays named after any entity set the mock knows ("contacts",
+ * "queues", "systemusers", "incidents", …). Unknown sections, members and
  * columns are errors: a typo in a fixture must not silently drop data. The seed
  * is applied to a fresh store and configuration; the server only changes when
  * all of it is valid. */
@@ -185,6 +186,16 @@ load_records (MockStore *store, const char *section, const MockEntity *entity, J
   return TRUE;
 }
 
+static const MockEntity *
+section_entity (const char *name)
+{
+  if (strcmp (name, "workstreams") == 0)
+    return mock_entity_by_set ("msdyn_liveworkstreams");
+  if (strcmp (name, "conversations") == 0)
+    return mock_entity_by_set ("msdyn_ocliveworkitems");
+  return mock_entity_by_set (name);
+}
+
 static gboolean
 add_application_user (MockStore *store, const char *user_id, const char *client_id,
                       const char *org_name, GError **error)
@@ -243,7 +254,7 @@ mock_seed_apply (MockServer *self, JsonNode *seed, GError **error)
         ok = read_section (node, name, tenant_fields, &config, error);
       else if (strcmp (name, "application") == 0)
         ok = read_section (node, name, application_fields, &config, error);
-      else if ((entity = mock_entity_by_set (strcmp (name, "workstreams") == 0 ? "msdyn_liveworkstreams" : name)))
+      else if ((entity = section_entity (name)))
         ok = load_records (store, name, entity, node, error);
       else
         {
@@ -270,5 +281,76 @@ mock_seed_apply (MockServer *self, JsonNode *seed, GError **error)
   take (&self->business_unit_id, &config.business_unit_id, FALSE);
   take (&self->application_user_id, &config.application_user_id, FALSE);
   g_set_object (&self->store, store);
+  mock_routing_clear (self);
+  return TRUE;
+}
+
+gboolean
+mock_seed_add (MockServer *self, JsonNode *seed, guint *added, GError **error)
+{
+  g_autoptr (MockStore) staging = mock_store_new ();
+  g_autoptr (GList) members = NULL;
+  JsonObject *root;
+  guint n = 0;
+
+  if (seed == NULL || !JSON_NODE_HOLDS_OBJECT (seed))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "the seed must be a JSON object");
+      return FALSE;
+    }
+  root = json_node_get_object (seed);
+  members = json_object_get_members (root);
+  /* Everything is checked in a staging store first: all or nothing. */
+  for (GList *l = members; l; l = l->next)
+    {
+      const char *name = l->data;
+      const MockEntity *entity = section_entity (name);
+
+      if (strcmp (name, "organization") == 0 || strcmp (name, "tenant") == 0 || strcmp (name, "application") == 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "section '%s' configures the server; it can only be loaded with the seed file", name);
+          return FALSE;
+        }
+      if (entity == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "unknown seed section '%s'", name);
+          return FALSE;
+        }
+      if (!load_records (staging, name, entity, json_object_get_member (root, name), error))
+        return FALSE;
+    }
+  for (guint i = 0; mock_entity_nth (i); i++)
+    {
+      const MockEntity *entity = mock_entity_nth (i);
+      g_autoptr (GPtrArray) records = mock_store_query (staging, entity, NULL, -1);
+
+      for (guint j = 0; j < records->len; j++)
+        {
+          const char *id = json_object_get_string_member (g_ptr_array_index (records, j), entity->key);
+
+          if (mock_store_lookup (self->store, entity, id))
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "%s %s already exists", entity->logical_name, id);
+              return FALSE;
+            }
+        }
+    }
+  for (guint i = 0; mock_entity_nth (i); i++)
+    {
+      const MockEntity *entity = mock_entity_nth (i);
+      g_autoptr (GPtrArray) records = mock_store_query (staging, entity, NULL, -1);
+
+      for (guint j = 0; j < records->len; j++)
+        {
+          g_autoptr (GError) local = NULL;
+
+          if (!mock_store_insert (self->store, entity, g_ptr_array_index (records, j), &local))
+            g_error ("seed: a staged record was refused: %s", local->message);
+          n++;
+        }
+    }
+  if (added)
+    *added = n;
   return TRUE;
 }

@@ -45,6 +45,7 @@ mock_server_dispose (GObject *object)
 
   /* Held responses reference messages of connections the server is about to close. */
   g_list_free_full (g_steal_pointer (&self->pending), (GDestroyNotify) pending_free);
+  g_clear_pointer (&self->routes, g_hash_table_unref);   /* cancels the routing timers */
   if (self->soup)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
@@ -74,6 +75,7 @@ mock_server_finalize (GObject *object)
   mock_scenario_clear (&self->scenario);
   g_ptr_array_unref (self->log);
   g_hash_table_unref (self->by_path);
+  g_main_context_unref (self->context);
   G_OBJECT_CLASS (mock_server_parent_class)->finalize (object);
 }
 
@@ -100,6 +102,8 @@ mock_server_init (MockServer *self)
   mock_scenario_init (&self->scenario);
   self->log = g_ptr_array_new_with_free_func ((GDestroyNotify) mock_log_entry_unref);
   self->by_path = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->context = g_main_context_ref_thread_default ();
+  mock_routing_clear (self);
   self->token_lifetime = 3599;
   self->assign_after = 3;
   self->wrap_up_after = 60;
@@ -269,7 +273,10 @@ mock_server_reset (MockServer *self)
   if (self->seed && !mock_seed_apply (self, self->seed, &error))
     g_critical ("reloading the seed failed: %s", error->message);  /* it loaded before */
   else if (self->seed == NULL)
-    mock_store_clear (self->store);
+    {
+      mock_store_clear (self->store);
+      mock_routing_clear (self);
+    }
   mock_server_clear_log (self);
   mock_fault_queue_clear (&self->faults);
   mock_scenario_clear (&self->scenario);
@@ -331,6 +338,54 @@ mock_server_set_scenario (MockServer *self, const char *json_scenario)
     g_critical ("mock_server_set_scenario: %s", error->message);
 }
 
+
+gboolean
+mock_server_add_records (MockServer *self, const char *json, GError **error)
+{
+  g_autoptr (JsonNode) node = NULL;
+
+  g_return_val_if_fail (MOCK_IS_SERVER (self), FALSE);
+  node = mock_json_parse (json, strlen (json), error);
+  return node != NULL && mock_seed_add (self, node, NULL, error);
+}
+
+JsonNode *
+mock_server_set_state (MockServer *self, const char *json, GError **error)
+{
+  g_autoptr (JsonNode) node = NULL;
+
+  g_return_val_if_fail (MOCK_IS_SERVER (self), NULL);
+  node = mock_json_parse (json, strlen (json), error);
+  return node ? mock_routing_set_state (self, node, error) : NULL;
+}
+
+JsonNode *
+mock_server_bulk_conversations (MockServer *self, const char *json, GError **error)
+{
+  g_autoptr (JsonNode) node = NULL;
+
+  g_return_val_if_fail (MOCK_IS_SERVER (self), NULL);
+  node = mock_json_parse (json, strlen (json), error);
+  return node ? mock_routing_bulk_conversations (self, node, error) : NULL;
+}
+
+JsonNode *
+mock_server_dup_record (MockServer *self, const char *entity_set, const char *id)
+{
+  const MockEntity *entity = mock_entity_by_set (entity_set);
+  JsonObject *record;
+  g_autoptr (JsonNode) shared = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (MOCK_IS_SERVER (self), NULL);
+  record = entity ? mock_store_lookup (self->store, entity, id) : NULL;
+  if (record == NULL)
+    return NULL;
+  shared = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (shared, record);
+  text = mock_json_to_string (shared);
+  return mock_json_parse (text, strlen (text), NULL);
+}
 
 JsonNode *
 mock_server_dup_records (MockServer *self, const char *entity_set)

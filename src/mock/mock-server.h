@@ -19,7 +19,10 @@ gboolean    mock_server_load_seed_data (MockServer *self, const char *json, gssi
 void        mock_server_set_tenant (MockServer *self, const char *tenant_id);
 void        mock_server_set_client (MockServer *self, const char *client_id, const char *client_secret);
 void        mock_server_set_token_lifetime (MockServer *self, guint seconds);     /* default 3599 */
-/* Accepted now; drive the routing simulation of a later phase. */
+/* Seconds of the routing simulation (default 3, 60, 10): a conversation created
+ * through the API becomes Active after @assign_after, Wrap-up @wrap_up_after
+ * later, Closed @close_after after that; a case is resolved @close_after after
+ * creation. 0 stops the chain at that step. Applies to steps scheduled later. */
 void        mock_server_set_routing_delays (MockServer *self, double assign_after,
                                             double wrap_up_after, double close_after);
 /* Log one line per request (method, path, status) to stderr. Default off. */
@@ -45,5 +48,14 @@ guint       mock_server_count_requests (MockServer *self, const char *method /*n
 JsonNode   *mock_server_dup_request_log (MockServer *self);
 /* All records of an entity set (a JSON array), or NULL for an unknown set. */
 JsonNode   *mock_server_dup_records (MockServer *self, const char *entity_set);
+/* One record (all stored columns), or NULL. */
+JsonNode   *mock_server_dup_record (MockServer *self, const char *entity_set, const char *id);
+
+/* The same JSON as POST /_mock/seed: adds records, all or nothing. */
+gboolean    mock_server_add_records (MockServer *self, const char *json_seed, GError **error);
+/* The same JSON as POST /_mock/state; returns the updated record. */
+JsonNode   *mock_server_set_state (MockServer *self, const char *json_state, GError **error);
+/* The same JSON as POST /_mock/bulk-conversations; returns {"count":n,"ids":[…]}. */
+JsonNode   *mock_server_bulk_conversations (MockServer *self, const char *json_request, GError **error);
 
 G_END_DECLS

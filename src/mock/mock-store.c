@@ -260,33 +260,3 @@ mock_store_touch (MockStore *self, JsonObject *record)
   json_object_set_int_member (record, "versionnumber", ++self->version);
   json_object_set_string_member (record, "modifiedon", now);
 }
-
-static void
-project_column (JsonObject *out, JsonObject *record, const char *name)
-{
-  JsonNode *node = json_object_get_member (record, name);
-
-  if (json_object_has_member (out, name))
-    return;
-  if (node)
-    json_object_set_member (out, name, json_node_copy (node));
-  else
-    json_object_set_null_member (out, name);
-}
-
-void
-mock_store_project (const MockEntity *entity, JsonObject *record, const char *const *select,
-                    JsonObject *out)
-{
-  g_autofree char *etag = g_strdup_printf ("W/\"%" G_GINT64_FORMAT "\"",
-                                           json_object_get_int_member_with_default (record, "versionnumber", 0));
-
-  json_object_set_string_member (out, "@odata.etag", etag);
-  if (select == NULL)
-    for (const MockColumn *c = entity->columns; c->name; c++)
-      project_column (out, record, c->name);
-  else
-    for (guint i = 0; select[i]; i++)
-      project_column (out, record, select[i]);
-  project_column (out, record, entity->key);
-}

@@ -41,10 +41,6 @@ JsonNode   *mock_store_dump (MockStore *self, const MockEntity *entity);
 /* Marks @record changed: new versionnumber and modifiedon. */
 void        mock_store_touch (MockStore *self, JsonObject *record);
 
-/* Appends the response form of a record to @out: @odata.etag, then the
- * @select columns (all columns when NULL) with null for unset ones, and
- * always the key. */
-void        mock_store_project (const MockEntity *entity, JsonObject *record,
-                                const char *const *select, JsonObject *out);
+/* Response forms of records (projection, annotations) are in mock-format.h. */
 
 G_END_DECLS

@@ -100,19 +100,19 @@ mock_param_free (MockParam *param)
 }
 
 static char *
-decode_component (const char *text, gsize len)
+decode_component (const char *text, gsize len, gboolean plus_is_space)
 {
   g_autofree char *plus = g_strndup (text, len);
 
-  for (char *p = plus; *p; p++)
+  for (char *p = plus; plus_is_space && *p; p++)
     if (*p == '+')
       *p = ' ';
   /* NULL on a malformed escape or an escaped NUL. */
   return g_uri_unescape_string (plus, NULL);
 }
 
-GPtrArray *
-mock_urlencoded_parse (const char *text, GError **error)
+static GPtrArray *
+parse_pairs (const char *text, gboolean plus_is_space, GError **error)
 {
   g_autoptr (GPtrArray) params = g_ptr_array_new_with_free_func ((GDestroyNotify) mock_param_free);
   const char *p = text ? text : "";
@@ -128,8 +128,8 @@ mock_urlencoded_parse (const char *text, GError **error)
         {
           eq = memchr (p, '=', len);
           param = g_new0 (MockParam, 1);
-          param->name = decode_component (p, eq ? (gsize) (eq - p) : len);
-          param->value = eq ? decode_component (eq + 1, len - (gsize) (eq - p) - 1) : g_strdup ("");
+          param->name = decode_component (p, eq ? (gsize) (eq - p) : len, plus_is_space);
+          param->value = eq ? decode_component (eq + 1, len - (gsize) (eq - p) - 1, plus_is_space) : g_strdup ("");
           if (param->name == NULL || param->value == NULL)
             {
               mock_param_free (param);
@@ -144,6 +144,18 @@ mock_urlencoded_parse (const char *text, GError **error)
       p = end + 1;
     }
   return g_steal_pointer (&params);
+}
+
+GPtrArray *
+mock_urlencoded_parse (const char *text, GError **error)
+{
+  return parse_pairs (text, TRUE, error);
+}
+
+GPtrArray *
+mock_query_parse (const char *text, GError **error)
+{
+  return parse_pairs (text, FALSE, error);
 }
 
 char *

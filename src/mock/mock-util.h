@@ -29,6 +29,9 @@ void       mock_param_free (MockParam *param);
 /* Splits on '&', decodes '+' as space and %XX escapes; rejects bad escapes and NULs.
  * Returns a GPtrArray of MockParam in arrival order (duplicates kept). */
 GPtrArray *mock_urlencoded_parse (const char *text, GError **error);
+/* The same for a URL query string, percent-decoding only (RFC 3986, as OData
+ * does): a '+' stays a plus. */
+GPtrArray *mock_query_parse (const char *text, GError **error);
 
 char      *mock_json_to_string (JsonNode *node);
 JsonNode  *mock_json_parse (const char *data, gsize length, GError **error);

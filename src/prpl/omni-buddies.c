@@ -100,7 +100,10 @@ omni_buddies_sync (OmniAccount *omni, OcHandoff *handoff)
       g_autofree char *line = oc_presence_announce (handoff, before_id, g_get_real_time ());
 
       g_hash_table_insert (omni->shown, g_strdup (id), g_steal_pointer (&shown));
-      purple_prpl_got_user_status (omni->account, id, presence.status_id, "message", presence.message, NULL);
+      /* status messages are markup in libpurple (Pidgin renders them, BitlBee
+       * strips tags and decodes entities): names are untrusted, so escape */
+      g_autofree char *escaped = g_markup_escape_text (presence.message, -1);
+      purple_prpl_got_user_status (omni->account, id, presence.status_id, "message", escaped, NULL);
       if (line)
         {
           omni_handoffs_system_line (omni->account, id, line);

@@ -24,6 +24,8 @@ static void
 connect_progress (PurpleConnection *gc, const char *text, size_t step, size_t step_count)
 {
   g_ptr_array_add (harness_events.progress, g_strdup (text));
+  if (g_getenv ("HARNESS_VERBOSE"))
+    g_printerr ("progress: %s\n", text);
 }
 
 static PurpleConnectionUiOps connection_ops = {
@@ -64,7 +66,13 @@ request_file (const char *title, const char *filename, gboolean savedialog, GCal
     ((PurpleRequestFileCb) ok_cb) (user_data, file_answer);
   else if (cancel_cb)
     ((PurpleRequestFileCb) cancel_cb) (user_data, NULL);
-  return NULL;
+  /* libpurple keeps every request until it is closed: give it a handle */
+  return &file_answer;
+}
+
+static void
+close_request (PurpleRequestType type, void *ui_handle)
+{
 }
 
 static void *
@@ -75,12 +83,13 @@ request_input (const char *title, const char *primary, const char *secondary, co
 {
   g_ptr_array_add (harness_events.notices, g_strdup_printf ("input: %s: %s", title ? title : "",
                                                             default_value ? default_value : ""));
-  return NULL;
+  return &file_answer;
 }
 
 static PurpleRequestUiOps request_ops = {
   .request_input = request_input,
   .request_file = request_file,
+  .close_request = close_request,
 };
 
 void
@@ -156,6 +165,8 @@ harness_init (int *argc, char ***argv)
   const char *plugin_dir = g_getenv ("OMNICHANNEL_PLUGIN_DIR");
   g_assert_nonnull (plugin_dir);
   purple_plugins_add_search_path (plugin_dir);
+  if (g_getenv ("LOOPBACK_PLUGIN_DIR"))
+    purple_plugins_add_search_path (g_getenv ("LOOPBACK_PLUGIN_DIR"));
   g_assert_true (purple_core_init (HARNESS_UI_ID));
   purple_set_blist (purple_blist_new ());
   purple_blist_load ();
@@ -286,6 +297,7 @@ harness_account_new (void)
 {
   PurpleAccount *account = purple_account_new (mock_url, "prpl-omnichannel");
   purple_account_set_password (account, MOCK_SECRET);
+  purple_account_set_remember_password (account, TRUE);
   purple_account_set_string (account, "tenant_id", MOCK_TENANT);
   purple_account_set_string (account, "client_id", MOCK_CLIENT);
   purple_account_set_string (account, "workstream_id", MOCK_WORKSTREAM);

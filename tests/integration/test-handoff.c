@@ -63,6 +63,14 @@ wait_for_buddy (const char *name, const char *status)
   harness_run_until (buddy_settled, &wanted, 30);
 }
 
+static gboolean
+message_has_retry (gpointer name)
+{
+  const char *message = NULL;
+  harness_buddy_status (account, name, &message);
+  return message && strstr (message, "retry in");
+}
+
 static JsonObject *
 find_record (JsonArray *records, const char *key, const char *value)
 {
@@ -88,7 +96,11 @@ count_records (JsonArray *records, const char *key, const char *value)
 static const char *
 meta_string (JsonNode *stored, const char *key)
 {
-  JsonObject *meta = json_object_get_object_member (json_node_get_object (stored), "meta");
+  g_assert_nonnull (stored);
+  JsonObject *root = json_node_get_object (stored);
+  JsonObject *meta = json_object_has_member (root, "meta") ? json_object_get_object_member (root, "meta") : NULL;
+  if (meta == NULL)
+    g_test_message ("stored session without meta: %s", json_to_string (stored, TRUE));
   return meta ? json_object_get_string_member_with_default (meta, key, NULL) : NULL;
 }
 
@@ -119,8 +131,9 @@ test_inbox_four_sessions (void)
   g_assert_cmpstr (json_object_get_string_member (record, "_msdyn_customer_value"), ==, MOCK_ADA_CONTACT);
   g_assert_cmpstr (json_object_get_string_member (record, "_msdyn_liveworkstreamid_value"), ==, MOCK_WORKSTREAM);
   g_assert_true (g_str_has_prefix (json_object_get_string_member (record, "subject"), "Refund for order 1182"));
-  g_assert_true (json_object_get_boolean_member (json_node_get_object (verified), "meta") ||
-                 meta_string (verified, "handed_off_at") != NULL);
+  g_assert_nonnull (meta_string (verified, "handed_off_at"));
+  g_assert_true (json_object_get_boolean_member (json_object_get_object_member (json_node_get_object (verified), "meta"),
+                                                 "handed_off"));
 
   g_autoptr(JsonNode) anonymous = harness_stored_session ("sess_a41d");
   JsonObject *anonymous_record = find_record (conversations, "activityid", meta_string (anonymous, "dynamics365_chat_id"));
@@ -234,8 +247,10 @@ static void
 test_handoff_command (void)
 {
   setup ();
-  PurpleAccount *irc = purple_account_new ("operator@irc.example.com", "prpl-irc");
+  PurpleAccount *irc = purple_account_new ("operator", "prpl-omnichannel-test-loopback");
   purple_accounts_add (irc);
+  purple_account_set_enabled (irc, HARNESS_UI_ID, TRUE);
+  g_assert_true (purple_account_is_connected (irc));
   PurpleConversation *conv = purple_conversation_new (PURPLE_CONV_TYPE_IM, irc, "ada");
   PurpleConvIm *im = purple_conversation_get_im_data (conv);
   time_t now = time (NULL);
@@ -255,7 +270,10 @@ test_handoff_command (void)
       const char *line = harness_events.notices->pdata[i];
       const char *at = strstr (line, "Accepted as session ");
       if (at)
-        id = g_intern_string (g_strndup (at + strlen ("Accepted as session "), strlen ("purple-") + 20));
+        {
+          g_autofree char *copy = g_strndup (at + strlen ("Accepted as session "), strlen ("purple-") + 20);
+          id = g_intern_string (copy);
+        }
     }
   g_assert_nonnull (id);
   wait_for_buddy (id, "open");
@@ -338,7 +356,8 @@ test_failure_leaves_no_audit_then_retry (void)
 
   g_autoptr(JsonNode) stored = harness_stored_session ("sess_a41d");
   g_assert_nonnull (stored);
-  JsonObject *meta = json_object_get_object_member (json_node_get_object (stored), "meta");
+  JsonObject *stored_root = json_node_get_object (stored);
+  JsonObject *meta = json_object_has_member (stored_root, "meta") ? json_object_get_object_member (stored_root, "meta") : NULL;
   if (meta)
     {
       GList *members = json_object_get_members (meta);
@@ -349,7 +368,8 @@ test_failure_leaves_no_audit_then_retry (void)
 
   /* "Retry handoff" from the buddy menu */
   PurpleBuddy *buddy = purple_find_buddy (account, "sess_a41d");
-  GList *menu = purple_blist_node_get_extended_menu ((PurpleBlistNode *) buddy);
+  PurplePlugin *prpl = purple_find_prpl ("prpl-omnichannel");
+  GList *menu = PURPLE_PLUGIN_PROTOCOL_INFO (prpl)->blist_node_menu ((PurpleBlistNode *) buddy);
   PurpleMenuAction *retry = NULL;
   for (GList *l = menu; l; l = l->next)
     if (g_strcmp0 (((PurpleMenuAction *) l->data)->label, "Retry handoff") == 0)
@@ -374,10 +394,10 @@ test_restart_resumes_pending (void)
       "{\"count\":100,\"method\":\"POST\",\"path_contains\":\"msdyn_ocliveworkitems\",\"status\":503,\"retry_after\":\"1\"}");
   g_autofree char *path = session_file ("whatsapp.json");
   harness_drop_in_inbox (path, "whatsapp.json");
-  wait_for_buddy ("wa_77e0", "handing-off");
+  harness_run_until (message_has_retry, "wa_77e0", 20);
   const char *message = NULL;
-  harness_buddy_status (account, "wa_77e0", &message);
-  g_assert_nonnull (strstr (message, "retry in"));
+  g_assert_cmpstr (harness_buddy_status (account, "wa_77e0", &message), ==, "handing-off");
+  g_assert_nonnull (strstr (message, "HTTP 503"));
 
   /* the client goes away with the session pending… */
   purple_account_disconnect (account);

@@ -200,6 +200,75 @@ fixture_control (Fixture *f, const char *method, const char *name, const char *j
   return fixture_send (f, msg);
 }
 
+Reply *
+fixture_api_post (Fixture *f, const char *path_and_query, const char *json, const char *prefer)
+{
+  SoupMessage *msg = fixture_api_message (f, "POST", path_and_query);
+  g_autoptr (GBytes) bytes = g_bytes_new (json, strlen (json));
+
+  soup_message_set_request_body_from_bytes (msg, "application/json; charset=utf-8", bytes);
+  if (prefer)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Prefer", prefer);
+  return fixture_send (f, msg);
+}
+
+Reply *
+fixture_api_get_prefer (Fixture *f, const char *path_or_url, const char *prefer)
+{
+  SoupMessage *msg;
+
+  if (g_str_has_prefix (path_or_url, "http://"))
+    {
+      g_autoptr (GUri) uri = g_uri_parse (path_or_url, SOUP_HTTP_URI_FLAGS, NULL);
+
+      g_assert_nonnull (uri);
+      msg = fixture_api_message (f, "GET", "WhoAmI");
+      soup_message_set_uri (msg, uri);
+    }
+  else
+    msg = fixture_api_message (f, "GET", path_or_url);
+  if (prefer)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Prefer", prefer);
+  return fixture_send (f, msg);
+}
+
+static gboolean
+spin_done (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+fixture_spin (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, spin_done, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+guint
+fixture_store_count (Fixture *f, const char *entity_set)
+{
+  g_autoptr (JsonNode) records = mock_server_dup_records (f->server, entity_set);
+
+  g_assert_nonnull (records);
+  return json_array_get_length (json_node_get_array (records));
+}
+
+char *
+fixture_odata_string (const char *value)
+{
+  g_autoptr (GString) quoted = g_string_new ("'");
+
+  for (const char *p = value; *p; p++)
+    g_string_append (quoted, *p == '\'' ? "''" : (char[]) { *p, 0 });
+  g_string_append_c (quoted, '\'');
+  return g_uri_escape_string (quoted->str, NULL, FALSE);
+}
+
 /* Dotted paths ("error.code", "value.0.contactid"); a member whose own name
  * has dots ("@odata.context") is found as a whole first. */
 static JsonNode *

@@ -20,6 +20,14 @@ G_BEGIN_DECLS
 #define SEED_BU "1b2c3d4e-5f60-4172-8394-a5b6c7d8e9f0"
 #define SEED_WORKSTREAM "e5f6a7b8-1111-4111-8111-111111111111"
 #define SEED_QUEUE "c0ffee00-3333-4333-8333-333333333333"
+#define SEED_QUEUE2 "c0ffee00-4444-4444-8444-444444444444"
+#define SEED_WORKSTREAM_OFF "e5f6a7b8-2222-4222-8222-222222222222"
+#define SEED_REP1 "5e7a0001-0000-4000-8000-00000000a001"   /* Alex Smith */
+#define SEED_REP2 "5e7a0002-0000-4000-8000-00000000a002"   /* Priya Raman */
+#define SEED_REP3 "5e7a0003-0000-4000-8000-00000000a003"   /* Jonas Weber */
+#define SEED_ADA "c0a7ac70-0001-4000-8000-000000000001"
+#define SEED_GRACE "c0a7ac70-0002-4000-8000-000000000002"
+#define SEED_ALAN "c0a7ac70-0003-4000-8000-000000000003"
 
 typedef struct {
   MockServer  *server;
@@ -56,6 +64,17 @@ SoupMessage *fixture_api_message (Fixture *f, const char *method, const char *pa
 Reply *fixture_api_get (Fixture *f, const char *path_and_query);
 /* POST/GET on /_mock/… with an optional JSON body. */
 Reply *fixture_control (Fixture *f, const char *method, const char *name, const char *json);
+/* POST a JSON body (Content-Type: application/json; charset=utf-8) with an optional Prefer. */
+Reply *fixture_api_post (Fixture *f, const char *path_and_query, const char *json, const char *prefer);
+/* GET a path under the API base, or an absolute URL (a next link), with an optional Prefer. */
+Reply *fixture_api_get_prefer (Fixture *f, const char *path_or_url, const char *prefer);
+/* Runs the default main context for @ms milliseconds. */
+void   fixture_spin (guint ms);
+/* Records of an entity set in the mock's store (JSON array length). */
+guint  fixture_store_count (Fixture *f, const char *entity_set);
+/* A $filter string literal as a careful client writes it: quotes doubled,
+ * then everything but RFC 3986 unreserved characters percent-encoded. */
+char  *fixture_odata_string (const char *value);
 
 /* Members of a reply's JSON (or of an object inside it). */
 const char *reply_string (Reply *reply, const char *path);
@@ -74,5 +93,7 @@ void   mock_test_add_query_tests (void);
 void   mock_test_add_fault_tests (void);
 void   mock_test_add_control_tests (void);
 void   mock_test_add_program_tests (void);
+void   mock_test_add_create_tests (void);
+void   mock_test_add_watch_tests (void);
 
 G_END_DECLS

@@ -142,6 +142,56 @@ test_program_overrides (void)
 }
 
 static void
+test_program_routing (void)
+{
+  const char *const args[] = { "--assign-after", "0.3", "--wrap-up-after", "0", "--close-after", "0", NULL };
+  Program p = { 0 };
+  Fixture f = { 0 };
+  g_autofree char *log = NULL;
+  g_autofree char *path = NULL;
+  gint64 status = 1;
+
+  if (g_getenv ("DYNAMICS_MOCK") == NULL)
+    {
+      g_test_skip ("DYNAMICS_MOCK is not set");
+      return;
+    }
+  program_start (&p, args);
+  f.url = p.url;
+  f.session = soup_session_new ();
+  fixture_get_token (&f);
+  {
+    g_autoptr (Reply) r = fixture_api_post (&f, "msdyn_ocliveworkitems?$select=activityid",
+                                            "{\"subject\":\"program\"}", "return=representation");
+
+    g_assert_cmpuint (r->status, ==, 201);
+    path = g_strdup_printf ("msdyn_ocliveworkitems(%s)?$select=statuscode,_msdyn_activeagentid_value",
+                            reply_string (r, "activityid"));
+  }
+  /* --assign-after 0.3 makes it Active; --wrap-up-after 0 keeps it there. */
+  for (guint i = 0; i < 40 && status == 1; i++)
+    {
+      g_autoptr (Reply) r = NULL;
+
+      g_usleep (50 * 1000);
+      r = fixture_api_get (&f, path);
+      status = reply_int (r, "statuscode");
+    }
+  g_assert_cmpint (status, ==, 2);
+  g_usleep (500 * 1000);
+  {
+    g_autoptr (Reply) r = fixture_api_get (&f, path);
+
+    g_assert_cmpint (reply_int (r, "statuscode"), ==, 2);
+    g_assert_cmpstr (reply_string (r, "_msdyn_activeagentid_value"), ==, SEED_REP1);
+  }
+  g_clear_object (&f.session);
+  g_clear_pointer (&f.token, g_free);
+  log = program_stop (&p, SIGTERM);
+  g_assert_nonnull (strstr (log, "POST /api/data/v9.2/msdyn_ocliveworkitems -> 201"));
+}
+
+static void
 test_program_bad_arguments (void)
 {
   const char *const cases[][4] = {
@@ -176,5 +226,6 @@ mock_test_add_program_tests (void)
 {
   g_test_add_func ("/mock/program/runs", test_program_runs);
   g_test_add_func ("/mock/program/overrides", test_program_overrides);
+  g_test_add_func ("/mock/program/routing", test_program_routing);
   g_test_add_func ("/mock/program/bad-arguments", test_program_bad_arguments);
 }

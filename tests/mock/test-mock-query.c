@@ -33,9 +33,12 @@ static void
 test_filter_matches (Fixture *f, gconstpointer data G_GNUC_UNUSED)
 {
   static const struct { const char *query, *expected; } cases[] = {
-    /* %2B is a plus; a bare + is a space, as ASP.NET decodes query strings. */
+    /* %2B and a bare + are both a plus (percent-decoding only, no form
+     * decoding); a space is %20. */
     { "$filter=emailaddress1%20eq%20'ada%2Bchat%40example.com'", C1 },
-    { "$filter=emailaddress1%20eq%20'ada+chat%40example.com'", C2 },
+    { "$filter=emailaddress1%20eq%20'ada+chat%40example.com'", C1 },
+    { "$filter=emailaddress1%20eq%20'ada%20chat%40example.com'", C2 },
+    { "$filter=modifiedon%20lt%202026-03-10T09:00:00+02:00", C1 "," C2 },
     { "$filter=emailaddress1 eq 'MILES%40EXAMPLE.COM' and statecode eq 0", C3 },
     { "$filter=emailaddress1%20eq%20'miles%40example.com'", C3 "," C4 },
     { "$filter=lastname%20eq%20'O''Brien'", C3 },
@@ -121,6 +124,8 @@ test_query_errors (Fixture *f, gconstpointer data G_GNUC_UNUSED)
     { "$filter=(statecode%20eq%200", 400, "0x80060888", "')' or operator expected at position 15" },
     { "$filter=statecode%20eq%200;", 400, "0x80060888", "character ';' is not valid at position 14" },
     { "$filter=", 400, "0x80060888", "Expression expected" },
+    /* Form-style '+' for spaces is not decoded: the plus is an invalid character. */
+    { "$filter=statecode+eq+0", 400, "0x80060888", "character '+' is not valid at position 9" },
     { "$filter=frobnicate(lastname)", 400, "0x80060888", "An unknown function with name 'frobnicate'" },
     { "$filter=contains(statecode,'1')", 400, "0x80060888", "No function signature" },
     { "$select=contactid,nope", 400, "0x80060888", "Could not find a property named 'nope'" },
@@ -131,7 +136,9 @@ test_query_errors (Fixture *f, gconstpointer data G_GNUC_UNUSED)
     { "$skip=1", 400, "0x80060888", "The query parameter '$skip' is not supported." },
     { "$Select=fullname", 400, "0x80060888", "'$Select' is not supported" },
     { "foo=bar", 400, "0x80060888", "'foo' is not supported" },
-    { "$orderby=fullname", 501, "0x80040216", "$orderby" },
+    { "$orderby=fullname%20up", 400, "0x80060888", "Syntax error" },
+    { "$orderby=nope", 400, "0x80060888", "Could not find a property named 'nope'" },
+    { "$orderby=fullname,", 400, "0x80060888", "Syntax error" },
     { "$expand=x", 501, "0x80040216", "$expand" },
     { "$skiptoken=garbage", 400, "0x80060888", "skiptoken" },
   };
@@ -183,7 +190,8 @@ test_paging (Fixture *f, gconstpointer data G_GNUC_UNUSED)
       const char *link;
 
       g_assert_cmpuint (r->status, ==, 200);
-      g_assert_cmpstr (soup_message_headers_get_one (r->headers, "Preference-Applied"), ==, "odata.maxpagesize=2");
+      g_assert_cmpstr (soup_message_headers_get_one (r->headers, "Preference-Applied"), ==,
+                       "odata.include-annotations=\"OData.Community.Display.V1.FormattedValue,Microsoft.Dynamics.CRM.lookuplogicalname\",odata.maxpagesize=2");
       page_ids = ids (r);
       g_string_append_printf (seen, "%s%s", seen->len ? "|" : "", page_ids);
       link = reply_string (r, "@odata.nextLink");
@@ -254,13 +262,13 @@ static void
 test_parse_options (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (MockODataQuery) q = mock_odata_query_parse ("$select=a,%20b&$filter=x%20eq%20'a%2Bb+c'&$top=5", &error);
+  g_autoptr (MockODataQuery) q = mock_odata_query_parse ("$select=a,%20b&$filter=x%20eq%20'a%2Bb+c%20d'&$top=5", &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (q);
   g_assert_cmpuint (g_strv_length (q->select), ==, 2);
   g_assert_cmpstr (q->select[1], ==, "b");
-  g_assert_cmpstr (q->filter, ==, "x eq 'a+b c'");
+  g_assert_cmpstr (q->filter, ==, "x eq 'a+b+c d'");
   g_assert_cmpint (q->top, ==, 5);
   g_assert_cmpuint (q->present, ==, MOCK_ODATA_SELECT | MOCK_ODATA_FILTER | MOCK_ODATA_TOP);
 }

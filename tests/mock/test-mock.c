@@ -382,5 +382,7 @@ main (int argc, char **argv)
   mock_test_add_fault_tests ();
   mock_test_add_control_tests ();
   mock_test_add_program_tests ();
+  mock_test_add_create_tests ();
+  mock_test_add_watch_tests ();
   return g_test_run ();
 }
