@@ -17,6 +17,8 @@ struct _OcHandoffEngine {
   GHashTable   *running;    /* OcHandoff* being processed */
   GHashTable   *by_record;  /* record id → OcHandoff* (borrowed from by_id) */
   gboolean      shut_down;
+  char         *case_queue_name;     /* fetched once, when a case needs it */
+  gboolean      fetching_queue_name;
 };
 
 enum { SIGNAL_ADDED, SIGNAL_CHANGED, N_SIGNALS };
@@ -78,6 +80,7 @@ oc_handoff_engine_dispose (GObject *object)
   g_clear_object (&self->connection);
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->case_queue_name, g_free);
   G_OBJECT_CLASS (oc_handoff_engine_parent_class)->dispose (object);
 }
 
@@ -348,7 +351,7 @@ job_run (Job *job)
           }
         if (!is_case)
           oc_handoff_set_contact (handoff, NULL, email ? "not linked: the email is not verified"
-                                                       : "not linked: the visitor is anonymous");
+                                                       : "not linked: the session has no email");
         else if (settings->anonymous_contact_id)
           oc_handoff_set_contact (handoff, settings->anonymous_contact_id,
                                   "no email: linked to the Anonymous customer contact");
@@ -425,6 +428,57 @@ start (OcHandoffEngine *self, OcHandoff *handoff)
   job_run (job);
 }
 
+static void
+apply_queue_name (OcHandoffEngine *self)
+{
+  for (guint i = 0; i < self->ordered->len; i++)
+    if (oc_handoff_get_path (self->ordered->pdata[i]) == OC_HANDOFF_PATH_CASE &&
+        !oc_handoff_is_foreign (self->ordered->pdata[i]))
+      oc_handoff_set_case_queue_name (self->ordered->pdata[i], self->case_queue_name);
+}
+
+static void
+on_queue_name (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  OcHandoffEngine *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OcResponse) response = oc_web_api_send_finish (OC_WEB_API (source), result, &error);
+
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !self->shut_down)
+    {
+      self->fetching_queue_name = FALSE;
+      const char *name = member_string (response, "name");
+      if (name)
+        {
+          self->case_queue_name = g_strdup (name);
+          apply_queue_name (self);
+        }
+      else if (error)
+        g_debug ("case queue name unavailable: %s", error->message);
+    }
+  g_object_unref (self);
+}
+
+/* One GET per sign-in, and only when a case is shown. */
+static void
+ensure_queue_name (OcHandoffEngine *self)
+{
+  const char *queue = settings_of (self)->case_queue_id;
+  if (queue == NULL || self->fetching_queue_name || self->shut_down)
+    return;
+  if (self->case_queue_name)
+    {
+      apply_queue_name (self);
+      return;
+    }
+  self->fetching_queue_name = TRUE;
+  g_autofree char *path = g_strdup_printf ("queues(%s)?$select=name", queue);
+  g_autoptr(OcRequest) request = oc_request_new ("GET", path);
+  oc_request_set_retry (request, OC_RETRY_BOUNDED, 3);
+  oc_web_api_send_async (oc_connection_get_web_api (self->connection), request, self->cancellable,
+                         on_queue_name, g_object_ref (self));
+}
+
 static OcHandoff *
 track_handoff (OcHandoffEngine *self, OcHandoff *handoff)
 {
@@ -433,6 +487,8 @@ track_handoff (OcHandoffEngine *self, OcHandoff *handoff)
   g_ptr_array_add (self->ordered, g_object_ref (handoff));
   g_signal_connect (handoff, "changed", G_CALLBACK (on_handoff_changed), self);
   g_signal_emit (self, signals[SIGNAL_ADDED], 0, handoff);
+  if (oc_handoff_get_path (handoff) == OC_HANDOFF_PATH_CASE && !oc_handoff_is_foreign (handoff))
+    ensure_queue_name (self);
   return handoff;
 }
 

@@ -14,6 +14,7 @@ struct _OcHandoff {
   char           *contact_id;
   char           *contact_note;
   char           *queue_note;
+  char           *case_queue_name;
   GError         *error;
   gint64          retry_at;
   guint           attempts;
@@ -37,6 +38,7 @@ oc_handoff_finalize (GObject *object)
   g_free (self->contact_id);
   g_free (self->contact_note);
   g_free (self->queue_note);
+  g_free (self->case_queue_name);
   g_clear_error (&self->error);
   oc_live_state_clear (&self->live);
   G_OBJECT_CLASS (oc_handoff_parent_class)->finalize (object);
@@ -124,6 +126,17 @@ const char *oc_handoff_get_ticket_number (OcHandoff *self) { return self->ticket
 const char *oc_handoff_get_contact_id (OcHandoff *self) { return self->contact_id; }
 const char *oc_handoff_get_contact_note (OcHandoff *self) { return self->contact_note; }
 const char *oc_handoff_get_queue_note (OcHandoff *self) { return self->queue_note; }
+const char *oc_handoff_get_case_queue_name (OcHandoff *self) { return self->case_queue_name; }
+
+void
+oc_handoff_set_case_queue_name (OcHandoff *self, const char *name)
+{
+  if (g_strcmp0 (self->case_queue_name, name) == 0)
+    return;
+  g_free (self->case_queue_name);
+  self->case_queue_name = g_strdup (name);
+  emit_changed (self);
+}
 const GError *oc_handoff_get_error (OcHandoff *self) { return self->error; }
 gint64 oc_handoff_get_retry_at (OcHandoff *self) { return self->retry_at; }
 guint oc_handoff_get_attempts (OcHandoff *self) { return self->attempts; }

@@ -61,6 +61,10 @@ const GError  *oc_handoff_get_error (OcHandoff *self);
 gint64         oc_handoff_get_retry_at (OcHandoff *self);
 guint          oc_handoff_get_attempts (OcHandoff *self);
 const char    *oc_handoff_get_queue_note (OcHandoff *self);
+/* The case queue's display name (cases only; Dynamics reports no queue on
+ * the incident row itself). */
+const char    *oc_handoff_get_case_queue_name (OcHandoff *self);
+void           oc_handoff_set_case_queue_name (OcHandoff *self, const char *name);
 
 /* Used by the engine; each emits ::changed when something changed. */
 void           oc_handoff_set_contact (OcHandoff *self, const char *contact_id, const char *note);

@@ -87,7 +87,8 @@ oc_presence_compute (OcHandoff *handoff, gint64 now_us, OcPresence *out)
       else
         {
           out->status_id = "case-open";
-          out->message = with_suffix (head, live->queue_name);
+          out->message = with_suffix (head, live->queue_name ? live->queue_name
+                                                             : oc_handoff_get_case_queue_name (handoff));
         }
       return;
     }

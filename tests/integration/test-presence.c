@@ -30,6 +30,7 @@ setup (const char *show)
   harness_mock_post ("/_mock/reset", NULL);
   account = harness_account_new ();
   purple_account_set_string (account, "anonymous_contact_id", "c0a7ac70-0004-4000-8000-000000000004");
+  purple_account_set_string (account, "case_queue_id", "c0ffee00-4444-4444-8444-444444444444");
   if (show)
     purple_account_set_string (account, "show", show);
   harness_connect (account);
@@ -184,7 +185,7 @@ test_case_and_failed (void)
   setup (NULL);
   g_autofree char *path = session_file ("phone.json");
   harness_drop_in_inbox (path, "phone.json");
-  wait_for ("call_19b3", "case-open");
+  wait_for_message ("call_19b3", "case-open", "Billing Cases");
   expect ("call_19b3", "case-open", PURPLE_STATUS_AWAY, "Case CAS-");
   set_state ("incidents", record_id ("call_19b3"), 1, 5, 0, NULL, NULL);
   wait_for ("call_19b3", "closed");
