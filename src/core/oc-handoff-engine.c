@@ -299,10 +299,11 @@ on_added_to_queue (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   /* The case exists either way; a queue that refuses it is reported, not fatal. */
-  g_autofree char *note = error
-    ? g_strdup_printf ("not added to the case queue: %s", error->message)
-    : g_strdup_printf ("added to case queue %s", settings_of (job->engine)->case_queue_id);
-  oc_handoff_set_queue_note (job->handoff, note);
+  if (error)
+    {
+      g_autofree char *note = g_strdup_printf ("not added to the case queue: %s", error->message);
+      oc_handoff_set_queue_note (job->handoff, note);
+    }
   job->step = STEP_DONE;
   job_run (job);
 }

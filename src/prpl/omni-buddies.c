@@ -196,11 +196,14 @@ omni_buddies_tooltip (PurpleBuddy *buddy, PurpleNotifyUserInfo *info, gboolean f
   add_row (info, _("Path"), oc_handoff_get_path_reason (handoff));
   add_row (info, is_case ? _("Case id") : _("Conversation id"), oc_handoff_get_record_id (handoff));
   add_row (info, _("Ticket"), oc_handoff_get_ticket_number (handoff));
-  add_row (info, _("Rep"), live->agent_name);
-  add_row (info, _("Queue"), live->queue_name);
-  OmniAccount *omni = omni_account_from_purple (purple_buddy_get_account (buddy));
-  add_row (info, _("Workstream"), live->workstream_name ? live->workstream_name
-                                  : omni ? oc_connection_get_workstream_name (omni->connection) : NULL);
+  add_row (info, _("Queue"), live->queue_name ? live->queue_name : oc_handoff_get_case_queue_name (handoff));
+  if (!is_case)
+    {
+      OmniAccount *omni = omni_account_from_purple (purple_buddy_get_account (buddy));
+      add_row (info, _("Rep"), live->agent_name);
+      add_row (info, _("Workstream"), live->workstream_name ? live->workstream_name
+                                      : omni ? oc_connection_get_workstream_name (omni->connection) : NULL);
+    }
 
   g_autoptr(GPtrArray) parts = g_ptr_array_new ();
   const char *details[] = { oc_session_get_customer_name (session), oc_session_get_customer_email (session),
@@ -215,11 +218,16 @@ omni_buddies_tooltip (PurpleBuddy *buddy, PurpleNotifyUserInfo *info, gboolean f
   add_row (info, _("Contact"), oc_handoff_get_contact_note (handoff));
   add_row (info, _("Case queue"), oc_handoff_get_queue_note (handoff));
 
-  if (live->created_on > 0)
+  if (live->created_on > 0 && !is_case)
     {
       gint64 until = live->assigned_on > 0 ? live->assigned_on : g_get_real_time () / G_USEC_PER_SEC;
       g_autofree char *waited = oc_presence_format_duration (until - live->created_on);
       add_row (info, live->assigned_on > 0 ? _("Waited") : _("Waiting for"), waited);
+      g_autofree char *created = format_time (live->created_on);
+      add_row (info, _("Created"), created);
+    }
+  else if (live->created_on > 0)
+    {
       g_autofree char *created = format_time (live->created_on);
       add_row (info, _("Created"), created);
     }
