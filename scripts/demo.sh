@@ -81,4 +81,14 @@ if [ -z "${DEMO_HEADLESS:-}" ] && [ -t 0 ] && [ -t 1 ]; then
 else
   "$root/build/tests/tools/purple-headless" --user-dir "$demo/purple" \
     --plugin-dir "$root/build/src/prpl" --seconds "${DEMO_SECONDS:-45}"
+  # What landed in (mock) Dynamics: the records as the server holds them.
+  python3 - "$url" <<'PY'
+import json, sys, urllib.request
+base = sys.argv[1]
+for entity in ("msdyn_ocliveworkitems", "incidents", "msdyn_ocliveworkitemcontextitems", "annotations", "queueitems"):
+    rows = json.load(urllib.request.urlopen(f"{base}/_mock/store/{entity}"))
+    print(f"\n== {entity}: {len(rows)} record(s)")
+    for row in rows:
+        print(json.dumps(row, ensure_ascii=False, sort_keys=True))
+PY
 fi

@@ -70,6 +70,15 @@ announce_to_origin (OmniAccount *omni, OcHandoff *handoff, const char *line)
     omni_handoffs_system_line (account, who, line);
 }
 
+static gboolean
+on_expire_idle (gpointer user_data)
+{
+  OmniAccount *omni = user_data;
+  omni->expire_idle = 0;
+  omni_buddies_expire (omni);
+  return G_SOURCE_REMOVE;
+}
+
 void
 omni_buddies_sync (OmniAccount *omni, OcHandoff *handoff)
 {
@@ -110,6 +119,10 @@ omni_buddies_sync (OmniAccount *omni, OcHandoff *handoff)
           announce_to_origin (omni, handoff, line);
         }
     }
+  /* Closed past the retention time (at once when it is 0): leave the list,
+   * from an idle, not from inside the handoff's own change signal. */
+  if (omni->expire_idle == 0 && is_expired (omni, handoff, presence.status_id))
+    omni->expire_idle = g_idle_add (on_expire_idle, omni);
   oc_presence_clear (&presence);
 }
 

@@ -106,6 +106,7 @@ void
 omni_handoffs_stop (OmniAccount *omni)
 {
   g_clear_handle_id (&omni->retention_source, g_source_remove);
+  g_clear_handle_id (&omni->expire_idle, g_source_remove);
   if (omni->inbox)
     {
       g_clear_signal_handler (&omni->rejected_handler, omni->inbox);

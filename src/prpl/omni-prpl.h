@@ -49,6 +49,7 @@ typedef struct {
   gulong            rejected_handler;
   GHashTable       *shown;             /* session id → "status-id\nmessage" last pushed */
   guint             retention_source;
+  guint             expire_idle;
 } OmniAccount;
 
 /* omni-account.c */
