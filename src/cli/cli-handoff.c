@@ -55,14 +55,6 @@ on_interrupt (gpointer user_data)
 }
 
 static void
-on_signed_in (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GError **error = user_data;
-  oc_connection_sign_in_finish (OC_CONNECTION (source), result, error);
-  g_main_loop_quit (g_object_get_data (source, "cli-loop"));
-}
-
-static void
 report_text (OcHandoff *handoff)
 {
   const char *id = oc_handoff_get_id (handoff);
@@ -130,10 +122,8 @@ cli_handoff_run (CliOptions *options, OcSettings *settings, char **files, int n_
   const OcSettings *valid = oc_connection_get_settings (connection);
 
   /* The same store as the plugin's, so sessions handed off here are known there. */
-  const char *base = options->store_dir ? options->store_dir : NULL;
-  g_autofree char *purple_dir = base ? NULL : g_build_filename (g_get_home_dir (), ".purple", NULL);
-  g_autofree char *root = oc_store_default_root (base ? base : purple_dir, valid->environment_host);
-  g_autoptr(OcStore) store = oc_store_new (root, &error);
+  g_autofree char *root = NULL;
+  g_autoptr(OcStore) store = cli_open_store (options, valid, &root, &error);
   if (store == NULL)
     return cli_output_usage_error (options->json, error);
 
@@ -156,16 +146,8 @@ cli_handoff_run (CliOptions *options, OcSettings *settings, char **files, int n_
     return CLI_EXIT_USAGE;
 
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  g_object_set_data (G_OBJECT (connection), "cli-loop", loop);
-  GError *sign_in_error = NULL;
-  oc_connection_sign_in_async (connection, NULL, on_signed_in, &sign_in_error);
-  g_main_loop_run (loop);
-  if (sign_in_error)
-    {
-      fprintf (stderr, "error: sign-in failed: %s\n", sign_in_error->message);
-      g_error_free (sign_in_error);
-      return CLI_EXIT_FAILED;
-    }
+  if (!cli_sign_in (connection, loop))
+    return CLI_EXIT_FAILED;
 
   g_autoptr(OcHandoffEngine) engine = oc_handoff_engine_new (connection, store);
   Run run = { .loop = loop, .json = options->json, .engine = engine,

@@ -62,3 +62,41 @@ cli_output_usage_error (gboolean json, const GError *error)
     fprintf (stderr, "omnichannel: %s\n", error->message);
   return CLI_EXIT_USAGE;
 }
+
+OcStore *
+cli_open_store (CliOptions *options, const OcSettings *settings, char **root_out, GError **error)
+{
+  g_autofree char *purple_dir = options->store_dir ? NULL : g_build_filename (g_get_home_dir (), ".purple", NULL);
+  g_autofree char *root = oc_store_default_root (options->store_dir ? options->store_dir : purple_dir,
+                                                 settings->environment_host);
+  OcStore *store = oc_store_new (root, error);
+  if (store && root_out)
+    *root_out = g_steal_pointer (&root);
+  return store;
+}
+
+typedef struct {
+  GMainLoop *loop;
+  GError    *error;
+} SignIn;
+
+static void
+on_signed_in (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  SignIn *sign_in = user_data;
+  oc_connection_sign_in_finish (OC_CONNECTION (source), result, &sign_in->error);
+  g_main_loop_quit (sign_in->loop);
+}
+
+gboolean
+cli_sign_in (OcConnection *connection, GMainLoop *loop)
+{
+  SignIn sign_in = { loop, NULL };
+  oc_connection_sign_in_async (connection, NULL, on_signed_in, &sign_in);
+  g_main_loop_run (loop);
+  if (sign_in.error == NULL)
+    return TRUE;
+  fprintf (stderr, "error: sign-in failed: %s\n", sign_in.error->message);
+  g_error_free (sign_in.error);
+  return FALSE;
+}

@@ -4,6 +4,10 @@
 
 #include <json-glib/json-glib.h>
 
+#include "cli-settings.h"
+#include "oc-connection.h"
+#include "oc-store.h"
+
 #define CLI_EXIT_OK 0
 #define CLI_EXIT_FAILED 1
 #define CLI_EXIT_USAGE 2
@@ -13,3 +17,8 @@ void cli_output_error_member (JsonBuilder *builder, const char *member, const GE
 void cli_output_print_json (JsonBuilder *builder);
 /* A usage/invalid-input failure, as text on stderr or JSON on stdout. */
 int  cli_output_usage_error (gboolean json, const GError *error);
+
+/* The store the plugin uses: <--store or ~/.purple>/omnichannel/<host>. */
+OcStore *cli_open_store (CliOptions *options, const OcSettings *settings, char **root_out, GError **error);
+/* Runs the sign-in to completion on @loop; prints the failure and returns FALSE. */
+gboolean cli_sign_in (OcConnection *connection, GMainLoop *loop);

@@ -446,3 +446,52 @@ harness_buddy_status (PurpleAccount *account, const char *name, const char **mes
     *message = purple_status_get_attr_string (status, "message");
   return purple_status_get_id (status);
 }
+
+void
+harness_reset_store (void)
+{
+  g_autofree char *root = harness_store_path ("");
+  remove_tree (root);
+}
+
+typedef struct {
+  PurpleAccount *account;
+  const char    *name;
+  const char    *status;
+  const char    *needle;
+} BuddyWait;
+
+static gboolean
+buddy_matches (gpointer data)
+{
+  const BuddyWait *wait = data;
+  const char *message = NULL;
+  const char *status = harness_buddy_status (wait->account, wait->name, &message);
+  if (status == NULL)
+    return FALSE;
+  if (wait->status ? !g_str_equal (status, wait->status) : g_str_equal (status, "handing-off"))
+    return FALSE;
+  return wait->needle == NULL || (message && strstr (message, wait->needle));
+}
+
+void
+harness_wait_buddy (PurpleAccount *account, const char *name, const char *status, const char *needle)
+{
+  BuddyWait wait = { account, name, status, needle };
+  harness_run_until (buddy_matches, &wait, 40);
+}
+
+const char *
+harness_record_id (const char *session_id)
+{
+  g_autoptr(JsonNode) stored = harness_stored_session (session_id);
+  g_assert_nonnull (stored);
+  JsonObject *root = json_node_get_object (stored);
+  g_assert_true (json_object_has_member (root, "meta"));
+  JsonObject *meta = json_object_get_object_member (root, "meta");
+  const char *id = json_object_get_string_member_with_default (meta, "dynamics365_chat_id", NULL);
+  if (id == NULL)
+    id = json_object_get_string_member_with_default (meta, "dynamics365_incident_id", NULL);
+  g_assert_nonnull (id);
+  return g_intern_string (id);
+}

@@ -65,5 +65,13 @@ JsonArray     *harness_mock_records (const char *entity_set);   /* owned by a no
 guint          harness_mock_count (const char *method, const char *needle);
 /* The active status id and "message" of a buddy, or NULL. */
 const char    *harness_buddy_status (PurpleAccount *account, const char *name, const char **message);
+/* Removes <user dir>/omnichannel/127.0.0.1 (every test starts from an empty store). */
+void           harness_reset_store (void);
+/* Runs the loop until the buddy's status is @status (NULL: anything but
+ * "handing-off") and, if @needle, its message contains @needle. */
+void           harness_wait_buddy (PurpleAccount *account, const char *name, const char *status,
+                                   const char *needle);
+/* dynamics365_chat_id (or _incident_id) of a stored session, interned. */
+const char    *harness_record_id (const char *session_id);
 /* Answer for the next purple_request_file (NULL: cancel). */
 void           harness_answer_file_requests (const char *path);

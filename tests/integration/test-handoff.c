@@ -36,31 +36,13 @@ teardown (void)
   harness_account_delete (account);
   account = NULL;
   /* every test starts from an empty store */
-  g_autofree char *root = harness_store_path ("");
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", root);
-  g_assert_cmpint (system (cmd), ==, 0);
-}
-
-typedef struct {
-  const char *name;
-  const char *status;   /* wanted status id, or NULL for "anything but handing-off" */
-} Wanted;
-
-static gboolean
-buddy_settled (gpointer data)
-{
-  const Wanted *wanted = data;
-  const char *status = harness_buddy_status (account, wanted->name, NULL);
-  if (status == NULL)
-    return FALSE;
-  return wanted->status ? g_str_equal (status, wanted->status) : !g_str_equal (status, "handing-off");
+  harness_reset_store ();
 }
 
 static void
 wait_for_buddy (const char *name, const char *status)
 {
-  Wanted wanted = { name, status };
-  harness_run_until (buddy_settled, &wanted, 30);
+  harness_wait_buddy (account, name, status, NULL);
 }
 
 static gboolean

@@ -29,40 +29,19 @@ teardown (void)
 {
   harness_account_delete (account);
   account = NULL;
-  g_autofree char *root = harness_store_path ("");
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", root);
-  g_assert_cmpint (system (cmd), ==, 0);
-}
-
-typedef struct { const char *name; const char *status; } Wanted;
-
-static gboolean
-buddy_is (gpointer data)
-{
-  const Wanted *wanted = data;
-  return g_strcmp0 (harness_buddy_status (account, wanted->name, NULL), wanted->status) == 0;
+  harness_reset_store ();
 }
 
 static void
 wait_for (const char *name, const char *status)
 {
-  Wanted wanted = { name, status };
-  harness_run_until (buddy_is, &wanted, 40);
+  harness_wait_buddy (account, name, status, NULL);
 }
 
 static gboolean
 buddy_gone (gpointer name)
 {
   return purple_find_buddy (account, name) == NULL;
-}
-
-static const char *
-record_of (const char *session_id)
-{
-  g_autoptr(JsonNode) stored = harness_stored_session (session_id);
-  g_assert_nonnull (stored);
-  JsonObject *meta = json_object_get_object_member (json_node_get_object (stored), "meta");
-  return g_intern_string (json_object_get_string_member (meta, "dynamics365_chat_id"));
 }
 
 static void
@@ -102,7 +81,7 @@ test_retention_zero (void)
   setup (NULL, 0);
   drop_document ("r.json", "{\"id\":\"ret_1\",\"channel\":\"web\",\"summary\":\"short-lived\"}");
   wait_for ("ret_1", "open");
-  set_state (record_of ("ret_1"), 1, 4, 192350008, ALEX);
+  set_state (harness_record_id ("ret_1"), 1, 4, 192350008, ALEX);
   harness_run_until (buddy_gone, "ret_1", 40);
   /* the buddy left; the audit record and the Dynamics record stay */
   g_autoptr(JsonNode) stored = harness_stored_session ("ret_1");
@@ -162,7 +141,7 @@ test_token_renewal_while_watching (void)
 
   /* the server forgets every token: the next poll gets 401, renews once, replays */
   harness_mock_post ("/_mock/expire-tokens", NULL);
-  set_state (record_of ("tok_1"), 0, 2, 192350003, ALEX);
+  set_state (harness_record_id ("tok_1"), 0, 2, 192350003, ALEX);
   wait_for ("tok_1", "active");
   g_assert_cmpuint (harness_mock_count ("POST", "/oauth2/v2.0/token"), ==, tokens_before + 1);
   g_assert_cmpuint (harness_events.errored, ==, FALSE);

@@ -43,46 +43,19 @@ teardown (void)
 {
   harness_account_delete (account);
   account = NULL;
-  g_autofree char *root = harness_store_path ("");
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", root);
-  g_assert_cmpint (system (cmd), ==, 0);
-}
-
-typedef struct { const char *name; const char *status; const char *needle; } Wanted;
-
-static gboolean
-buddy_is (gpointer data)
-{
-  const Wanted *wanted = data;
-  const char *message = NULL;
-  const char *status = harness_buddy_status (account, wanted->name, &message);
-  return g_strcmp0 (status, wanted->status) == 0 &&
-         (wanted->needle == NULL || (message && strstr (message, wanted->needle)));
+  harness_reset_store ();
 }
 
 static void
 wait_for_message (const char *name, const char *status, const char *needle)
 {
-  Wanted wanted = { name, status, needle };
-  harness_run_until (buddy_is, &wanted, 30);
+  harness_wait_buddy (account, name, status, needle);
 }
 
 static void
 wait_for (const char *name, const char *status)
 {
-  wait_for_message (name, status, NULL);
-}
-
-static const char *
-record_id (const char *session_id)
-{
-  g_autoptr(JsonNode) stored = harness_stored_session (session_id);
-  g_assert_nonnull (stored);
-  JsonObject *meta = json_object_get_object_member (json_node_get_object (stored), "meta");
-  const char *id = json_object_get_string_member_with_default (meta, "dynamics365_chat_id", NULL);
-  if (id == NULL)
-    id = json_object_get_string_member_with_default (meta, "dynamics365_incident_id", NULL);
-  return g_intern_string (id);
+  harness_wait_buddy (account, name, status, NULL);
 }
 
 static void
@@ -132,7 +105,7 @@ test_every_state_once (void)
   harness_drop_in_inbox (path, "web-verified.json");
   wait_for_message ("sess_8f2c", "open", "Tier 1 Chat");
   PurpleConversation *conv = purple_conversation_new (PURPLE_CONV_TYPE_IM, account, "sess_8f2c");
-  const char *id = record_id ("sess_8f2c");
+  const char *id = harness_record_id ("sess_8f2c");
   PurpleBuddy *buddy = purple_find_buddy (account, "sess_8f2c");
   g_assert_cmpstr (purple_buddy_get_alias (buddy), ==, "Ada Lovelace");
   g_assert_nonnull (purple_find_group ("Dynamics 365 (127.0.0.1)"));
@@ -187,7 +160,7 @@ test_case_and_failed (void)
   harness_drop_in_inbox (path, "phone.json");
   wait_for_message ("call_19b3", "case-open", "Billing Cases");
   expect ("call_19b3", "case-open", PURPLE_STATUS_AWAY, "Case CAS-");
-  set_state ("incidents", record_id ("call_19b3"), 1, 5, 0, NULL, NULL);
+  set_state ("incidents", harness_record_id ("call_19b3"), 1, 5, 0, NULL, NULL);
   wait_for ("call_19b3", "closed");
   expect ("call_19b3", "closed", PURPLE_STATUS_OFFLINE, "Closed · Case CAS-");
 
@@ -214,7 +187,7 @@ test_escaping (void)
   harness_drop_in_inbox (doc, "evil.json");
   wait_for ("evil_1", "open");
   PurpleConversation *conv = purple_conversation_new (PURPLE_CONV_TYPE_IM, account, "evil_1");
-  set_state ("msdyn_ocliveworkitems", record_id ("evil_1"), 0, 2, 192350003, MARKUP_REP, NULL);
+  set_state ("msdyn_ocliveworkitems", harness_record_id ("evil_1"), 0, 2, 192350003, MARKUP_REP, NULL);
   wait_for ("evil_1", "active");
 
   PurpleBuddy *buddy = purple_find_buddy (account, "evil_1");
@@ -320,15 +293,15 @@ test_watermark_loses_nothing (void)
   /* two changes stamped in the same second */
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *second = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
-  set_state ("msdyn_ocliveworkitems", record_id ("sess_8f2c"), 0, 2, 192350003, ALEX, second);
-  set_state ("msdyn_ocliveworkitems", record_id ("sess_a41d"), 0, 2, 192350003, ALEX, second);
+  set_state ("msdyn_ocliveworkitems", harness_record_id ("sess_8f2c"), 0, 2, 192350003, ALEX, second);
+  set_state ("msdyn_ocliveworkitems", harness_record_id ("sess_a41d"), 0, 2, 192350003, ALEX, second);
   wait_for ("sess_8f2c", "active");
   wait_for ("sess_a41d", "active");
 
   /* a change while the client is away: the first poll after sign-in finds it */
   purple_account_disconnect (account);
   harness_run_for (50);
-  set_state ("msdyn_ocliveworkitems", record_id ("sess_a41d"), 0, 5, 192350005, ALEX, NULL);
+  set_state ("msdyn_ocliveworkitems", harness_record_id ("sess_a41d"), 0, 5, 192350005, ALEX, NULL);
   harness_connect (account);
   wait_for ("sess_a41d", "wrap-up");
   g_assert_cmpstr (harness_buddy_status (account, "sess_8f2c", NULL), ==, "active");
