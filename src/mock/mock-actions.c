@@ -59,9 +59,7 @@ mock_actions_add_to_queue (MockServer *self, SoupServerMessage *msg, const char 
 
   if (strcmp (soup_server_message_get_method (msg), "POST") != 0)
     {
-      mock_respond_dataverse_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, MOCK_ODATA_CODE,
-                                    "The requested resource does not support http method '%s'.",
-                                    soup_server_message_get_method (msg));
+      mock_dataverse_respond_method_not_allowed (msg);
       return;
     }
   if (raw_query && *raw_query)

@@ -97,8 +97,8 @@ mock_dataverse_respond_odata_error (SoupServerMessage *msg, const GError *error)
     mock_respond_dataverse_error (msg, SOUP_STATUS_BAD_REQUEST, MOCK_ODATA_CODE, "%s", error->message);
 }
 
-static void
-respond_method_not_allowed (SoupServerMessage *msg)
+void
+mock_dataverse_respond_method_not_allowed (SoupServerMessage *msg)
 {
   mock_respond_dataverse_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, MOCK_ODATA_CODE,
                                 "The requested resource does not support http method '%s'.",
@@ -137,6 +137,41 @@ mock_dataverse_context_url (MockServer *self, const MockEntity *entity, const Mo
                           query->select ? ")" : "", single ? "/$entity" : "");
 }
 
+MockODataQuery *
+mock_dataverse_record_query (SoupServerMessage *msg, const MockEntity *entity, const char *raw_query,
+                             MockPrefs *prefs)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (MockODataQuery) query = mock_odata_query_parse (raw_query, &error);
+
+  if (query == NULL || !mock_odata_query_check (query, MOCK_ODATA_SELECT, TRUE, &error) ||
+      !mock_odata_select_validate (query, entity, &error) ||
+      !mock_prefs_parse (prefs, soup_message_headers_get_list (soup_server_message_get_request_headers (msg), "Prefer"),
+                         &error))
+    {
+      mock_dataverse_respond_odata_error (msg, error);
+      return NULL;
+    }
+  return g_steal_pointer (&query);
+}
+
+void
+mock_dataverse_respond_record (MockServer *self, SoupServerMessage *msg, const MockEntity *entity,
+                               const MockODataQuery *query, const MockPrefs *prefs, JsonObject *record,
+                               gboolean created)
+{
+  g_autoptr (JsonObject) out = json_object_new ();
+  g_autofree char *context = mock_dataverse_context_url (self, entity, query, TRUE);
+  g_autofree char *applied = NULL;
+
+  json_object_set_string_member (out, "@odata.context", context);
+  mock_format_record (self->store, entity, record, (const char *const *) query->select, prefs, out);
+  applied = mock_prefs_applied (prefs, created, FALSE);
+  if (applied)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Preference-Applied", applied);
+  mock_respond_odata_object (msg, created ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, out);
+}
+
 static void
 handle_whoami (MockServer *self, SoupServerMessage *msg, const char *raw_query)
 {
@@ -147,7 +182,7 @@ handle_whoami (MockServer *self, SoupServerMessage *msg, const char *raw_query)
 
   if (strcmp (soup_server_message_get_method (msg), "GET") != 0)
     {
-      respond_method_not_allowed (msg);
+      mock_dataverse_respond_method_not_allowed (msg);
       return;
     }
   query = mock_odata_query_parse (raw_query, &error);
@@ -184,11 +219,7 @@ static void
 handle_record (MockServer *self, SoupServerMessage *msg, const MockEntity *entity, const char *id,
                const char *raw_query)
 {
-  g_autoptr (GError) error = NULL;
   g_autoptr (MockODataQuery) query = NULL;
-  g_autoptr (JsonObject) out = NULL;
-  g_autofree char *context = NULL;
-  g_autofree char *applied = NULL;
   g_auto (MockPrefs) prefs = { 0 };
   const char *method = soup_server_message_get_method (msg);
   JsonObject *record;
@@ -201,18 +232,12 @@ handle_record (MockServer *self, SoupServerMessage *msg, const MockEntity *entit
     }
   if (strcmp (method, "GET") != 0)
     {
-      respond_method_not_allowed (msg);
+      mock_dataverse_respond_method_not_allowed (msg);
       return;
     }
-  query = mock_odata_query_parse (raw_query, &error);
-  if (query == NULL || !mock_odata_query_check (query, MOCK_ODATA_SELECT, TRUE, &error) ||
-      !mock_odata_select_validate (query, entity, &error) ||
-      !mock_prefs_parse (&prefs, soup_message_headers_get_list (soup_server_message_get_request_headers (msg), "Prefer"),
-                         &error))
-    {
-      mock_dataverse_respond_odata_error (msg, error);
-      return;
-    }
+  query = mock_dataverse_record_query (msg, entity, raw_query, &prefs);
+  if (query == NULL)
+    return;
   if (mock_dataverse_denied (self, msg, "GET", entity, "Retrieve"))
     return;
   record = mock_store_lookup (self->store, entity, id);
@@ -222,14 +247,7 @@ handle_record (MockServer *self, SoupServerMessage *msg, const MockEntity *entit
                                     "%s With Id = %s Does Not Exist", entity->logical_name, id);
       return;
     }
-  context = mock_dataverse_context_url (self, entity, query, TRUE);
-  out = json_object_new ();
-  json_object_set_string_member (out, "@odata.context", context);
-  mock_format_record (self->store, entity, record, (const char *const *) query->select, &prefs, out);
-  applied = mock_prefs_applied (&prefs, FALSE, FALSE);
-  if (applied)
-    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Preference-Applied", applied);
-  mock_respond_odata_object (msg, SOUP_STATUS_OK, out);
+  mock_dataverse_respond_record (self, msg, entity, query, &prefs, record, FALSE);
 }
 
 /* The next page: the same query with the cursor after @last in $skiptoken.
@@ -319,7 +337,7 @@ handle_collection (MockServer *self, SoupServerMessage *msg, const char *path,
     }
   if (strcmp (method, "GET") != 0)
     {
-      respond_method_not_allowed (msg);
+      mock_dataverse_respond_method_not_allowed (msg);
       return;
     }
 

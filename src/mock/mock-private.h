@@ -97,12 +97,24 @@ void     mock_dataverse_respond_privilege_denied (MockServer *self, SoupServerMe
 /* TRUE (having answered 403) when the scenario denies @method on @entity. */
 gboolean mock_dataverse_denied (MockServer *self, SoupServerMessage *msg, const char *method,
                                 const MockEntity *entity, const char *operation);
+/* 405 for a method the resource does not support. */
+void     mock_dataverse_respond_method_not_allowed (SoupServerMessage *msg);
+/* The query options ($select only) and Prefer header of a request for one
+ * record; NULL (having answered 400 or 501) when either is bad. */
+MockODataQuery *mock_dataverse_record_query (SoupServerMessage *msg, const MockEntity *entity,
+                                             const char *raw_query, MockPrefs *prefs);
+/* Answers @record as one entity: @odata.context, the $select columns and
+ * Preference-Applied; 201 with return=representation honoured when @created,
+ * else 200. */
+void     mock_dataverse_respond_record (MockServer *self, SoupServerMessage *msg, const MockEntity *entity,
+                                        const MockODataQuery *query, const MockPrefs *prefs,
+                                        JsonObject *record, gboolean created);
 
-/* mock-create.c: POST <set> */
+/* mock-create.c: POST <set> (the other mock-create-*.c files are private to it) */
 void     mock_create_handle (MockServer *self, SoupServerMessage *msg, const MockEntity *entity,
                              const char *raw_query);
-/* Fills what the platform computes for a new record (state, owner, audit
- * columns, ticket number, …) on @record, which has its key. */
+/* mock-create-defaults.c: fills what the platform computes for a new record
+ * (state, owner, audit columns, ticket number, …) on @record, which has its key. */
 void     mock_create_defaults (MockServer *self, const MockEntity *entity, JsonObject *record,
                                const char *now);
 

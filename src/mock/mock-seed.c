@@ -226,20 +226,27 @@ take (char **slot, char **value, gboolean keep_current)
   *slot = g_steal_pointer (value);
 }
 
+static JsonObject *
+seed_root (JsonNode *seed, GError **error)
+{
+  if (seed == NULL || !JSON_NODE_HOLDS_OBJECT (seed))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "the seed must be a JSON object");
+      return NULL;
+    }
+  return json_node_get_object (seed);
+}
+
 gboolean
 mock_seed_apply (MockServer *self, JsonNode *seed, GError **error)
 {
   g_autoptr (MockStore) store = mock_store_new ();
   g_auto (SeedConfig) config = { 0 };
   g_autoptr (GList) members = NULL;
-  JsonObject *root;
+  JsonObject *root = seed_root (seed, error);
 
-  if (!JSON_NODE_HOLDS_OBJECT (seed))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "the seed must be a JSON object");
-      return FALSE;
-    }
-  root = json_node_get_object (seed);
+  if (root == NULL)
+    return FALSE;
   members = json_object_get_members (root);
   for (GList *l = members; l; l = l->next)
     {
@@ -290,15 +297,11 @@ mock_seed_add (MockServer *self, JsonNode *seed, guint *added, GError **error)
 {
   g_autoptr (MockStore) staging = mock_store_new ();
   g_autoptr (GList) members = NULL;
-  JsonObject *root;
+  JsonObject *root = seed_root (seed, error);
   guint n = 0;
 
-  if (seed == NULL || !JSON_NODE_HOLDS_OBJECT (seed))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "the seed must be a JSON object");
-      return FALSE;
-    }
-  root = json_node_get_object (seed);
+  if (root == NULL)
+    return FALSE;
   members = json_object_get_members (root);
   /* Everything is checked in a staging store first: all or nothing. */
   for (GList *l = members; l; l = l->next)

@@ -154,6 +154,13 @@ fixture_get_token (Fixture *f)
   g_assert_nonnull (f->token);
 }
 
+void
+fixture_get_token_unrouted (Fixture *f)
+{
+  fixture_get_token (f);
+  mock_server_set_routing_delays (f->server, 0, 0, 0);
+}
+
 SoupMessage *
 fixture_api_message (Fixture *f, const char *method, const char *path_and_query)
 {
@@ -256,6 +263,15 @@ fixture_store_count (Fixture *f, const char *entity_set)
 
   g_assert_nonnull (records);
   return json_array_get_length (json_node_get_array (records));
+}
+
+JsonObject *
+fixture_dup_record (Fixture *f, JsonNode **holder, const char *entity_set, const char *id)
+{
+  g_clear_pointer (holder, json_node_unref);
+  *holder = mock_server_dup_record (f->server, entity_set, id);
+  g_assert_nonnull (*holder);
+  return json_node_get_object (*holder);
 }
 
 char *
@@ -379,4 +395,22 @@ assert_dataverse_error (Reply *reply, guint status, const char *code, const char
   g_assert_nonnull (message);
   if (message_part && strstr (message, message_part) == NULL)
     g_error ("error message \"%s\" lacks \"%s\"", message, message_part);
+}
+
+void
+assert_bad_posts (Fixture *f, const char *path, const BadPost *cases, guint n, const char *entity_set)
+{
+  guint before = fixture_store_count (f, entity_set);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (Reply) r = fixture_api_post (f, path, cases[i].body, REPRESENTATION);
+
+      g_test_message ("case %u: %s", i, cases[i].body);
+      assert_dataverse_error (r, cases[i].status, cases[i].code, cases[i].message);
+      /* Atomic: nothing of a refused create is stored, children included. */
+      g_assert_cmpuint (fixture_store_count (f, entity_set), ==, before);
+      g_assert_cmpuint (fixture_store_count (f, ITEMS), ==, 0);
+      g_assert_cmpuint (fixture_store_count (f, "annotations"), ==, 0);
+    }
 }

@@ -29,6 +29,17 @@ G_BEGIN_DECLS
 #define SEED_GRACE "c0a7ac70-0002-4000-8000-000000000002"
 #define SEED_ALAN "c0a7ac70-0003-4000-8000-000000000003"
 
+/* Names the test files share. */
+#define CONV "msdyn_ocliveworkitems"
+#define ITEMS "msdyn_ocliveworkitemcontextitems"
+#define MISSING "99999999-9999-4999-8999-999999999999"   /* a well-formed id no record has */
+#define REPRESENTATION "return=representation"
+#define FV "@OData.Community.Display.V1.FormattedValue"
+#define PREFER_FV "odata.include-annotations=\"OData.Community.Display.V1.FormattedValue\""
+
+/* A test of @func on a fresh server with the seed. */
+#define FIXTURE_ADD(name, func) g_test_add (name, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
 typedef struct {
   MockServer  *server;
   SoupSession *session;
@@ -59,6 +70,8 @@ char  *fixture_form (const char *first_name, ...) G_GNUC_NULL_TERMINATED;
 char  *fixture_scope (Fixture *f);
 /* The seed's credentials; fails the test unless a token is issued. */
 void   fixture_get_token (Fixture *f);
+/* The same, and no routing: records keep the state they were created in. */
+void   fixture_get_token_unrouted (Fixture *f);
 /* A Dataverse request with all the headers a correct client sends. */
 SoupMessage *fixture_api_message (Fixture *f, const char *method, const char *path_and_query);
 Reply *fixture_api_get (Fixture *f, const char *path_and_query);
@@ -72,6 +85,8 @@ Reply *fixture_api_get_prefer (Fixture *f, const char *path_or_url, const char *
 void   fixture_spin (guint ms);
 /* Records of an entity set in the mock's store (JSON array length). */
 guint  fixture_store_count (Fixture *f, const char *entity_set);
+/* A copy of a stored record, held in *@holder (replacing what it held); fails the test when absent. */
+JsonObject *fixture_dup_record (Fixture *f, JsonNode **holder, const char *entity_set, const char *id);
 /* A $filter string literal as a careful client writes it: quotes doubled,
  * then everything but RFC 3986 unreserved characters percent-encoded. */
 char  *fixture_odata_string (const char *value);
@@ -87,6 +102,18 @@ void   assert_aad_error (Reply *reply, guint status, const char *error, guint co
 /* The Dataverse error body shape and values; @message_part may be NULL. */
 void   assert_dataverse_error (Reply *reply, guint status, const char *code, const char *message_part);
 
+/* A create that must fail: the body, and the error as assert_dataverse_error() takes it. */
+typedef struct {
+  const char *body;
+  guint       status;
+  const char *code;
+  const char *message;
+} BadPost;
+
+/* POSTs each body to @path (asking for the representation); each must fail
+ * as given and store nothing: no record of @entity_set, no context item, no note. */
+void   assert_bad_posts (Fixture *f, const char *path, const BadPost *cases, guint n, const char *entity_set);
+
 void   mock_test_add_token_tests (void);
 void   mock_test_add_api_tests (void);
 void   mock_test_add_query_tests (void);
@@ -94,6 +121,8 @@ void   mock_test_add_fault_tests (void);
 void   mock_test_add_control_tests (void);
 void   mock_test_add_program_tests (void);
 void   mock_test_add_create_tests (void);
+void   mock_test_add_service_tests (void);
+void   mock_test_add_routing_tests (void);
 void   mock_test_add_watch_tests (void);
 
 G_END_DECLS

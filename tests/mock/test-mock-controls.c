@@ -5,8 +5,6 @@
 #include "mock-test-util.h"
 #include "mock-util.h"
 
-#define ADD(name, func) g_test_add (name, Fixture, NULL, fixture_setup, func, fixture_teardown)
-
 static JsonObject *
 element (Reply *r, guint i)
 {
@@ -270,11 +268,11 @@ test_no_seed (void)
 void
 mock_test_add_control_tests (void)
 {
-  ADD ("/mock/controls/log-keeps-no-secrets", test_log_keeps_no_secrets);
-  ADD ("/mock/controls/counters", test_counters);
-  ADD ("/mock/controls/store", test_store);
-  ADD ("/mock/controls/reset", test_reset);
-  ADD ("/mock/controls/misc", test_controls_misc);
-  ADD ("/mock/seed/validation", test_seed_validation);
+  FIXTURE_ADD ("/mock/controls/log-keeps-no-secrets", test_log_keeps_no_secrets);
+  FIXTURE_ADD ("/mock/controls/counters", test_counters);
+  FIXTURE_ADD ("/mock/controls/store", test_store);
+  FIXTURE_ADD ("/mock/controls/reset", test_reset);
+  FIXTURE_ADD ("/mock/controls/misc", test_controls_misc);
+  FIXTURE_ADD ("/mock/seed/validation", test_seed_validation);
   g_test_add_func ("/mock/seed/none", test_no_seed);
 }

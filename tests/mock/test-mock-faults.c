@@ -4,8 +4,6 @@
 
 #include "mock-test-util.h"
 
-#define ADD(name, func) g_test_add (name, Fixture, NULL, fixture_setup, func, fixture_teardown)
-
 static void
 add_fault (Fixture *f, const char *json)
 {
@@ -421,18 +419,18 @@ test_scenario_invalid (Fixture *f, gconstpointer data G_GNUC_UNUSED)
 void
 mock_test_add_fault_tests (void)
 {
-  ADD ("/mock/faults/status", test_fault_status);
-  ADD ("/mock/faults/token-endpoint", test_fault_token_endpoint);
-  ADD ("/mock/faults/bodies", test_fault_bodies);
-  ADD ("/mock/faults/order", test_fault_order);
-  ADD ("/mock/faults/delay", test_fault_delay);
-  ADD ("/mock/faults/delay-server-gone", test_fault_delay_server_gone);
-  ADD ("/mock/faults/delay-client-gone", test_fault_delay_client_gone);
-  ADD ("/mock/faults/drop", test_fault_drop);
-  ADD ("/mock/faults/after", test_fault_after);
-  ADD ("/mock/faults/invalid", test_fault_invalid);
-  ADD ("/mock/tokens/expire", test_expire_tokens);
-  ADD ("/mock/scenario/application-user", test_scenario_application_user);
-  ADD ("/mock/scenario/privilege", test_scenario_privilege);
-  ADD ("/mock/scenario/invalid", test_scenario_invalid);
+  FIXTURE_ADD ("/mock/faults/status", test_fault_status);
+  FIXTURE_ADD ("/mock/faults/token-endpoint", test_fault_token_endpoint);
+  FIXTURE_ADD ("/mock/faults/bodies", test_fault_bodies);
+  FIXTURE_ADD ("/mock/faults/order", test_fault_order);
+  FIXTURE_ADD ("/mock/faults/delay", test_fault_delay);
+  FIXTURE_ADD ("/mock/faults/delay-server-gone", test_fault_delay_server_gone);
+  FIXTURE_ADD ("/mock/faults/delay-client-gone", test_fault_delay_client_gone);
+  FIXTURE_ADD ("/mock/faults/drop", test_fault_drop);
+  FIXTURE_ADD ("/mock/faults/after", test_fault_after);
+  FIXTURE_ADD ("/mock/faults/invalid", test_fault_invalid);
+  FIXTURE_ADD ("/mock/tokens/expire", test_expire_tokens);
+  FIXTURE_ADD ("/mock/scenario/application-user", test_scenario_application_user);
+  FIXTURE_ADD ("/mock/scenario/privilege", test_scenario_privilege);
+  FIXTURE_ADD ("/mock/scenario/invalid", test_scenario_invalid);
 }

@@ -64,6 +64,38 @@ program_stop (Program *p, int signum)
   return text;
 }
 
+/* FALSE (the test skipped) when DYNAMICS_MOCK does not name the program. */
+static gboolean
+program_available (void)
+{
+  if (g_getenv ("DYNAMICS_MOCK") != NULL)
+    return TRUE;
+  g_test_skip ("DYNAMICS_MOCK is not set");
+  return FALSE;
+}
+
+/* Starts the program with @extra_args and makes @f a client of it (no token
+ * yet); FALSE (the test skipped) when there is no program. */
+static gboolean
+program_connect (Program *p, Fixture *f, const char *const *extra_args)
+{
+  if (!program_available ())
+    return FALSE;
+  program_start (p, extra_args);
+  f->url = p->url;
+  f->session = soup_session_new ();
+  return TRUE;
+}
+
+/* Drops the client @f, then stops the program with @signum; returns its stderr. */
+static char *
+program_disconnect (Program *p, Fixture *f, int signum)
+{
+  g_clear_object (&f->session);
+  g_clear_pointer (&f->token, g_free);
+  return program_stop (p, signum);
+}
+
 static void
 test_program_runs (void)
 {
@@ -72,14 +104,8 @@ test_program_runs (void)
   g_autofree char *log = NULL;
   g_autofree char *token = NULL;
 
-  if (g_getenv ("DYNAMICS_MOCK") == NULL)
-    {
-      g_test_skip ("DYNAMICS_MOCK is not set");
-      return;
-    }
-  program_start (&p, NULL);
-  f.url = p.url;
-  f.session = soup_session_new ();
+  if (!program_connect (&p, &f, NULL))
+    return;
   fixture_get_token (&f);
   {
     g_autoptr (Reply) r = fixture_api_get (&f, "WhoAmI");
@@ -93,10 +119,8 @@ test_program_runs (void)
     g_assert_cmpint (reply_int (r, "token_requests"), ==, 1);
   }
   token = g_strdup (f.token);
-  g_clear_object (&f.session);
-  g_clear_pointer (&f.token, g_free);
 
-  log = program_stop (&p, SIGTERM);
+  log = program_disconnect (&p, &f, SIGTERM);
   g_assert_nonnull (strstr (log, "POST /" SEED_TENANT "/oauth2/v2.0/token -> 200"));
   g_assert_nonnull (strstr (log, "GET /api/data/v9.2/WhoAmI -> 200"));
   g_assert_null (strstr (log, SEED_SECRET));
@@ -116,14 +140,8 @@ test_program_overrides (void)
   g_autofree char *log = NULL;
   g_autofree char *scope = NULL, *form = NULL;
 
-  if (g_getenv ("DYNAMICS_MOCK") == NULL)
-    {
-      g_test_skip ("DYNAMICS_MOCK is not set");
-      return;
-    }
-  program_start (&p, args);
-  f.url = p.url;
-  f.session = soup_session_new ();
+  if (!program_connect (&p, &f, args))
+    return;
   scope = fixture_scope (&f);
   form = fixture_form ("grant_type", "client_credentials", "client_id", "44444444-5555-4666-8777-888888888888",
                        "client_secret", "cli-secret-value", "scope", scope, NULL);
@@ -136,8 +154,7 @@ test_program_overrides (void)
     /* --tenant with a domain keeps the seed's tenant id. */
     g_assert_cmpuint (by_seed_id->status, ==, 200);
   }
-  g_clear_object (&f.session);
-  log = program_stop (&p, SIGINT);
+  log = program_disconnect (&p, &f, SIGINT);
   g_assert_null (strstr (log, "cli-secret-value"));
 }
 
@@ -151,14 +168,8 @@ test_program_routing (void)
   g_autofree char *path = NULL;
   gint64 status = 1;
 
-  if (g_getenv ("DYNAMICS_MOCK") == NULL)
-    {
-      g_test_skip ("DYNAMICS_MOCK is not set");
-      return;
-    }
-  program_start (&p, args);
-  f.url = p.url;
-  f.session = soup_session_new ();
+  if (!program_connect (&p, &f, args))
+    return;
   fixture_get_token (&f);
   {
     g_autoptr (Reply) r = fixture_api_post (&f, "msdyn_ocliveworkitems?$select=activityid",
@@ -185,9 +196,7 @@ test_program_routing (void)
     g_assert_cmpint (reply_int (r, "statuscode"), ==, 2);
     g_assert_cmpstr (reply_string (r, "_msdyn_activeagentid_value"), ==, SEED_REP1);
   }
-  g_clear_object (&f.session);
-  g_clear_pointer (&f.token, g_free);
-  log = program_stop (&p, SIGTERM);
+  log = program_disconnect (&p, &f, SIGTERM);
   g_assert_nonnull (strstr (log, "POST /api/data/v9.2/msdyn_ocliveworkitems -> 201"));
 }
 
@@ -202,11 +211,8 @@ test_program_bad_arguments (void)
   };
   const int expected[] = { 2, 2, 1, 2 };
 
-  if (g_getenv ("DYNAMICS_MOCK") == NULL)
-    {
-      g_test_skip ("DYNAMICS_MOCK is not set");
-      return;
-    }
+  if (!program_available ())
+    return;
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr (GError) error = NULL;

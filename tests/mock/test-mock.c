@@ -5,8 +5,6 @@
 
 #include "mock-test-util.h"
 
-#define ADD(name, func) g_test_add (name, Fixture, NULL, fixture_setup, func, fixture_teardown)
-
 /* ---- token endpoint ------------------------------------------------------ */
 
 static void
@@ -352,24 +350,24 @@ test_api_not_found (Fixture *f, gconstpointer data G_GNUC_UNUSED)
 void
 mock_test_add_token_tests (void)
 {
-  ADD ("/mock/token/success", test_token_success);
-  ADD ("/mock/token/lifetime", test_token_lifetime);
-  ADD ("/mock/token/errors", test_token_errors);
-  ADD ("/mock/token/request-shape", test_token_request_shape);
-  ADD ("/mock/token/secret-encoding", test_token_secret_encoding);
-  ADD ("/mock/token/secret-expired", test_token_secret_expired);
-  ADD ("/mock/token/overrides", test_token_overrides);
+  FIXTURE_ADD ("/mock/token/success", test_token_success);
+  FIXTURE_ADD ("/mock/token/lifetime", test_token_lifetime);
+  FIXTURE_ADD ("/mock/token/errors", test_token_errors);
+  FIXTURE_ADD ("/mock/token/request-shape", test_token_request_shape);
+  FIXTURE_ADD ("/mock/token/secret-encoding", test_token_secret_encoding);
+  FIXTURE_ADD ("/mock/token/secret-expired", test_token_secret_expired);
+  FIXTURE_ADD ("/mock/token/overrides", test_token_overrides);
 }
 
 void
 mock_test_add_api_tests (void)
 {
-  ADD ("/mock/api/bearer", test_api_bearer);
-  ADD ("/mock/api/headers", test_api_headers);
-  ADD ("/mock/api/whoami", test_api_whoami);
-  ADD ("/mock/api/workstream", test_api_workstream);
-  ADD ("/mock/api/probe", test_api_probe);
-  ADD ("/mock/api/not-found", test_api_not_found);
+  FIXTURE_ADD ("/mock/api/bearer", test_api_bearer);
+  FIXTURE_ADD ("/mock/api/headers", test_api_headers);
+  FIXTURE_ADD ("/mock/api/whoami", test_api_whoami);
+  FIXTURE_ADD ("/mock/api/workstream", test_api_workstream);
+  FIXTURE_ADD ("/mock/api/probe", test_api_probe);
+  FIXTURE_ADD ("/mock/api/not-found", test_api_not_found);
 }
 
 int
@@ -383,6 +381,8 @@ main (int argc, char **argv)
   mock_test_add_control_tests ();
   mock_test_add_program_tests ();
   mock_test_add_create_tests ();
+  mock_test_add_service_tests ();
+  mock_test_add_routing_tests ();
   mock_test_add_watch_tests ();
   return g_test_run ();
 }
