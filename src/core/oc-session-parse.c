@@ -1,0 +1,401 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* oc-session-parse.c — oc_session_parse: the size, UTF-8 and nesting
+ * pre-checks on the raw text, then member-by-member validation of the
+ * session document (SPEC §4) with member-path error messages. */
+#include "oc-session-private.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "oc-error.h"
+
+/* Deeper documents are refused before json-glib sees them: its parser
+ * recurses once per level and a 1 MiB run of '[' overflows the stack. No
+ * session needs more than a handful of levels. */
+#define MAX_DEPTH 64
+#define MAX_TRANSCRIPT_LINES 10000
+#define CHANNEL_MAX_CHARS 32
+#define ROLE_MAX_CHARS 32
+#define EMAIL_MAX_CHARS 100   /* contact.emailaddress1 is String(100) */
+#define PHONE_MAX_CHARS 50    /* contact.mobilephone is String(50) */
+
+/* ---- validation helpers ---------------------------------------------- */
+
+static gboolean
+fail (GError **error, const char *path, const char *rule)
+{
+  g_set_error (error, OC_ERROR, OC_ERROR_INVALID_INPUT, "%s: %s", path, rule);
+  return FALSE;
+}
+
+/* A quick pass over the raw text, mirroring how json-glib's scanner splits
+ * it into strings ("…" with escapes, '…' without), block comments and
+ * structure. It bounds the nesting depth, and refuses \u0000, which
+ * json-glib would silently turn into the end of the string. */
+static gboolean
+check_structure (const char *data, gsize len, GError **error)
+{
+  guint depth = 0;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      switch (data[i])
+        {
+        case '"':
+          for (i++; i < len && data[i] != '"'; i++)
+            {
+              if (data[i] != '\\')
+                continue;
+              if (len - i >= 6 && memcmp (data + i + 1, "u0000", 5) == 0)
+                {
+                  g_set_error (error, OC_ERROR, OC_ERROR_INVALID_INPUT,
+                               "document contains a \\u0000 character (at byte %" G_GSIZE_FORMAT ")", i);
+                  return FALSE;
+                }
+              i++;   /* the escaped character cannot end the string */
+            }
+          break;
+        case '\'':
+          for (i++; i < len && data[i] != '\''; i++)
+            ;
+          break;
+        case '/':
+          if (i + 1 < len && data[i + 1] == '*')
+            {
+              for (i += 2; i + 1 < len && !(data[i] == '*' && data[i + 1] == '/'); i++)
+                ;
+              i++;
+            }
+          break;
+        case '[':
+        case '{':
+          if (++depth > MAX_DEPTH)
+            {
+              g_set_error (error, OC_ERROR, OC_ERROR_INVALID_INPUT,
+                           "document nests arrays and objects deeper than %d levels", MAX_DEPTH);
+              return FALSE;
+            }
+          break;
+        case ']':
+        case '}':
+          if (depth > 0)
+            depth--;
+          break;
+        default:
+          break;
+        }
+    }
+  return TRUE;
+}
+
+static void
+path_member (GString *path, const char *name)
+{
+  if (path->len > 0)
+    g_string_append_c (path, '.');
+  g_string_append (path, name);
+}
+
+/* json-glib turns an escaped lone surrogate ("\ud800") into bytes that are
+ * not UTF-8; every string in the document, known or not, must be checked
+ * before any g_utf8_* function or the generator touches it. */
+static gboolean
+check_values (JsonNode *node, GString *path, GError **error)
+{
+  gsize mark = path->len;
+
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *obj = json_node_get_object (node);
+        g_autoptr(GList) names = json_object_get_members (obj);   /* document order */
+        for (GList *l = names; l != NULL; l = l->next)
+          {
+            const char *name = l->data;
+            JsonNode *member = json_object_get_member (obj, name);
+            if (!g_utf8_validate (name, -1, NULL))
+              {
+                g_string_append (path, path->len > 0 ? ": a member name" : "a member name");
+                return fail (error, path->str, "is not valid UTF-8 (lone surrogate escape)");
+              }
+            path_member (path, name);
+            if (!check_values (member, path, error))
+              return FALSE;
+            g_string_truncate (path, mark);
+          }
+        break;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          {
+            g_string_append_printf (path, "[%u]", i);
+            if (!check_values (json_array_get_element (array, i), path, error))
+              return FALSE;
+            g_string_truncate (path, mark);
+          }
+        break;
+      }
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (node) == G_TYPE_STRING
+          && !g_utf8_validate (json_node_get_string (node), -1, NULL))
+        return fail (error, path->str, "is not valid UTF-8 (lone surrogate escape)");
+      /* 1e999 parses to infinity, which the generator writes as "inf.0":
+       * the store could save such a document but never read it back. */
+      if (json_node_get_value_type (node) == G_TYPE_DOUBLE && !isfinite (json_node_get_double (node)))
+        return fail (error, path->str, "is a number out of range");
+      break;
+    case JSON_NODE_NULL:
+    default:
+      break;
+    }
+  return TRUE;
+}
+
+/* Optional string member: absent, null and "" all mean "not given". */
+static gboolean
+optional_string (JsonObject *obj, const char *member, const char *path, char **out, GError **error)
+{
+  JsonNode *node = json_object_get_member (obj, member);
+  *out = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!oc_session_node_is_string (node))
+    return fail (error, path, "must be a string");
+  const char *value = json_node_get_string (node);
+  if (value[0] != '\0')
+    *out = g_strdup (value);
+  return TRUE;
+}
+
+static gboolean
+is_printable (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (!g_unichar_isprint (g_utf8_get_char (p)))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+is_channel_word (const char *text)
+{
+  gsize n = 0;
+  for (const char *p = text; *p != '\0'; p++, n++)
+    if (!(g_ascii_islower (*p) || g_ascii_isdigit (*p) || *p == '_' || *p == '-'))
+      return FALSE;
+  return n >= 1 && n <= CHANNEL_MAX_CHARS;
+}
+
+gboolean
+oc_email_is_valid (const char *email)
+{
+  if (email == NULL || !g_utf8_validate (email, -1, NULL))
+    return FALSE;
+  glong chars = g_utf8_strlen (email, -1);
+  const char *at = strchr (email, '@');
+  if (chars < 3 || chars > EMAIL_MAX_CHARS || at == NULL || at == email
+      || at[1] == '\0' || strchr (at + 1, '@') != NULL)
+    return FALSE;
+  for (const char *p = email; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (g_unichar_isspace (c) || g_unichar_iscntrl (c))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- parsing ---------------------------------------------------------- */
+
+static gboolean
+parse_customer (OcSession *self, GError **error)
+{
+  JsonNode *node = json_object_get_member (self->doc, "customer");
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return fail (error, "customer", "must be an object");
+
+  JsonObject *customer = json_node_get_object (node);
+  if (!optional_string (customer, "name", "customer.name", &self->name, error)
+      || !optional_string (customer, "email", "customer.email", &self->email, error)
+      || !optional_string (customer, "phone", "customer.phone", &self->phone, error))
+    return FALSE;
+
+  if (self->email != NULL && !oc_email_is_valid (self->email))
+    return fail (error, "customer.email", "must be an email address of at most 100 characters");
+  if (self->phone != NULL && g_utf8_strlen (self->phone, -1) > PHONE_MAX_CHARS)
+    return fail (error, "customer.phone", "must be at most 50 characters");
+
+  JsonNode *verified = json_object_get_member (customer, "email_verified");
+  if (verified != NULL && !JSON_NODE_HOLDS_NULL (verified))
+    {
+      if (!JSON_NODE_HOLDS_VALUE (verified) || json_node_get_value_type (verified) != G_TYPE_BOOLEAN)
+        return fail (error, "customer.email_verified", "must be true or false");
+      self->email_verified = json_node_get_boolean (verified);
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_line (OcSession *self, JsonNode *node, guint index, GTimeZone *utc, GError **error)
+{
+  g_autofree char *path = g_strdup_printf ("transcript[%u]", index);
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return fail (error, path, "must be an object with role and text");
+  JsonObject *obj = json_node_get_object (node);
+
+  g_autofree char *role_path = g_strconcat (path, ".role", NULL);
+  JsonNode *role = json_object_get_member (obj, "role");
+  if (!oc_session_node_is_string (role))
+    return fail (error, role_path, "must be a string of 1–32 characters");
+  glong role_chars = g_utf8_strlen (json_node_get_string (role), -1);
+  if (role_chars < 1 || role_chars > ROLE_MAX_CHARS)
+    return fail (error, role_path, "must be a string of 1–32 characters");
+
+  g_autofree char *text_path = g_strconcat (path, ".text", NULL);
+  JsonNode *text = json_object_get_member (obj, "text");
+  if (text == NULL)
+    return fail (error, text_path, "is required");
+  if (!oc_session_node_is_string (text))
+    return fail (error, text_path, "must be a string");
+
+  g_autofree char *time_path = g_strconcat (path, ".time", NULL);
+  JsonNode *time = json_object_get_member (obj, "time");
+  const char *time_text = NULL;
+  if (time != NULL && !JSON_NODE_HOLDS_NULL (time))
+    {
+      if (!oc_session_node_is_string (time))
+        return fail (error, time_path, "must be an ISO 8601 date-time");
+      time_text = json_node_get_string (time);
+      g_autoptr(GDateTime) parsed = g_date_time_new_from_iso8601 (time_text, utc);
+      if (parsed == NULL)
+        return fail (error, time_path, "must be an ISO 8601 date-time");
+    }
+
+  OcTranscriptLine *line = g_new0 (OcTranscriptLine, 1);
+  line->role = g_utf8_strdown (json_node_get_string (role), -1);
+  line->text = g_strdup (json_node_get_string (text));
+  line->time = g_strdup (time_text);
+  json_object_set_string_member (obj, "role", line->role);   /* stored normalised */
+  g_ptr_array_add (self->transcript, line);
+  return TRUE;
+}
+
+static gboolean
+parse_transcript (OcSession *self, GError **error)
+{
+  JsonNode *node = json_object_get_member (self->doc, "transcript");
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return fail (error, "transcript", "must be an array of lines");
+
+  JsonArray *array = json_node_get_array (node);
+  guint n = json_array_get_length (array);
+  if (n > MAX_TRANSCRIPT_LINES)
+    return fail (error, "transcript", "must have at most 10000 lines");
+
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  for (guint i = 0; i < n; i++)
+    if (!parse_line (self, json_array_get_element (array, i), i, utc, error))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+parse_members (OcSession *self, GError **error)
+{
+  JsonNode *id = json_object_get_member (self->doc, "id");
+  if (!oc_session_node_is_string (id))
+    return fail (error, "id", "must be 1–100 printable characters");
+  const char *id_text = json_node_get_string (id);
+  glong id_chars = g_utf8_strlen (id_text, -1);
+  if (id_chars < 1 || id_chars > OC_SESSION_ID_MAX_CHARS || !is_printable (id_text))
+    return fail (error, "id", "must be 1–100 printable characters");
+  self->id = g_strdup (id_text);
+
+  JsonNode *channel = json_object_get_member (self->doc, "channel");
+  const char *channel_rule = "must be one word such as web, sms, whatsapp, phone, email";
+  if (!oc_session_node_is_string (channel))
+    return fail (error, "channel", channel_rule);
+  self->channel = g_ascii_strdown (json_node_get_string (channel), -1);
+  if (!is_channel_word (self->channel))
+    return fail (error, "channel", channel_rule);
+  json_object_set_string_member (self->doc, "channel", self->channel);
+
+  if (!optional_string (self->doc, "summary", "summary", &self->summary, error)
+      || !optional_string (self->doc, "classification", "classification", &self->classification, error)
+      || !optional_string (self->doc, "sentiment", "sentiment", &self->sentiment, error)
+      || !parse_customer (self, error)
+      || !parse_transcript (self, error))
+    return FALSE;
+
+  JsonNode *meta = json_object_get_member (self->doc, "meta");
+  if (meta != NULL && !JSON_NODE_HOLDS_NULL (meta) && !JSON_NODE_HOLDS_OBJECT (meta))
+    return fail (error, "meta", "must be an object");
+  return TRUE;
+}
+
+OcSession *
+oc_session_parse (const char *data, gssize length, GError **error)
+{
+  if (data == NULL)
+    {
+      g_set_error_literal (error, OC_ERROR, OC_ERROR_INVALID_INPUT, "the document is empty");
+      return NULL;
+    }
+  gsize len = length < 0 ? strlen (data) : (gsize) length;
+  if (len > OC_SESSION_MAX_BYTES)
+    {
+      g_set_error_literal (error, OC_ERROR, OC_ERROR_INVALID_INPUT, "document is larger than 1 MiB");
+      return NULL;
+    }
+  /* Also refuses NUL bytes, which would cut the text short for json-glib. */
+  const char *end = NULL;
+  if (!g_utf8_validate_len (data, len, &end))
+    {
+      g_set_error (error, OC_ERROR, OC_ERROR_INVALID_INPUT,
+                   "document is not valid UTF-8 (at byte %" G_GSIZE_FORMAT ")", (gsize) (end - data));
+      return NULL;
+    }
+  /* Editors on some systems save a byte-order mark; it is not JSON. */
+  if (len >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
+    {
+      data += 3;
+      len -= 3;
+    }
+  if (!check_structure (data, len, error))
+    return NULL;
+
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) json_error = NULL;
+  if (!json_parser_load_from_data (parser, data, (gssize) len, &json_error))
+    {
+      g_set_error (error, OC_ERROR, OC_ERROR_INVALID_INPUT, "not valid JSON: %s", json_error->message);
+      return NULL;
+    }
+  JsonNode *root = json_parser_get_root (parser);
+  if (root == NULL)
+    {
+      g_set_error_literal (error, OC_ERROR, OC_ERROR_INVALID_INPUT, "not valid JSON: the document is empty");
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, OC_ERROR, OC_ERROR_INVALID_INPUT, "the document must be a JSON object");
+      return NULL;
+    }
+
+  g_autoptr(GString) path = g_string_new (NULL);
+  if (!check_values (root, path, error))
+    return NULL;
+
+  g_autoptr(OcSession) self = oc_session_alloc (json_object_ref (json_node_get_object (root)));
+  if (!parse_members (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
