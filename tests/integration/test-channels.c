@@ -118,7 +118,8 @@ test_channel (gconstpointer data)
       /* a created contact has the deterministic id of (environment, email) */
       g_autofree char *lower = g_utf8_strdown (oc_session_get_customer_email (session), -1);
       g_autofree char *name = g_strconcat ("contact\n", lower, NULL);
-      contact = g_intern_string (oc_uuid_for_session (settings->environment, name));
+      g_autofree char *id = oc_uuid_for_session (settings->environment, name);
+      contact = g_intern_string (id);
     }
   g_autoptr(JsonNode) want = oc_channel_is_chat (c->channel)
     ? oc_payload_conversation (session, settings, record_id, contact)
