@@ -30,6 +30,7 @@ typedef struct {
   gboolean      holds_slot;
   guint         retry_source_id;
   guint         cancel_source_id;
+  GList        *link;            /* this call's element of OcWebApi.calls */
 } Call;
 
 struct _OcWebApi {
@@ -143,9 +144,11 @@ call_finish (Call *call, OcResponse *response, GError *error)
   GTask *task = call->task;
 
   g_assert (call->state != CALL_DONE);
+  /* O(1) bookkeeping: a burst of thousands of calls must not cost n² */
+  if (call->state == CALL_QUEUED)
+    g_queue_remove (&self->queued, call);
   call->state = CALL_DONE;
-  g_queue_remove (&self->queued, call);
-  self->calls = g_list_remove (self->calls, call);
+  self->calls = g_list_delete_link (self->calls, call->link);
   release_slot (call);
 
   if (error)
@@ -518,6 +521,7 @@ oc_web_api_send_async (OcWebApi *self, OcRequest *request, GCancellable *cancell
       call->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled), call, NULL);
     }
   self->calls = g_list_prepend (self->calls, call);
+  call->link = self->calls;
   call_acquire_slot (call);
 }
 
