@@ -115,17 +115,12 @@ report_json (JsonBuilder *builder, OcHandoff *handoff)
 int
 cli_handoff_run (CliOptions *options, OcSettings *settings, char **files, int n_files)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(OcConnection) connection = oc_connection_new (settings, &error);
-  if (connection == NULL)
-    return cli_output_usage_error (options->json, error);
-  const OcSettings *valid = oc_connection_get_settings (connection);
-
-  /* The same store as the plugin's, so sessions handed off here are known there. */
+  g_autoptr(OcConnection) connection = NULL;
+  g_autoptr(OcStore) store = NULL;
   g_autofree char *root = NULL;
-  g_autoptr(OcStore) store = cli_open_store (options, valid, &root, &error);
-  if (store == NULL)
-    return cli_output_usage_error (options->json, error);
+  int prepared = cli_prepare (options, settings, &connection, &store, &root);
+  if (prepared != CLI_EXIT_OK)
+    return prepared;
 
   /* Validate every document before signing in: bad input is exit 2, nothing sent. */
   g_autoptr(GPtrArray) sessions = g_ptr_array_new_with_free_func ((GDestroyNotify) oc_session_unref);

@@ -63,16 +63,26 @@ cli_output_usage_error (gboolean json, const GError *error)
   return CLI_EXIT_USAGE;
 }
 
-OcStore *
-cli_open_store (CliOptions *options, const OcSettings *settings, char **root_out, GError **error)
+int
+cli_prepare (CliOptions *options, OcSettings *settings, OcConnection **connection, OcStore **store, char **root)
 {
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OcConnection) made = oc_connection_new (settings, &error);
+  if (made == NULL)
+    return cli_output_usage_error (options->json, error);
+
+  const OcSettings *valid = oc_connection_get_settings (made);
   g_autofree char *purple_dir = options->store_dir ? NULL : g_build_filename (g_get_home_dir (), ".purple", NULL);
-  g_autofree char *root = oc_store_default_root (options->store_dir ? options->store_dir : purple_dir,
-                                                 settings->environment_host);
-  OcStore *store = oc_store_new (root, error);
-  if (store && root_out)
-    *root_out = g_steal_pointer (&root);
-  return store;
+  g_autofree char *path = oc_store_default_root (options->store_dir ? options->store_dir : purple_dir,
+                                                 valid->environment_host);
+  OcStore *opened = oc_store_new (path, &error);
+  if (opened == NULL)
+    return cli_output_usage_error (options->json, error);
+
+  *connection = g_steal_pointer (&made);
+  *store = opened;
+  *root = g_steal_pointer (&path);
+  return CLI_EXIT_OK;
 }
 
 typedef struct {

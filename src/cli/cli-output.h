@@ -18,7 +18,10 @@ void cli_output_print_json (JsonBuilder *builder);
 /* A usage/invalid-input failure, as text on stderr or JSON on stdout. */
 int  cli_output_usage_error (gboolean json, const GError *error);
 
-/* The store the plugin uses: <--store or ~/.purple>/omnichannel/<host>. */
-OcStore *cli_open_store (CliOptions *options, const OcSettings *settings, char **root_out, GError **error);
+/* A validated connection and the store the plugin uses
+ * (<--store or ~/.purple>/omnichannel/<host>). Returns CLI_EXIT_OK, or the
+ * exit status of a usage error it already reported. */
+int      cli_prepare (CliOptions *options, OcSettings *settings, OcConnection **connection,
+                      OcStore **store, char **root);
 /* Runs the sign-in to completion on @loop; prints the failure and returns FALSE. */
 gboolean cli_sign_in (OcConnection *connection, GMainLoop *loop);

@@ -116,16 +116,12 @@ on_interrupt (gpointer user_data)
 int
 cli_watch_run (CliOptions *options, OcSettings *settings, char **ids, int n_ids)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(OcConnection) connection = oc_connection_new (settings, &error);
-  if (connection == NULL)
-    return cli_output_usage_error (options->json, error);
-  const OcSettings *valid = oc_connection_get_settings (connection);
-
+  g_autoptr(OcConnection) connection = NULL;
+  g_autoptr(OcStore) store = NULL;
   g_autofree char *root = NULL;
-  g_autoptr(OcStore) store = cli_open_store (options, valid, &root, &error);
-  if (store == NULL)
-    return cli_output_usage_error (options->json, error);
+  int prepared = cli_prepare (options, settings, &connection, &store, &root);
+  if (prepared != CLI_EXIT_OK)
+    return prepared;
 
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   if (!cli_sign_in (connection, loop))

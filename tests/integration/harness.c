@@ -495,3 +495,10 @@ harness_record_id (const char *session_id)
   g_assert_nonnull (id);
   return g_intern_string (id);
 }
+
+void
+harness_account_finish (PurpleAccount *account)
+{
+  harness_account_delete (account);
+  harness_reset_store ();
+}

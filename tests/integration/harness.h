@@ -67,6 +67,8 @@ guint          harness_mock_count (const char *method, const char *needle);
 const char    *harness_buddy_status (PurpleAccount *account, const char *name, const char **message);
 /* Removes <user dir>/omnichannel/127.0.0.1 (every test starts from an empty store). */
 void           harness_reset_store (void);
+/* Deletes the account and empties the store: the end of every test. */
+void           harness_account_finish (PurpleAccount *account);
 /* Runs the loop until the buddy's status is @status (NULL: anything but
  * "handing-off") and, if @needle, its message contains @needle. */
 void           harness_wait_buddy (PurpleAccount *account, const char *name, const char *status,

@@ -130,8 +130,7 @@ test_channel (gconstpointer data)
 
   g_unlink (path);
   g_rmdir (dir);
-  harness_account_delete (account);
-  harness_reset_store ();
+  harness_account_finish (account);
 }
 
 int

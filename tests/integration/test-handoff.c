@@ -33,10 +33,8 @@ setup (void)
 static void
 teardown (void)
 {
-  harness_account_delete (account);
+  harness_account_finish (account);
   account = NULL;
-  /* every test starts from an empty store */
-  harness_reset_store ();
 }
 
 static void

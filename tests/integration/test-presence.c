@@ -41,9 +41,8 @@ setup (const char *show)
 static void
 teardown (void)
 {
-  harness_account_delete (account);
+  harness_account_finish (account);
   account = NULL;
-  harness_reset_store ();
 }
 
 static void
