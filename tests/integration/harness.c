@@ -2,6 +2,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -214,6 +215,12 @@ harness_quit (void)
   g_clear_pointer (&file_answer, g_free);
 }
 
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 const char *
 harness_mock_start (const char *const *extra_args)
 {
@@ -233,8 +240,11 @@ harness_mock_start (const char *const *extra_args)
   g_ptr_array_add (argv, NULL);
 
   g_autoptr(GError) error = NULL;
-  mock_process = g_subprocess_newv ((const char *const *) argv->pdata,
-                                    G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  /* a test that aborts must not leave its mock server behind */
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  mock_process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
 
   g_autoptr(GDataInputStream) out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (mock_process));
