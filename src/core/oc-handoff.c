@@ -76,13 +76,13 @@ oc_handoff_new (OcSession *session, const char *environment)
   if (oc_channel_is_chat (channel))
     {
       self->path = OC_HANDOFF_PATH_CONVERSATION;
-      self->path_reason = g_strdup_printf ("channel “%s” is a chat channel, so it went to Omnichannel "
+      self->path_reason = g_strdup_printf ("channel “%s” is a chat channel, so it goes to Omnichannel "
                                            "as a conversation", channel);
     }
   else
     {
       self->path = OC_HANDOFF_PATH_CASE;
-      self->path_reason = g_strdup_printf ("channel “%s” is not web, sms or whatsapp, so it became a "
+      self->path_reason = g_strdup_printf ("channel “%s” is not web, sms or whatsapp, so it becomes a "
                                            "case (the routing rule is fixed)", channel);
     }
 

@@ -46,7 +46,7 @@ gboolean       oc_handoff_is_foreign (OcHandoff *self);
 OcSession     *oc_handoff_get_session (OcHandoff *self);
 const char    *oc_handoff_get_id (OcHandoff *self);
 OcHandoffPath  oc_handoff_get_path (OcHandoff *self);
-/* "channel “phone” is not web, sms or whatsapp, so it became a case" */
+/* "channel “phone” is not web, sms or whatsapp, so it becomes a case" */
 const char    *oc_handoff_get_path_reason (OcHandoff *self);
 OcHandoffPhase oc_handoff_get_phase (OcHandoff *self);
 /* The deterministic activityid / incidentid (known before the record exists). */

@@ -63,7 +63,7 @@ session_from_conversation (PurpleConversation *conv, const char *id, const char 
   OcSession *session = oc_session_new (id, channel);
   oc_session_set_customer (session, name, email, FALSE, phone);   /* typed here: never verified */
 
-  const char *first_customer_line = NULL;
+  g_autofree char *first_customer_line = NULL;
   GList *history = g_list_copy (purple_conversation_get_message_history (conv));
   history = g_list_reverse (history);   /* libpurple keeps the newest first */
   for (GList *l = history; l; l = l->next)
@@ -79,10 +79,7 @@ session_from_conversation (PurpleConversation *conv, const char *id, const char 
         continue;
       oc_session_add_line (session, role, text, time);
       if (first_customer_line == NULL && g_str_equal (role, "customer"))
-        first_customer_line = oc_session_get_transcript (session)->len
-          ? ((OcTranscriptLine *) g_ptr_array_index (oc_session_get_transcript (session),
-                                                      oc_session_get_transcript (session)->len - 1))->text
-          : NULL;
+        first_customer_line = g_strdup (text);
     }
   g_list_free (history);
   oc_session_set_summary (session, summary && *summary ? summary : first_customer_line);

@@ -292,6 +292,26 @@ test_handoff_command (void)
   g_assert_true (reported);
   g_assert_cmpuint (harness_mock_count ("POST", "/msdyn_ocliveworkitems"), ==, 1);
 
+  /* without a summary, the customer's first message is the subject */
+  PurpleConversation *bob = purple_conversation_new (PURPLE_CONV_TYPE_IM, irc, "bob");
+  PurpleConvIm *bob_im = purple_conversation_get_im_data (bob);
+  purple_conv_im_write (bob_im, "operator", "Hello Bob, how can I help?", PURPLE_MESSAGE_SEND, now - 50);
+  purple_conv_im_write (bob_im, "bob", "<b>My</b> parcel is late", PURPLE_MESSAGE_RECV, now - 40);
+  purple_conv_im_write (bob_im, "bob", "and the tracking page is blank", PURPLE_MESSAGE_RECV, now - 30);
+  g_assert_cmpint (purple_cmd_do_command (bob, "handoff", "handoff", &error), ==, PURPLE_CMD_STATUS_OK);
+  gboolean found = FALSE;
+  for (guint attempt = 0; attempt < 200 && !found; attempt++)
+    {
+      JsonArray *records = harness_mock_records ("msdyn_ocliveworkitems");
+      for (guint i = 0; i < json_array_get_length (records); i++)
+        found |= g_strcmp0 (json_object_get_string_member (json_array_get_object_element (records, i), "subject"),
+                            "My parcel is late") == 0;
+      if (!found)
+        harness_run_for (50);
+    }
+  g_assert_true (found);
+  purple_conversation_destroy (bob);
+
   purple_conversation_destroy (conv);
   purple_accounts_delete (irc);
   teardown ();
