@@ -4,15 +4,11 @@
  * session document (SPEC §4) with member-path error messages. */
 #include "oc-session-private.h"
 
-#include <math.h>
 #include <string.h>
 
 #include "oc-error.h"
+#include "oc-json.h"
 
-/* Deeper documents are refused before json-glib sees them: its parser
- * recurses once per level and a 1 MiB run of '[' overflows the stack. No
- * session needs more than a handful of levels. */
-#define MAX_DEPTH 64
 #define MAX_TRANSCRIPT_LINES 10000
 #define CHANNEL_MAX_CHARS 32
 #define ROLE_MAX_CHARS 32
@@ -26,132 +22,6 @@ fail (GError **error, const char *path, const char *rule)
 {
   g_set_error (error, OC_ERROR, OC_ERROR_INVALID_INPUT, "%s: %s", path, rule);
   return FALSE;
-}
-
-/* A quick pass over the raw text, mirroring how json-glib's scanner splits
- * it into strings ("…" with escapes, '…' without), block comments and
- * structure. It bounds the nesting depth, and refuses \u0000, which
- * json-glib would silently turn into the end of the string. */
-static gboolean
-check_structure (const char *data, gsize len, GError **error)
-{
-  guint depth = 0;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      switch (data[i])
-        {
-        case '"':
-          for (i++; i < len && data[i] != '"'; i++)
-            {
-              if (data[i] != '\\')
-                continue;
-              if (len - i >= 6 && memcmp (data + i + 1, "u0000", 5) == 0)
-                {
-                  g_set_error (error, OC_ERROR, OC_ERROR_INVALID_INPUT,
-                               "document contains a \\u0000 character (at byte %" G_GSIZE_FORMAT ")", i);
-                  return FALSE;
-                }
-              i++;   /* the escaped character cannot end the string */
-            }
-          break;
-        case '\'':
-          for (i++; i < len && data[i] != '\''; i++)
-            ;
-          break;
-        case '/':
-          if (i + 1 < len && data[i + 1] == '*')
-            {
-              for (i += 2; i + 1 < len && !(data[i] == '*' && data[i + 1] == '/'); i++)
-                ;
-              i++;
-            }
-          break;
-        case '[':
-        case '{':
-          if (++depth > MAX_DEPTH)
-            {
-              g_set_error (error, OC_ERROR, OC_ERROR_INVALID_INPUT,
-                           "document nests arrays and objects deeper than %d levels", MAX_DEPTH);
-              return FALSE;
-            }
-          break;
-        case ']':
-        case '}':
-          if (depth > 0)
-            depth--;
-          break;
-        default:
-          break;
-        }
-    }
-  return TRUE;
-}
-
-static void
-path_member (GString *path, const char *name)
-{
-  if (path->len > 0)
-    g_string_append_c (path, '.');
-  g_string_append (path, name);
-}
-
-/* json-glib turns an escaped lone surrogate ("\ud800") into bytes that are
- * not UTF-8; every string in the document, known or not, must be checked
- * before any g_utf8_* function or the generator touches it. */
-static gboolean
-check_values (JsonNode *node, GString *path, GError **error)
-{
-  gsize mark = path->len;
-
-  switch (json_node_get_node_type (node))
-    {
-    case JSON_NODE_OBJECT:
-      {
-        JsonObject *obj = json_node_get_object (node);
-        g_autoptr(GList) names = json_object_get_members (obj);   /* document order */
-        for (GList *l = names; l != NULL; l = l->next)
-          {
-            const char *name = l->data;
-            JsonNode *member = json_object_get_member (obj, name);
-            if (!g_utf8_validate (name, -1, NULL))
-              {
-                g_string_append (path, path->len > 0 ? ": a member name" : "a member name");
-                return fail (error, path->str, "is not valid UTF-8 (lone surrogate escape)");
-              }
-            path_member (path, name);
-            if (!check_values (member, path, error))
-              return FALSE;
-            g_string_truncate (path, mark);
-          }
-        break;
-      }
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *array = json_node_get_array (node);
-        for (guint i = 0; i < json_array_get_length (array); i++)
-          {
-            g_string_append_printf (path, "[%u]", i);
-            if (!check_values (json_array_get_element (array, i), path, error))
-              return FALSE;
-            g_string_truncate (path, mark);
-          }
-        break;
-      }
-    case JSON_NODE_VALUE:
-      if (json_node_get_value_type (node) == G_TYPE_STRING
-          && !g_utf8_validate (json_node_get_string (node), -1, NULL))
-        return fail (error, path->str, "is not valid UTF-8 (lone surrogate escape)");
-      /* 1e999 parses to infinity, which the generator writes as "inf.0":
-       * the store could save such a document but never read it back. */
-      if (json_node_get_value_type (node) == G_TYPE_DOUBLE && !isfinite (json_node_get_double (node)))
-        return fail (error, path->str, "is a number out of range");
-      break;
-    case JSON_NODE_NULL:
-    default:
-      break;
-    }
-  return TRUE;
 }
 
 /* Optional string member: absent, null and "" all mean "not given". */
@@ -354,34 +224,13 @@ oc_session_parse (const char *data, gssize length, GError **error)
       g_set_error_literal (error, OC_ERROR, OC_ERROR_INVALID_INPUT, "document is larger than 1 MiB");
       return NULL;
     }
-  /* Also refuses NUL bytes, which would cut the text short for json-glib. */
-  const char *end = NULL;
-  if (!g_utf8_validate_len (data, len, &end))
-    {
-      g_set_error (error, OC_ERROR, OC_ERROR_INVALID_INPUT,
-                   "document is not valid UTF-8 (at byte %" G_GSIZE_FORMAT ")", (gsize) (end - data));
-      return NULL;
-    }
-  /* Editors on some systems save a byte-order mark; it is not JSON. */
-  if (len >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
-    {
-      data += 3;
-      len -= 3;
-    }
-  if (!check_structure (data, len, error))
-    return NULL;
-
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) json_error = NULL;
-  if (!json_parser_load_from_data (parser, data, (gssize) len, &json_error))
-    {
-      g_set_error (error, OC_ERROR, OC_ERROR_INVALID_INPUT, "not valid JSON: %s", json_error->message);
-      return NULL;
-    }
-  JsonNode *root = json_parser_get_root (parser);
+  /* Size, UTF-8, NUL bytes, \u0000, nesting depth, lone surrogates and
+   * infinite numbers: the checks every outside JSON gets. */
+  g_autoptr(JsonNode) root = oc_json_parse (data, (gssize) len, 0, "document", error);
   if (root == NULL)
     {
-      g_set_error_literal (error, OC_ERROR, OC_ERROR_INVALID_INPUT, "not valid JSON: the document is empty");
+      if (error != NULL && *error == NULL)
+        g_set_error_literal (error, OC_ERROR, OC_ERROR_INVALID_INPUT, "document is not valid JSON (it is empty)");
       return NULL;
     }
   if (!JSON_NODE_HOLDS_OBJECT (root))
@@ -389,10 +238,6 @@ oc_session_parse (const char *data, gssize length, GError **error)
       g_set_error_literal (error, OC_ERROR, OC_ERROR_INVALID_INPUT, "the document must be a JSON object");
       return NULL;
     }
-
-  g_autoptr(GString) path = g_string_new (NULL);
-  if (!check_values (root, path, error))
-    return NULL;
 
   g_autoptr(OcSession) self = oc_session_alloc (json_object_ref (json_node_get_object (root)));
   if (!parse_members (self, error))

@@ -8,6 +8,7 @@
 #include "oc-error.h"
 #include "oc-guid.h"
 #include "oc-http.h"
+#include "oc-json.h"
 
 #define MAX_TOKEN_RESPONSE (256 * 1024)
 
@@ -116,18 +117,34 @@ oc_token_provider_new (SoupSession *session, const OcSettings *settings)
 guint
 oc_token_provider_get_fetch_count (OcTokenProvider *self)
 {
+  g_return_val_if_fail (OC_IS_TOKEN_PROVIDER (self), 0);
   return self->fetch_count;
 }
 
-static gboolean
-json_codes_contain (JsonObject *object, gint64 wanted)
+gint64
+oc_token_provider_get_lifetime (OcTokenProvider *self)
 {
-  JsonNode *node = json_object_get_member (object, "error_codes");
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return FALSE;
+  g_return_val_if_fail (OC_IS_TOKEN_PROVIDER (self), 0);
+  return self->token ? self->lifetime_s : 0;
+}
 
-  JsonArray *codes = json_node_get_array (node);
-  for (guint i = 0; i < json_array_get_length (codes); i++)
+gint64
+oc_token_provider_get_renewal_in (OcTokenProvider *self)
+{
+  g_return_val_if_fail (OC_IS_TOKEN_PROVIDER (self), 0);
+  if (self->renew_source_id == 0)
+    return 0;
+  GSource *source = g_main_context_find_source_by_id (NULL, self->renew_source_id);
+  gint64 ready = source ? g_source_get_ready_time (source) : -1;
+  return ready < 0 ? 0 : MAX (0, (ready - g_get_monotonic_time ()) / G_USEC_PER_SEC);
+}
+
+/* Entra ID's error_codes: an array of numbers. Anything else in it is ignored
+ * (never trusted as a code), as is an error_codes member of another type. */
+static gboolean
+json_codes_contain (JsonArray *codes, gint64 wanted)
+{
+  for (guint i = 0; codes != NULL && i < json_array_get_length (codes); i++)
     {
       JsonNode *code = json_array_get_element (codes, i);
       if (JSON_NODE_HOLDS_VALUE (code) && json_node_get_value_type (code) == G_TYPE_INT64 &&
@@ -138,29 +155,31 @@ json_codes_contain (JsonObject *object, gint64 wanted)
 }
 
 static gint64
-json_first_code (JsonObject *object)
+json_first_code (JsonArray *codes)
 {
-  JsonNode *node = json_object_get_member (object, "error_codes");
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node) || json_array_get_length (json_node_get_array (node)) == 0)
+  if (codes == NULL || json_array_get_length (codes) == 0)
     return 0;
-  JsonNode *code = json_array_get_element (json_node_get_array (node), 0);
+  JsonNode *code = json_array_get_element (codes, 0);
   return JSON_NODE_HOLDS_VALUE (code) && json_node_get_value_type (code) == G_TYPE_INT64 ? json_node_get_int (code) : 0;
 }
 
 GError *
 oc_token_error_from_response (guint status, GBytes *body, const OcSettings *settings, gint64 retry_after_s)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonObject *object = NULL;
   gsize size = 0;
   const char *data = body ? g_bytes_get_data (body, &size) : NULL;
-
-  if (data != NULL && size > 0 && json_parser_load_from_data (parser, data, (gssize) size, NULL) &&
-      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    object = json_node_get_object (json_parser_get_root (parser));
-
-  const char *error_name = object ? json_object_get_string_member_with_default (object, "error", NULL) : NULL;
-  gint64 code = object ? json_first_code (object) : 0;
+  g_autoptr(JsonNode) root = oc_json_parse (data, (gssize) size, 0, NULL, NULL);
+  OcJsonReader reader;
+  oc_json_reader_init_node (&reader, root, NULL);
+  const char *error_name = oc_json_reader_string (&reader, "error");
+  JsonArray *codes = oc_json_reader_array (&reader, "error_codes");
+  /* A body that is no Entra ID error (unreadable, no "error", or members of
+   * the wrong type) counts as none: the status alone decides, and nothing
+   * of the body is quoted. */
+  gboolean entra_error = oc_json_reader_finish (&reader, NULL) && error_name != NULL;
+  if (!entra_error)
+    error_name = NULL, codes = NULL;
+  gint64 code = json_first_code (codes);
   g_autofree char *code_text = code ? g_strdup_printf ("AADSTS%" G_GINT64_FORMAT, code) : NULL;
 
   if (status == 429 || status == 408 || (status >= 500 && status != 501) || g_strcmp0 (error_name, "temporarily_unavailable") == 0)
@@ -170,7 +189,7 @@ oc_token_error_from_response (guint status, GBytes *body, const OcSettings *sett
                                 "Microsoft Entra ID is temporarily unavailable (HTTP %u)", status);
     }
 
-  if (object == NULL)
+  if (!entra_error)
     {
       if (status == 404)
         return oc_error_new_full (OC_ERROR_INVALID_SETTINGS, status, NULL, -1,
@@ -181,12 +200,12 @@ oc_token_error_from_response (guint status, GBytes *body, const OcSettings *sett
           "check the Authority option.", settings->authority, status);
     }
 
-  if (json_codes_contain (object, 7000222))
+  if (json_codes_contain (codes, 7000222))
     return oc_error_new_full (OC_ERROR_SECRET_EXPIRED, status, code_text, -1,
         "The client secret has expired (AADSTS7000222). Create a new secret under "
         "Certificates & secrets in the app registration and paste its Value here.");
 
-  if (json_codes_contain (object, 7000215) || g_strcmp0 (error_name, "invalid_client") == 0)
+  if (json_codes_contain (codes, 7000215) || g_strcmp0 (error_name, "invalid_client") == 0)
     {
       g_autofree char *as_guid = oc_guid_normalize (settings->client_secret);
       gboolean looks_like_id = as_guid != NULL;
@@ -197,18 +216,18 @@ oc_token_error_from_response (guint status, GBytes *body, const OcSettings *sett
           looks_like_id ? " What was entered looks like a Secret ID (a GUID)." : "");
     }
 
-  if (json_codes_contain (object, 700016) || g_strcmp0 (error_name, "unauthorized_client") == 0)
+  if (json_codes_contain (codes, 700016) || g_strcmp0 (error_name, "unauthorized_client") == 0)
     return oc_error_new_full (OC_ERROR_CLIENT_NOT_FOUND, status, code_text, -1,
         "No app with client ID %s exists in tenant %s (%s). Check the Application (client) ID "
         "and that the Tenant ID is the app's Directory (tenant) ID.",
         settings->client_id, settings->tenant_id, code_text ? code_text : "unauthorized_client");
 
-  if (json_codes_contain (object, 90002) || json_codes_contain (object, 900023))
+  if (json_codes_contain (codes, 90002) || json_codes_contain (codes, 900023))
     return oc_error_new_full (OC_ERROR_TENANT_NOT_FOUND, status, code_text, -1,
         "Tenant %s was not found (%s). Use the Directory (tenant) ID from the app "
         "registration's Overview page.", settings->tenant_id, code_text);
 
-  if (json_codes_contain (object, 500011) || g_strcmp0 (error_name, "invalid_resource") == 0)
+  if (json_codes_contain (codes, 500011) || g_strcmp0 (error_name, "invalid_resource") == 0)
     return oc_error_new_full (OC_ERROR_RESOURCE_NOT_FOUND, status, code_text, -1,
         "The environment URL %s is not a resource in tenant %s (%s). Check the Environment "
         "URL (e.g. https://contoso.crm.dynamics.com) and that it belongs to this tenant.",
@@ -241,50 +260,68 @@ schedule_renewal (OcTokenProvider *self, guint delay_ms)
   self->renew_source_id = g_timeout_add (delay_ms, on_renewal_due, self);
 }
 
+/* Entra ID's own tokens live 60–90 minutes. A lifetime past a day is not
+ * believed: it is cut to a day, so no sum below can overflow and a
+ * renewal is never scheduled weeks (or, wrapped, milliseconds) away. */
+#define TOKEN_MAX_LIFETIME_S (24 * 60 * 60)
+
+/* expires_in is a number; the v1 endpoint sent it as a string of digits. */
+static gint64
+read_lifetime (OcJsonReader *reader)
+{
+  JsonNode *node = reader->object ? json_object_get_member (reader->object, "expires_in") : NULL;
+  gint64 lifetime = 0;
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      if (!g_ascii_string_to_signed (json_node_get_string (node), 10, 1, G_MAXINT64, &lifetime, NULL))
+        return 0;
+    }
+  else
+    lifetime = oc_json_reader_int (reader, "expires_in", 0);
+  return lifetime <= 0 ? 0 : MIN (lifetime, TOKEN_MAX_LIFETIME_S);
+}
+
 static gboolean
 store_token (OcTokenProvider *self, GBytes *body, GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   gsize size = 0;
   const char *data = g_bytes_get_data (body, &size);
+  g_autoptr(GError) parse_error = NULL;
+  g_autoptr(JsonNode) root = oc_json_parse (data, (gssize) size, 0, NULL, &parse_error);
 
-  if (data == NULL || !json_parser_load_from_data (parser, data, (gssize) size, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    goto malformed;
-
-  JsonObject *object = json_node_get_object (json_parser_get_root (parser));
-  JsonNode *token_node = json_object_get_member (object, "access_token");
-  JsonNode *expires_node = json_object_get_member (object, "expires_in");
-  if (token_node == NULL || json_node_get_value_type (token_node) != G_TYPE_STRING ||
-      *json_node_get_string (token_node) == '\0' || expires_node == NULL || !JSON_NODE_HOLDS_VALUE (expires_node))
-    goto malformed;
-
-  gint64 lifetime = json_node_get_value_type (expires_node) == G_TYPE_STRING
-                      ? g_ascii_strtoll (json_node_get_string (expires_node), NULL, 10)
-                      : json_node_get_int (expires_node);
-  if (lifetime <= 0)
-    goto malformed;
+  OcJsonReader reader;
+  oc_json_reader_init_node (&reader, root, NULL);
+  const char *token = oc_json_reader_require_string (&reader, "access_token");
+  gint64 lifetime = read_lifetime (&reader);
+  gboolean readable = oc_json_reader_finish (&reader, parse_error ? NULL : &parse_error);
+  if (!readable || token == NULL || lifetime <= 0)
+    {
+      /* The reason names a member or a shape, never the token's text. */
+      g_set_error (error, OC_ERROR, OC_ERROR_BAD_RESPONSE,
+                   "Microsoft Entra ID sent a token answer that could not be read (%s)",
+                   parse_error ? parse_error->message
+                   : token == NULL ? "no access_token" : "expires_in: must be a positive number of seconds");
+      return FALSE;
+    }
 
   wipe_token (self);
-  self->token = g_strdup (json_node_get_string (token_node));
+  self->token = g_strdup (token);
   self->lifetime_s = lifetime;
   gint64 now = g_get_monotonic_time ();
   /* Stop handing out a token a little before it expires, so a request never
    * reaches Dataverse with a token that dies on the way. */
   gint64 skew_s = MIN (60, lifetime / 10);
   self->usable_until_us = now + (lifetime - skew_s) * G_USEC_PER_SEC;
-  /* Renew earlier still, in the background, so callers rarely wait. */
+  /* Renew earlier still, in the background, so callers rarely wait. Both
+   * values fit a guint in milliseconds: lifetime ≤ one day. */
   gint64 renew_in_s = lifetime - MIN (300, lifetime / 5);
   self->renew_attempt = 0;
-  schedule_renewal (self, (guint) MAX (1, renew_in_s) * 1000);
+  schedule_renewal (self, (guint) (MAX (1, renew_in_s) * 1000));
 
-  json_node_set_string (token_node, "");   /* do not leave a copy in the parser */
+  /* do not leave a copy of the token in the parsed tree */
+  JsonNode *token_node = json_object_get_member (json_node_get_object (root), "access_token");
+  memset ((char *) json_node_get_string (token_node), 0, strlen (token));
   return TRUE;
-
-malformed:
-  g_set_error (error, OC_ERROR, OC_ERROR_BAD_RESPONSE,
-               "Microsoft Entra ID sent a token answer that could not be read");
-  return FALSE;
 }
 
 static void

@@ -37,6 +37,11 @@ void   oc_token_provider_shutdown   (OcTokenProvider *self);
 
 /* How many token requests were sent (diagnostics and tests). */
 guint  oc_token_provider_get_fetch_count (OcTokenProvider *self);
+/* The lifetime in seconds of the current token as believed (answers past a
+ * day are cut to a day), and how many seconds from now it is renewed in the
+ * background; 0 when there is no token. */
+gint64 oc_token_provider_get_lifetime (OcTokenProvider *self);
+gint64 oc_token_provider_get_renewal_in (OcTokenProvider *self);
 
 /* Maps a token endpoint answer to a precise OcError (exposed for tests). */
 GError *oc_token_error_from_response (guint             status,

@@ -5,6 +5,7 @@
 
 #include "oc-error.h"
 #include "oc-http.h"
+#include "oc-json.h"
 
 
 typedef enum {
@@ -248,16 +249,18 @@ oc_web_api_error_from_response (const char *what, guint status, JsonNode *body, 
   const char *code = NULL;
   const char *server_message = NULL;
 
-  if (body && JSON_NODE_HOLDS_OBJECT (body))
+  /* An error body of another shape (or with members of the wrong types)
+   * is ignored: the status alone decides what the failure is. */
+  OcJsonReader reader;
+  oc_json_reader_init (&reader, body && JSON_NODE_HOLDS_OBJECT (body) ? json_node_get_object (body) : NULL, NULL);
+  JsonObject *error_object = oc_json_reader_object (&reader, "error");
+  if (oc_json_reader_finish (&reader, NULL) && error_object != NULL)
     {
-      JsonObject *root = json_node_get_object (body);
-      JsonNode *error_node = json_object_get_member (root, "error");
-      if (error_node && JSON_NODE_HOLDS_OBJECT (error_node))
-        {
-          JsonObject *error_object = json_node_get_object (error_node);
-          code = json_object_get_string_member_with_default (error_object, "code", NULL);
-          server_message = json_object_get_string_member_with_default (error_object, "message", NULL);
-        }
+      oc_json_reader_init (&reader, error_object, "error");
+      code = oc_json_reader_string (&reader, "code");
+      server_message = oc_json_reader_string (&reader, "message");
+      if (!oc_json_reader_finish (&reader, NULL))
+        code = server_message = NULL;
     }
   if (code && *code == '\0')
     code = NULL;
@@ -303,22 +306,19 @@ oc_web_api_error_from_response (const char *what, guint status, JsonNode *body, 
       "Dynamics 365 answered HTTP %u (%s%s) to %s", status, reason, code_note, what);
 }
 
+/* Every answer, success or error, is parsed with the bounds of oc-json:
+ * a hostile body is an error here, never a crash further on. */
 static JsonNode *
-parse_body (GBytes *bytes, GError **error)
+parse_body (GBytes *bytes, const char *what, GError **error)
 {
   gsize size = 0;
   const char *data = bytes ? g_bytes_get_data (bytes, &size) : NULL;
-  if (size == 0)
-    return NULL;
-
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, (gssize) size, NULL))
-    {
-      g_set_error (error, OC_ERROR, OC_ERROR_BAD_RESPONSE,
-                   "Dynamics 365 sent an answer that is not valid JSON");
-      return NULL;
-    }
-  return json_node_ref (json_parser_get_root (parser));
+  g_autoptr(GError) json_error = NULL;
+  JsonNode *node = oc_json_parse (data, (gssize) size, 0, NULL, &json_error);
+  if (json_error != NULL)
+    g_set_error (error, OC_ERROR, OC_ERROR_BAD_RESPONSE,
+                 "Malformed answer from Dynamics 365 to %s (%s)", what, json_error->message);
+  return node;
 }
 
 static void
@@ -352,7 +352,7 @@ on_response (GObject *source, GAsyncResult *result, gpointer user_data)
     }
 
   g_autoptr(GError) parse_error = NULL;
-  JsonNode *body = parse_body (bytes, &parse_error);
+  JsonNode *body = parse_body (bytes, what, &parse_error);
 
   if (status >= 200 && status < 300)
     {

@@ -266,6 +266,66 @@ test_error_over_http (Fixture *f, gconstpointer data)
   oc_token_provider_get_async (f->tokens, NULL, on_token, &results);
   test_wait_until_count (&results.done, 3);
   g_assert_error (results.errors[2], OC_ERROR, OC_ERROR_BAD_RESPONSE);
+  g_assert_nonnull (strstr (results.errors[2]->message, "access_token: must be a string"));
+
+  /* ~200 KB of nested '[' in a success or an error answer: an error, no crash */
+  GString *deep = g_string_new ("{\"access_token\":");
+  for (guint i = 0; i < 200000; i++)
+    g_string_append_c (deep, '[');
+  test_server_script_token (f->server, 200, deep->str, NULL);
+  oc_token_provider_get_async (f->tokens, NULL, on_token, &results);
+  test_wait_until_count (&results.done, 4);
+  g_assert_error (results.errors[3], OC_ERROR, OC_ERROR_BAD_RESPONSE);
+  g_assert_nonnull (strstr (results.errors[3]->message, "deeper than 64 levels"));
+  test_server_script_token (f->server, 400, deep->str, NULL);
+  oc_token_provider_get_async (f->tokens, NULL, on_token, &results);
+  test_wait_until_count (&results.done, 5);
+  g_assert_error (results.errors[4], OC_ERROR, OC_ERROR_TOKEN_REJECTED);
+  g_string_free (deep, TRUE);
+
+  /* members of the wrong type are not read (once a Json-CRITICAL) */
+  test_server_script_token (f->server, 400, "{\"error\":{\"x\":1},\"error_codes\":\"7000215\"}", NULL);
+  oc_token_provider_get_async (f->tokens, NULL, on_token, &results);
+  test_wait_until_count (&results.done, 6);
+  g_assert_error (results.errors[5], OC_ERROR, OC_ERROR_TOKEN_REJECTED);
+  results_clear (&results);
+}
+
+/* expires_in 9223372036854775807 overflowed the expiry sum (UBSan) and made
+ * every call fetch a token; 4295268 wrapped the renewal delay to 704 ms. */
+static void
+test_lifetime_clamped (Fixture *f, gconstpointer data)
+{
+  static const struct { const char *expires_in; gint64 believed; } cases[] = {
+    { "9223372036854775807", 86400 },
+    { "4295268", 86400 },
+    { "\"4295268\"", 86400 },
+    { "3599", 3599 },
+  };
+  Results results = { 0 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *body = g_strdup_printf ("{\"token_type\":\"Bearer\",\"expires_in\":%s,"
+                                               "\"access_token\":\"%s\"}", cases[i].expires_in,
+                                               f->server->current_token);
+      test_server_script_token (f->server, 200, body, NULL);
+      oc_token_provider_invalidate (f->tokens, results.done ? results.tokens[results.done - 1] : NULL);
+      guint before = f->server->token_requests;
+      oc_token_provider_get_async (f->tokens, NULL, on_token, &results);
+      test_wait_until_count (&results.done, results.done + 1);
+      g_assert_no_error (results.errors[results.done - 1]);
+      g_assert_cmpint (oc_token_provider_get_lifetime (f->tokens), ==, cases[i].believed);
+      /* renewed ahead of expiry, never within the next minutes */
+      gint64 renewal = oc_token_provider_get_renewal_in (f->tokens);
+      g_assert_cmpint (renewal, <=, cases[i].believed);
+      g_assert_cmpint (renewal, >=, cases[i].believed - 301);
+      /* the token is cached: more calls cost no request */
+      for (guint k = 0; k < 5; k++)
+        oc_token_provider_get_async (f->tokens, NULL, on_token, &results);
+      test_wait_until_count (&results.done, results.done + 5);
+      g_assert_cmpuint (f->server->token_requests, ==, before + 1);
+    }
   results_clear (&results);
 }
 
@@ -281,6 +341,7 @@ main (int argc, char **argv)
   ADD ("/token/renewal-failure-reported", test_renewal_failure_reported);
   ADD ("/token/shutdown-cancels-waiters", test_shutdown_cancels_waiters);
   ADD ("/token/error-over-http", test_error_over_http);
+  ADD ("/token/lifetime-clamped", test_lifetime_clamped);
 #undef ADD
   g_test_add_func ("/token/error-mapping", test_error_mapping);
   return g_test_run ();

@@ -316,6 +316,33 @@ test_malformed_and_oversized (Fixture *f, gconstpointer data)
   test_wait_until_count (&results.done, 3);
   g_assert_no_error (results.errors[2]);
   g_assert_null (results.responses[2]->body);
+
+  /* ~200 KB of nested '[' crashed json-glib (stack overflow): success and
+   * error bodies alike are parsed within bounds now */
+  GString *deep = g_string_new ("{\"UserId\":");
+  for (guint i = 0; i < 200000; i++)
+    g_string_append_c (deep, '[');
+  g_string_append_c (deep, '}');
+  oc_web_api_set_max_response_size (f->api, 1024 * 1024);
+  test_server_script (f->server, 200, deep->str, NULL, 0);
+  send (f, request, &results);
+  test_wait_until_count (&results.done, 4);
+  g_assert_error (results.errors[3], OC_ERROR, OC_ERROR_BAD_RESPONSE);
+  g_assert_nonnull (strstr (results.errors[3]->message, "Malformed answer from Dynamics 365 to GET contacts"));
+  g_assert_nonnull (strstr (results.errors[3]->message, "deeper than 64 levels"));
+
+  test_server_script (f->server, 400, deep->str, NULL, 0);
+  send (f, request, &results);
+  test_wait_until_count (&results.done, 5);
+  g_assert_error (results.errors[4], OC_ERROR, OC_ERROR_BAD_REQUEST);
+  g_string_free (deep, TRUE);
+
+  /* an error body whose members have the wrong types is ignored, never read */
+  test_server_script (f->server, 400, "{\"error\":{\"code\":{\"x\":1},\"message\":[\"m\"]}}", NULL, 0);
+  send (f, request, &results);
+  test_wait_until_count (&results.done, 6);
+  g_assert_error (results.errors[5], OC_ERROR, OC_ERROR_BAD_REQUEST);
+  g_assert_null (oc_error_get_service_code (results.errors[5]));
   results_clear (&results);
 }
 
