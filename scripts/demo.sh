@@ -30,36 +30,7 @@ done
 url=$(sed -n 's/^URL=//p' "$demo/mock.out" | head -n1)
 [ -n "$url" ] || { echo "dynamics-mock did not start; see $demo/mock.log" >&2; exit 1; }
 
-seed=$root/data/mock-org.json
-field() { python3 -c "import json,sys; d=json.load(open('$seed')); print($1)"; }
-tenant=$(field "d['tenant']['id']")
-client=$(field "d['application']['client_id']")
-secret=$(field "d['application']['client_secret']")
-workstream=$(field "d['workstreams'][0]['msdyn_liveworkstreamid']")
-anonymous=$(field "d['contacts'][3]['contactid']")
-queue=$(field "d['queues'][1]['queueid']")
-
-cat >"$demo/purple/accounts.xml" <<XML
-<?xml version='1.0' encoding='UTF-8' ?>
-<account version='1.0'>
- <account>
-  <protocol>prpl-omnichannel</protocol>
-  <name>$url</name>
-  <password>$secret</password>
-  <alias>Contoso (mock)</alias>
-  <settings>
-   <setting name='tenant_id' type='string'>$tenant</setting>
-   <setting name='client_id' type='string'>$client</setting>
-   <setting name='workstream_id' type='string'>$workstream</setting>
-   <setting name='case_queue_id' type='string'>$queue</setting>
-   <setting name='anonymous_contact_id' type='string'>$anonymous</setting>
-   <setting name='authority' type='string'>$url</setting>
-  </settings>
-  <settings ui='gnt-purple'><setting name='auto-login' type='bool'>1</setting></settings>
-  <settings ui='omnichannel-headless'><setting name='auto-login' type='bool'>1</setting></settings>
- </account>
-</account>
-XML
+eval "$(bash "$root/scripts/mock-account.sh" "$root/data/mock-org.json" "$url" "$demo/purple")"
 
 # Two sessions wait in the inbox before sign-in (picked up by the scan at
 # sign-in); two more arrive a few seconds later (picked up by the monitor).

@@ -9,9 +9,11 @@ PROGRAM COMMAND --help. Every option printed there must be documented in the
 man page (a .TP tag line of its OPTIONS or COMMANDS section), every option
 documented there must be printed by some --help, the commands must be the
 same, every exit status the help names must have an entry under EXIT STATUS,
-and the page must format without groff warnings (as lintian checks it)."""
+and the page must format without groff warnings (as lintian checks it),
+where groff is installed."""
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -123,18 +125,26 @@ def main():
     check("EXAMPLES" in sections, f"{page} has EXAMPLES")
 
     # groff -ww: every warning; -z: format but print nothing. The same
-    # warnings make lintian's groff-message tag.
-    env = dict(os.environ, LC_ALL="C.UTF-8")
-    groff = subprocess.run(["groff", "-man", "-Tutf8", "-ww", "-z", manpage], env=env,
-                           capture_output=True, text=True)
-    check(groff.returncode == 0 and not groff.stderr.strip(), f"{page} formats without groff warnings",
-          groff.stderr)
+    # warnings make lintian's groff-message tag. groff-base is in every
+    # Debian installation but minimal containers; the package build
+    # (Build-Depends) and lintian always check it.
+    notes = []
+    if shutil.which("groff"):
+        env = dict(os.environ, LC_ALL="C.UTF-8")
+        groff = subprocess.run(["groff", "-man", "-Tutf8", "-ww", "-z", manpage], env=env,
+                               capture_output=True, text=True)
+        check(groff.returncode == 0 and not groff.stderr.strip(), f"{page} formats without groff warnings",
+              groff.stderr)
+    else:
+        notes.append("groff not installed: formatting not checked here (no test point)")
 
     for number, (ok, description, detail) in enumerate(results, 1):
         print(f"{'ok' if ok else 'not ok'} {number} - {description}")
         if not ok and detail:
             for line in detail.strip().splitlines():
                 print(f"# {line}")
+    for note in notes:
+        print(f"# {note}")
     print(f"1..{len(results)}")
     return 0 if all(ok for ok, _, _ in results) else 1
 
