@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Counts test cases (TAP subtests) across meson test logs and prints the
-closing line "N passed, N failed". Exits 1 if anything failed or is missing."""
+closing line "N passed, N failed". Exits 1 if anything failed or is missing.
+A *.tap argument is a TAP file (scripts/package.sh's build-deb/results.tap):
+its "ok" and "not ok" lines count, and it must end with a plan that matches
+(a missing or cut-short file counts as one failure)."""
 import json
 import re
 import sys
@@ -13,6 +16,18 @@ for path in sys.argv[1:]:
     except OSError:
         print(f"no test log at {path}", file=sys.stderr)
         missing = True
+        failed += path.endswith(".tap")  # a check that did not report is a failed one
+        continue
+    if path.endswith(".tap"):
+        ok = sum(1 for line in lines if re.match(r"ok( |$)", line))
+        not_ok = sum(1 for line in lines if re.match(r"not ok( |$)", line))
+        plan = re.fullmatch(r"1\.\.(\d+)", lines[-1]) if lines else None
+        if plan is None or int(plan.group(1)) != ok + not_ok:
+            print(f"{path}: no plan matching its {ok + not_ok} results (cut short?)", file=sys.stderr)
+            missing = True
+            not_ok += 1
+        passed += ok
+        failed += not_ok
         continue
     for line in lines:
         entry = json.loads(line)

@@ -2,8 +2,19 @@
 # The whole test suite: installs what is missing, builds with -Werror, runs
 # every test, then builds with AddressSanitizer + UndefinedBehaviorSanitizer
 # and runs every test again. Ends with "N passed, N failed".
+#   scripts/test.sh --packaging   then also builds the Debian packages, lints,
+#                                 installs, tries and purges them
+#                                 (scripts/package.sh --test: root and apt),
+#                                 and counts those checks in the same line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+
+packaging=
+case "${1:-}" in
+  --packaging) packaging=1 ;;
+  "") ;;
+  *) echo "usage: scripts/test.sh [--packaging]" >&2; exit 2 ;;
+esac
 
 bash scripts/deps.sh || exit 1
 
@@ -25,5 +36,12 @@ UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0 \
   run_build build-asan -Db_sanitize=address,undefined -Db_lundef=false || status=1
 
-python3 scripts/count-results.py build/meson-logs/testlog.json build-asan/meson-logs/testlog.json || status=1
+results=(build/meson-logs/testlog.json build-asan/meson-logs/testlog.json)
+if [ -n "$packaging" ]; then
+  echo "== Debian packages: build, lintian, install, try, purge (scripts/package.sh --test)"
+  bash scripts/package.sh --test || status=1
+  results+=(build-deb/results.tap)
+fi
+
+python3 scripts/count-results.py "${results[@]}" || status=1
 exit $status
