@@ -49,10 +49,28 @@ typedef struct {
 
 struct _MockCreatePlan {
   const MockEntity *entity;
+  gboolean          update;    /* a PATCH: columns valid for update, nothing required unless sent */
   JsonObject       *values;    /* column → value as sent (GUIDs in lower case) */
   GPtrArray        *binds;     /* MockCreateBind* */
   GPtrArray        *children;  /* MockCreateChild* */
 };
+
+/* mock-create.c: the endpoint's steps, shared with PATCH (mock-update.c). */
+gboolean  mock_create_check_content_type (SoupServerMessage *msg);
+/* The body as a JSON object, or NULL having answered 400. */
+JsonNode *mock_create_read_body (SoupServerMessage *msg);
+void      mock_create_respond_fail (SoupServerMessage *msg, MockCreateFail *f);
+/* Step 3, for @plan and its children. */
+gboolean  mock_create_plan_allowed (MockServer *self, SoupServerMessage *msg, MockCreatePlan *plan);
+/* Steps 2–5 and the answer for @body; @key is the id of an upsert (PATCH to
+ * a record that does not exist), NULL for POST. */
+void      mock_create_insert (MockServer *self, SoupServerMessage *msg, const MockEntity *entity,
+                              const MockODataQuery *query, const MockPrefs *prefs, JsonNode *body,
+                              const char *key);
+/* 204 with OData-EntityId, or the record (201 when @created, else 200) with return=representation. */
+void      mock_create_respond_written (MockServer *self, SoupServerMessage *msg, const MockEntity *entity,
+                                       const MockODataQuery *query, const MockPrefs *prefs, const char *id,
+                                       gboolean created);
 
 /* mock-create-plan.c */
 MockCreatePlan *mock_create_plan_new (const MockEntity *entity);
@@ -60,6 +78,9 @@ void            mock_create_plan_free (MockCreatePlan *plan);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MockCreatePlan, mock_create_plan_free)
 /* Adds a deep-inserted child of @collection to @plan; returns its (empty) plan. */
 MockCreatePlan *mock_create_plan_add_child (MockCreatePlan *plan, const MockCollection *collection);
+/* Writes the plan's values (empty text as null, as in Dataverse) and bound
+ * lookups onto @record. */
+void            mock_create_plan_write (MockCreatePlan *plan, JsonObject *record);
 /* Inserts the checked @plan as @id, then its children, with the platform's defaults. */
 void            mock_create_plan_commit (MockServer *self, MockCreatePlan *plan, const char *id,
                                          const char *now);

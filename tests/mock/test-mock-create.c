@@ -385,7 +385,7 @@ test_create_body_format (Fixture *f, gconstpointer data G_GNUC_UNUSED)
     assert_dataverse_error (filter, 400, "0x80060888", "$filter");
     assert_dataverse_error (select, 400, "0x80060888", "Could not find a property named 'nope'");
     assert_dataverse_error (queues, 501, "0x80040216", "POST on queues");
-    assert_dataverse_error (patch, 501, "0x80040216", NULL);
+    assert_dataverse_error (patch, 400, "0x80060888", "no Content-Type");
     assert_dataverse_error (put, 405, "0x80060888", "'PUT'");
   }
   assert_nothing_stored (f, 0);
