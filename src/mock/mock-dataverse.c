@@ -174,7 +174,8 @@ mock_dataverse_respond_record (MockServer *self, SoupServerMessage *msg, const M
   json_object_set_string_member (out, "@odata.context", context);
   mock_format_record (self->store, entity, record, (const char *const *) query->select, prefs, out);
   mock_expand_apply (query->expansion, self->store, entity, record, prefs, out);
-  applied = mock_prefs_applied (prefs, created, FALSE);
+  /* return=representation is honoured by a write (POST 201, PATCH 200), not by a GET. */
+  applied = mock_prefs_applied (prefs, strcmp (soup_server_message_get_method (msg), "GET") != 0, FALSE);
   if (applied)
     soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Preference-Applied", applied);
   mock_respond_odata_object (msg, created ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, out);
@@ -327,9 +328,12 @@ mock_dataverse_handle (MockServer *self, SoupServerMessage *msg, const char *pat
       g_autofree char *next = g_strndup (after, strcspn (after, "/"));
       g_autofree char *queue_id = NULL;
 
-      if (strcmp (after, "$count") == 0 && (entity = mock_entity_by_set (segment)) != NULL)
+      if (strcmp (after, "$count") == 0 && strchr (segment, '(') == NULL)
         {
-          mock_collection_count (self, msg, entity, raw_query);
+          if ((entity = mock_entity_by_set (segment)) == NULL)
+            respond_segment_not_found (msg, segment);
+          else
+            mock_collection_count (self, msg, entity, raw_query);
           return;
         }
 

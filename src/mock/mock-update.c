@@ -91,6 +91,7 @@ settle_state (const MockEntity *entity, JsonObject *record, JsonObject *values, 
   const MockColumn *status_column = mock_entity_column (entity, "statuscode");
   gint64 state, status, owner = -1;
   const char *state_label;
+  g_autofree char *schema = NULL;
 
   if (!has_state && !has_status)
     return TRUE;
@@ -114,9 +115,13 @@ settle_state (const MockEntity *entity, JsonObject *record, JsonObject *values, 
   if (mock_options_status_state (entity, status, &owner) && owner == state)
     return TRUE;
   state_label = mock_column_option_label (mock_entity_column (entity, "statecode"), state);
+  /* The platform names the state by the table's schema name: IncidentState.Active. */
+  schema = g_strdup (entity->logical_name);
+  if (strchr (schema, '_') == NULL)
+    schema[0] = g_ascii_toupper (schema[0]);
   return mock_create_fail (f, 400, CODE_STATE_STATUS,
-                           "%" G_GINT64_FORMAT " is not a valid status code for state code %s.%s on %s with Id %s.",
-                           status, entity->logical_name, state_label ? state_label : "Unknown", entity->logical_name, id);
+                           "%" G_GINT64_FORMAT " is not a valid status code for state code %sState.%s on %s with Id %s.",
+                           status, schema, state_label ? state_label : "Unknown", entity->logical_name, id);
 }
 
 static void
