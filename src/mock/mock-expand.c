@@ -45,31 +45,6 @@ mock_expand_free (MockExpand *expand)
   g_free (expand);
 }
 
-/* Splits @text on @sep outside parentheses; NULL when they do not balance. */
-static GPtrArray *
-split_top (const char *text, char sep)
-{
-  g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
-  const char *start = text;
-  int depth = 0;
-
-  for (const char *p = text;; p++)
-    {
-      if (*p == '(')
-        depth++;
-      else if (*p == ')' && --depth < 0)
-        return NULL;
-      else if ((*p == sep && depth == 0) || *p == '\0')
-        {
-          g_ptr_array_add (parts, g_strstrip (g_strndup (start, (gsize) (p - start))));
-          if (*p == '\0')
-            break;
-          start = p + 1;
-        }
-    }
-  return depth == 0 ? g_steal_pointer (&parts) : NULL;
-}
-
 static gboolean
 read_option (Item *item, const char *option, GError **error)
 {
@@ -158,7 +133,7 @@ read_item (const MockEntity *entity, const char *text, GError **error)
     {
       g_autofree char *inside = g_strndup (paren + 1, strlen (paren) - 2);
 
-      options = split_top (inside, ';');
+      options = mock_odata_split_top (inside, ';');
       for (guint i = 0; options && i < options->len; i++)
         if (*(const char *) g_ptr_array_index (options, i) && !read_option (item, g_ptr_array_index (options, i), error))
           goto fail;
@@ -179,7 +154,7 @@ mock_expand_bind (MockODataQuery *query, const MockEntity *entity, GError **erro
   g_return_val_if_fail (query != NULL && entity != NULL, FALSE);
   if (query->expand == NULL)
     return TRUE;
-  parts = split_top (query->expand, ',');
+  parts = mock_odata_split_top (query->expand, ',');
   if (parts == NULL)
     return mock_odata_set_error (error, "Syntax error: unbalanced parentheses in $expand '%s'.", query->expand);
   if (parts->len > 15)

@@ -154,10 +154,69 @@ static const char *const attribute_properties[] = {
   "IsValidForUpdate", "MaxLength", NULL
 };
 
+/* The expansions of an attribute answer: OptionSet and GlobalOptionSet. */
+typedef struct {
+  gboolean wanted[2];
+  GStrv    select[2];   /* NULL: all */
+} Expansions;
+
+static const char *const expansion_names[2] = { "OptionSet", "GlobalOptionSet" };
+
+static void
+expansions_clear (Expansions *e)
+{
+  g_strfreev (e->select[0]);
+  g_strfreev (e->select[1]);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Expansions, expansions_clear)
+
+static gboolean
+read_expand (SoupServerMessage *msg, const char *value, const char *type, gboolean has_options, Expansions *out)
+{
+  static const char *const set_properties[] = { "Options", "Name", "MetadataId", "IsGlobal", "OptionSetType", NULL };
+  g_autoptr (GPtrArray) items = mock_odata_split_top (value, ',');
+
+  if (items == NULL)
+    {
+      mock_respond_dataverse_error (msg, SOUP_STATUS_BAD_REQUEST, MOCK_ODATA_CODE, "Bad Request - Error in query syntax.");
+      return FALSE;
+    }
+  for (guint i = 0; i < items->len; i++)
+    {
+      const char *item = g_ptr_array_index (items, i);
+      const char *inner = strchr (item, '(');
+      g_autofree char *name = inner ? g_strndup (item, (gsize) (inner - item)) : g_strdup (item);
+      guint k = strcmp (name, expansion_names[0]) == 0 ? 0 : strcmp (name, expansion_names[1]) == 0 ? 1 : 2;
+
+      if (!has_options || k == 2)
+        return unknown_property (msg, name, type);
+      out->wanted[k] = TRUE;
+      if (inner == NULL)
+        continue;
+      if (!g_str_has_prefix (inner, "($select=") || !g_str_has_suffix (inner, ")"))
+        {
+          mock_respond_dataverse_error (msg, SOUP_STATUS_BAD_REQUEST, MOCK_ODATA_CODE,
+                                        "The mock takes only '$select' inside the $expand of '%s'.", name);
+          return FALSE;
+        }
+      {
+        g_autofree char *list = g_strndup (inner + strlen ("($select="), strlen (inner) - strlen ("($select=") - 1);
+
+        g_strfreev (out->select[k]);
+        out->select[k] = g_strsplit (list, ",", -1);
+        for (guint j = 0; out->select[k][j]; j++)
+          if (!g_strv_contains (set_properties, g_strstrip (out->select[k][j])))
+            return unknown_property (msg, out->select[k][j], NS "OptionSetMetadata");
+      }
+    }
+  return TRUE;
+}
+
 /* Reads $select and $expand of an attribute request; FALSE having answered. */
 static gboolean
 read_attribute_query (SoupServerMessage *msg, const char *raw_query, const char *type, gboolean has_options,
-                      GStrv *select, GStrv *expand_select, const char **expand_name)
+                      GStrv *select, Expansions *expansions)
 {
   g_autoptr (GPtrArray) params = NULL;
   g_autoptr (GError) error = NULL;
@@ -174,6 +233,7 @@ read_attribute_query (SoupServerMessage *msg, const char *raw_query, const char 
 
       if (strcmp (p->name, "$select") == 0)
         {
+          g_strfreev (*select);
           *select = g_strsplit (p->value, ",", -1);
           for (guint j = 0; (*select)[j]; j++)
             if (!g_strv_contains (attribute_properties, g_strstrip ((*select)[j])))
@@ -181,31 +241,8 @@ read_attribute_query (SoupServerMessage *msg, const char *raw_query, const char 
         }
       else if (strcmp (p->name, "$expand") == 0)
         {
-          const char *inner = strchr (p->value, '(');
-          g_autofree char *name = inner ? g_strndup (p->value, (gsize) (inner - p->value)) : g_strdup (p->value);
-
-          if (!has_options || (strcmp (name, "OptionSet") != 0 && strcmp (name, "GlobalOptionSet") != 0))
-            return unknown_property (msg, name, type);
-          *expand_name = strcmp (name, "OptionSet") == 0 ? "OptionSet" : "GlobalOptionSet";
-          if (inner)
-            {
-              g_autofree char *options = g_strndup (inner + 1, strlen (inner + 1) - (g_str_has_suffix (inner, ")") ? 1 : 0));
-
-              if (!g_str_has_suffix (inner, ")") || !g_str_has_prefix (options, "$select="))
-                {
-                  mock_respond_dataverse_error (msg, SOUP_STATUS_BAD_REQUEST, MOCK_ODATA_CODE,
-                                                "The mock takes only '$select' inside the $expand of '%s'.", name);
-                  return FALSE;
-                }
-              *expand_select = g_strsplit (options + strlen ("$select="), ",", -1);
-              for (guint j = 0; (*expand_select)[j]; j++)
-                {
-                  static const char *const set_properties[] = { "Options", "Name", "MetadataId", "IsGlobal", "OptionSetType", NULL };
-
-                  if (!g_strv_contains (set_properties, g_strstrip ((*expand_select)[j])))
-                    return unknown_property (msg, (*expand_select)[j], NS "OptionSetMetadata");
-                }
-            }
+          if (!read_expand (msg, p->value, type, has_options, expansions))
+            return FALSE;
         }
       else
         {
@@ -221,13 +258,13 @@ static void
 respond_attribute (MockServer *self, SoupServerMessage *msg, const MockEntity *entity, const MockColumn *column,
                    const char *cast, const char *raw_query)
 {
-  g_auto (GStrv) select = NULL, expand_select = NULL;
-  const char *expand_name = NULL;
+  g_auto (GStrv) select = NULL;
+  g_auto (Expansions) expansions = { { FALSE, FALSE }, { NULL, NULL } };
   g_autofree char *type = g_strdup_printf (NS "%sAttributeMetadata", cast ? attribute_kind (column) : "");
   g_autofree char *id = NULL, *context = NULL;
   g_autoptr (JsonObject) out = json_object_new ();
 
-  if (!read_attribute_query (msg, raw_query, type, cast && column->options, &select, &expand_select, &expand_name))
+  if (!read_attribute_query (msg, raw_query, type, cast && column->options, &select, &expansions))
     return;
   {
     g_autofree char *qualified = g_strconcat (entity->logical_name, ".", column->name, NULL);
@@ -258,15 +295,14 @@ respond_attribute (MockServer *self, SoupServerMessage *msg, const MockEntity *e
       else if (strcmp (p, "MaxLength") == 0 && column->type == MOCK_COL_STRING)
         json_object_set_int_member (out, p, column->max_length);
     }
-  if (expand_name)
-    {
-      /* A table's own choice has no global option set, as in Dataverse. */
-      if (strcmp (expand_name, "GlobalOptionSet") == 0 && strcmp (column->name, "msdyn_channel") != 0)
-        json_object_set_null_member (out, expand_name);
-      else
-        json_object_set_object_member (out, expand_name,
-                                       option_set (self->store, entity, column, (const char *const *) expand_select));
-    }
+  /* OptionSet is the column's choice; GlobalOptionSet is the same when the
+   * choice is global, and null for a table's own choice, as in Dataverse. */
+  for (guint k = 0; k < 2; k++)
+    if (expansions.wanted[k] && k == 1 && strcmp (column->name, "msdyn_channel") != 0)
+      json_object_set_null_member (out, expansion_names[k]);
+    else if (expansions.wanted[k])
+      json_object_set_object_member (out, expansion_names[k],
+                                     option_set (self->store, entity, column, (const char *const *) expansions.select[k]));
   mock_respond_odata_object (msg, SOUP_STATUS_OK, out);
 }
 

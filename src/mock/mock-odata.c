@@ -27,6 +27,30 @@ mock_odata_set_error (GError **error, const char *format, ...)
   return FALSE;
 }
 
+GPtrArray *
+mock_odata_split_top (const char *text, char sep)
+{
+  g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  const char *start = text;
+  int depth = 0;
+
+  for (const char *p = text;; p++)
+    {
+      if (*p == '(')
+        depth++;
+      else if (*p == ')' && --depth < 0)
+        return NULL;
+      else if ((*p == sep && depth == 0) || *p == '\0')
+        {
+          g_ptr_array_add (parts, g_strstrip (g_strndup (start, (gsize) (p - start))));
+          if (*p == '\0')
+            break;
+          start = p + 1;
+        }
+    }
+  return depth == 0 ? g_steal_pointer (&parts) : NULL;
+}
+
 void
 mock_odata_query_free (MockODataQuery *query)
 {

@@ -58,6 +58,10 @@ MockODataQuery *mock_odata_query_parse (const char *raw_query, GError **error);
 gboolean mock_odata_query_check (const MockODataQuery *query, guint allowed,
                                  gboolean single_entity, GError **error);
 
+/* Splits @text on @sep outside parentheses, each part stripped (transfer
+ * full, of char*); NULL when the parentheses do not balance. */
+GPtrArray *mock_odata_split_top (const char *text, char sep);
+
 /* Splits "$select=a,b" into @names (NULL for "*") and @raw; errors as for a top-level $select. */
 gboolean mock_odata_parse_select (const char *value, char ***names, char **raw, GError **error);
 

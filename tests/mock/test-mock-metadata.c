@@ -65,8 +65,15 @@ test_priority_metadata (Fixture *f, gconstpointer data G_GNUC_UNUSED)
     g_autoptr (Reply) status = fixture_api_get (f, "EntityDefinitions(LogicalName='incident')/Attributes(LogicalName='statuscode')/"
                                                    "Microsoft.Dynamics.CRM.StatusAttributeMetadata?$expand=OptionSet");
 
+    g_autoptr (Reply) both = fixture_api_get (f, "EntityDefinitions(LogicalName='incident')/Attributes(LogicalName='prioritycode')/"
+                                                 "Microsoft.Dynamics.CRM.PicklistAttributeMetadata?$select=LogicalName"
+                                                 "&$expand=OptionSet($select=Options),GlobalOptionSet($select=Options)");
+    g_autofree char *both_text = options_text (both, "OptionSet");
+
     g_assert_cmpuint (local->status, ==, 200);
     g_assert_true (json_object_get_null_member (json_node_get_object (local->json), "GlobalOptionSet"));
+    g_assert_cmpstr (both_text, ==, "1=High,2=Normal,3=Low");
+    g_assert_true (json_object_get_null_member (json_node_get_object (both->json), "GlobalOptionSet"));
     g_assert_cmpstr (reply_string (global, "GlobalOptionSet.Name"), ==, "msdyn_streamsource");
     g_assert_cmpint (reply_int (status, "OptionSet.Options.4.Value"), ==, 5);
     g_assert_cmpint (reply_int (status, "OptionSet.Options.4.State"), ==, 1);
