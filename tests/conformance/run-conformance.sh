@@ -36,3 +36,17 @@ if ! read -r -t 30 urlline <&3 || [[ $urlline != URL=* ]]; then
 fi
 
 NODE_PATH="$out/node_modules" node "$src/conformance.js" "${urlline#URL=}" "$tenant" "$client" "$secret"
+status=$?
+
+# The mock must also end cleanly (SIGTERM → exit 0): under AddressSanitizer a
+# leak or an error found at exit shows here.
+kill -TERM "$pid" 2>/dev/null
+wait "$pid"
+mock_status=$?
+trap 'rm -f "$fifo"' EXIT
+if [ "$mock_status" -ne 0 ]; then
+  echo "not ok - dynamics-mock exited with status $mock_status:"
+  grep -v '^dynamics-mock: ' "$out/mock.log" | head -n 40 | sed 's/^/# /'
+  exit 1
+fi
+exit "$status"
