@@ -21,6 +21,7 @@ G_BEGIN_DECLS
 #define MOCK_CREATE_CODE_CUSTOMER  "0x80040278"
 #define MOCK_CREATE_CODE_DUPLICATE "0x80040237"
 #define MOCK_CREATE_CODE_NOT_IMPL  "0x80040216"
+#define MOCK_CREATE_CODE_STATE_STATUS "0x80048408"
 
 /* The first failure of a create; later ones are ignored. */
 typedef struct {
@@ -110,5 +111,10 @@ void     mock_create_binds_apply (MockCreatePlan *plan, JsonObject *record);
 
 /* mock-create-validate.c: step 4, the platform's checks, children included. */
 gboolean mock_create_validate (MockServer *self, MockCreatePlan *plan, MockCreateFail *f);
+/* @status must be a status reason of @state (0x80048408 "5 is not a valid
+ * status code for state code IncidentState.Active on incident with Id …");
+ * @id may be NULL (a create). */
+gboolean mock_create_check_state_pair (const MockEntity *entity, gint64 state, gint64 status, const char *id,
+                                       MockCreateFail *f);
 
 G_END_DECLS

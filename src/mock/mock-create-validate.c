@@ -3,8 +3,9 @@
  * once the body has been read and the privileges granted. Text lengths in
  * UTF-16 code units, as .NET counts (0x80044331), choice values and
  * multi-select choices (0x8004431a), required columns (0x80044331), the same
- * for every deep-inserted child, bound records existing (0x80040217), and
- * table rules such as a case's customer (0x80040278). */
+ * for every deep-inserted child, a status reason of the default state
+ * (0x80048408), bound records existing (0x80040217), and table rules such
+ * as a case's customer (0x80040278). */
 #include "mock-create-private.h"
 
 #include <string.h>
@@ -82,9 +83,37 @@ check_values (MockStore *store, const MockEntity *entity, JsonObject *values, gb
 }
 
 gboolean
+mock_create_check_state_pair (const MockEntity *entity, gint64 state, gint64 status, const char *id, MockCreateFail *f)
+{
+  const char *state_label;
+  g_autofree char *schema = NULL;
+  gint64 owner = -1;
+
+  if (mock_options_status_state (entity, status, &owner) && owner == state)
+    return TRUE;
+  state_label = mock_column_option_label (mock_entity_column (entity, "statecode"), state);
+  /* The platform names the state by the table's schema name: IncidentState.Active. */
+  schema = g_strdup (entity->logical_name);
+  if (strchr (schema, '_') == NULL)
+    schema[0] = g_ascii_toupper (schema[0]);
+  return mock_create_fail (f, 400, MOCK_CREATE_CODE_STATE_STATUS,
+                           "%" G_GINT64_FORMAT " is not a valid status code for state code %sState.%s on %s%s%s.",
+                           status, schema, state_label ? state_label : "Unknown", entity->logical_name,
+                           id ? " with Id " : "", id ? id : "");
+}
+
+gboolean
 mock_create_validate (MockServer *self, MockCreatePlan *plan, MockCreateFail *f)
 {
+  JsonNode *status;
+
   if (!check_values (self->store, plan->entity, plan->values, plan->update, f))
+    return FALSE;
+  /* A new record starts in the default state (0): a status reason sent on
+   * create must be one of it. */
+  status = plan->update ? NULL : json_object_get_member (plan->values, "statuscode");
+  if (status && !JSON_NODE_HOLDS_NULL (status) &&
+      !mock_create_check_state_pair (plan->entity, 0, json_node_get_int (status), NULL, f))
     return FALSE;
   for (guint i = 0; i < plan->children->len; i++)
     if (!mock_create_validate (self, ((MockCreateChild *) g_ptr_array_index (plan->children, i))->plan, f))

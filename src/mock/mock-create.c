@@ -239,7 +239,7 @@ mock_create_insert (MockServer *self, SoupServerMessage *msg, const MockEntity *
   now = mock_now_iso8601 ();
   mock_create_plan_commit (self, plan, id, now);
   mock_routing_start (self, entity, id);
-  mock_create_respond_written (self, msg, entity, query, prefs, id, key == NULL);
+  mock_create_respond_written (self, msg, entity, query, prefs, id, TRUE);
 }
 
 void

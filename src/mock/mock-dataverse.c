@@ -224,6 +224,27 @@ parse_key (const MockEntity *entity, const char *inside)
   return mock_guid_is_valid (inside) ? g_ascii_strdown (inside, -1) : NULL;
 }
 
+/* Conditional retrieval: If-None-Match with the record's current ETag → 304,
+ * except with $expand or annotations, as Dataverse documents
+ * (perform-conditional-operations-using-web-api). "null" never matches. */
+static gboolean
+not_modified (SoupServerMessage *msg, const MockODataQuery *query, const MockPrefs *prefs, JsonObject *record)
+{
+  const char *want = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "If-None-Match");
+  g_autofree char *etag = NULL;
+  g_autofree char *trimmed = NULL;
+
+  if (want == NULL || query->expansion || prefs->include_annotations)
+    return FALSE;
+  etag = g_strdup_printf ("W/\"%" G_GINT64_FORMAT "\"", json_object_get_int_member_with_default (record, "versionnumber", 0));
+  trimmed = g_strstrip (g_strdup (want));
+  if (strcmp (trimmed, etag) != 0)
+    return FALSE;
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "ETag", etag);
+  mock_respond_empty (msg, SOUP_STATUS_NOT_MODIFIED);
+  return TRUE;
+}
+
 static void
 handle_record (MockServer *self, SoupServerMessage *msg, const MockEntity *entity, const char *id,
                const char *raw_query)
@@ -260,6 +281,8 @@ handle_record (MockServer *self, SoupServerMessage *msg, const MockEntity *entit
                                     "%s With Id = %s Does Not Exist", entity->logical_name, id);
       return;
     }
+  if (not_modified (msg, query, &prefs, record))
+    return;
   mock_dataverse_respond_record (self, msg, entity, query, &prefs, record, FALSE);
 }
 

@@ -116,7 +116,7 @@ static const MockColumn liveworkitem_columns[] = {
   { "msdyn_title", MOCK_COL_STRING, NULL, 4000, NULL, C },
   { "description", MOCK_COL_STRING, NULL, 2000, NULL, C },
   { "statecode", MOCK_COL_INT, NULL, 0, conversation_state, U },
-  { "statuscode", MOCK_COL_INT, NULL, 0, conversation_status, U },
+  { "statuscode", MOCK_COL_INT, NULL, 0, conversation_status, C | U },
   { "msdyn_statuschangereason", MOCK_COL_INT, NULL, 0, status_change_reason },
   { "msdyn_statereason", MOCK_COL_STRING, NULL, 4000 },
   { "msdyn_channel", MOCK_COL_STRING, NULL, 0, stream_source, C | MOCK_COL_MULTI },
@@ -177,7 +177,7 @@ static const MockColumn contextitem_columns[] = {
   { "msdyn_datatype", MOCK_COL_INT, NULL, 0, context_datatype },
   { "_msdyn_ocliveworkitemid_value", MOCK_COL_LOOKUP, "msdyn_ocliveworkitem" },
   { "statecode", MOCK_COL_INT, NULL, 0, active_state, U },
-  { "statuscode", MOCK_COL_INT, NULL, 0, active_status, U },
+  { "statuscode", MOCK_COL_INT, NULL, 0, active_status, C | U },
   COMMON_AUDIT,
   { NULL, 0, NULL }
 };
@@ -209,7 +209,7 @@ static const MockColumn contact_columns[] = {
   { "telephone1", MOCK_COL_STRING, NULL, 50 },
   { "description", MOCK_COL_STRING, NULL, 2000, NULL, C },
   { "statecode", MOCK_COL_INT, NULL, 0, active_state, U },
-  { "statuscode", MOCK_COL_INT, NULL, 0, active_status, U },
+  { "statuscode", MOCK_COL_INT, NULL, 0, active_status, C | U },
   { "_ownerid_value", MOCK_COL_LOOKUP, "systemuser" },
   COMMON_AUDIT,
   { NULL, 0, NULL }
@@ -229,7 +229,7 @@ static const MockColumn incident_columns[] = {
   { "caseorigincode", MOCK_COL_INT, NULL, 0, case_origin, C },
   { "casetypecode", MOCK_COL_INT, NULL, 0, case_type, C },
   { "statecode", MOCK_COL_INT, NULL, 0, incident_state, U },
-  { "statuscode", MOCK_COL_INT, NULL, 0, incident_status, U },
+  { "statuscode", MOCK_COL_INT, NULL, 0, incident_status, C | U },
   { "_customerid_value", MOCK_COL_LOOKUP, "contact" },
   { "_primarycontactid_value", MOCK_COL_LOOKUP, "contact" },
   { "_ownerid_value", MOCK_COL_LOOKUP, "systemuser" },

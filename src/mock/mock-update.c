@@ -10,7 +10,7 @@
  *   - If-Match: W/"<versionnumber>" on PATCH or DELETE → 412
  *     0x80060882 when the record changed since; "*" matches any version;
  *   - statecode/statuscode must stay a pair of the table's option sets
- *     (0x80048408 "… is not a valid status code for state code …");
+ *     (mock_create_check_state_pair());
  *   - DELETE → 204, and the records that cascade (context items, notes and
  *     queue items of the record) go with it.
  * The body is read and validated by the create code in update mode, so a
@@ -24,7 +24,6 @@
 #include "mock-response.h"
 
 #define CODE_VERSION_MISMATCH "0x80060882"
-#define CODE_STATE_STATUS     "0x80048408"
 
 /* NULL when @msg has no such header; the quoted ETag otherwise. */
 static const char *
@@ -89,15 +88,13 @@ settle_state (const MockEntity *entity, JsonObject *record, JsonObject *values, 
   gboolean has_state = json_object_has_member (values, "statecode");
   gboolean has_status = json_object_has_member (values, "statuscode");
   const MockColumn *status_column = mock_entity_column (entity, "statuscode");
-  gint64 state, status, owner = -1;
-  const char *state_label;
-  g_autofree char *schema = NULL;
+  gint64 state, status;
 
   if (!has_state && !has_status)
     return TRUE;
   if ((has_state && JSON_NODE_HOLDS_NULL (json_object_get_member (values, "statecode"))) ||
       (has_status && JSON_NODE_HOLDS_NULL (json_object_get_member (values, "statuscode"))))
-    return mock_create_fail (f, 400, CODE_STATE_STATUS,
+    return mock_create_fail (f, 400, MOCK_CREATE_CODE_STATE_STATUS,
                              "State code is invalid or state code is valid but status code is invalid for a specified state code.");
   state = has_state ? json_object_get_int_member (values, "statecode")
                     : json_object_get_int_member_with_default (record, "statecode", 0);
@@ -112,16 +109,7 @@ settle_state (const MockEntity *entity, JsonObject *record, JsonObject *values, 
       return TRUE;   /* the state's own check has refused it already */
     }
   status = json_object_get_int_member (values, "statuscode");
-  if (mock_options_status_state (entity, status, &owner) && owner == state)
-    return TRUE;
-  state_label = mock_column_option_label (mock_entity_column (entity, "statecode"), state);
-  /* The platform names the state by the table's schema name: IncidentState.Active. */
-  schema = g_strdup (entity->logical_name);
-  if (strchr (schema, '_') == NULL)
-    schema[0] = g_ascii_toupper (schema[0]);
-  return mock_create_fail (f, 400, CODE_STATE_STATUS,
-                           "%" G_GINT64_FORMAT " is not a valid status code for state code %sState.%s on %s with Id %s.",
-                           status, schema, state_label ? state_label : "Unknown", entity->logical_name, id);
+  return mock_create_check_state_pair (entity, state, status, id, f);
 }
 
 static void

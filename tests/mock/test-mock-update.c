@@ -235,6 +235,62 @@ test_delete (Fixture *f, gconstpointer data G_GNUC_UNUSED)
 }
 
 static void
+test_status_on_create (Fixture *f, gconstpointer data G_GNUC_UNUSED)
+{
+  fixture_get_token_unrouted (f);
+  {
+    g_autoptr (Reply) on_hold = fixture_api_post (f, "incidents?$select=statecode,statuscode",
+                                                  "{\"title\":\"t\",\"statuscode\":2,"
+                                                  "\"customerid_contact@odata.bind\":\"/contacts(" SEED_ADA ")\"}", REPRESENTATION);
+    g_autoptr (Reply) solved = fixture_api_post (f, "incidents", "{\"title\":\"t\",\"statuscode\":5,"
+                                                                 "\"customerid_contact@odata.bind\":\"/contacts(" SEED_ADA ")\"}", NULL);
+    g_autoptr (Reply) state = fixture_api_post (f, "contacts", "{\"lastname\":\"x\",\"statecode\":1}", NULL);
+
+    g_assert_cmpuint (on_hold->status, ==, 201);
+    g_assert_cmpint (reply_int (on_hold, "statecode"), ==, 0);
+    g_assert_cmpint (reply_int (on_hold, "statuscode"), ==, 2);
+    assert_dataverse_error (solved, 400, "0x80048408", "5 is not a valid status code for state code IncidentState.Active on incident.");
+    assert_dataverse_error (state, 400, "0x80060888", "cannot be set on create");
+  }
+}
+
+static void
+test_conditional_get (Fixture *f, gconstpointer data G_GNUC_UNUSED)
+{
+  g_autofree char *etag = NULL;
+
+  fixture_get_token_unrouted (f);
+  seed_case (f);
+  etag = etag_of (f, CASE "?$select=title");
+  {
+    SoupMessage *same = fixture_api_message (f, "GET", CASE "?$select=title");
+    SoupMessage *null = fixture_api_message (f, "GET", CASE "?$select=title");
+    SoupMessage *expanded = fixture_api_message (f, "GET", CASE "?$select=title&$expand=customerid_contact($select=fullname)");
+    g_autoptr (Reply) r1 = NULL, r2 = NULL, r3 = NULL;
+
+    soup_message_headers_replace (soup_message_get_request_headers (same), "If-None-Match", etag);
+    soup_message_headers_replace (soup_message_get_request_headers (null), "If-None-Match", "null");
+    soup_message_headers_replace (soup_message_get_request_headers (expanded), "If-None-Match", etag);
+    r1 = fixture_send (f, same);
+    r2 = fixture_send (f, null);
+    r3 = fixture_send (f, expanded);
+    g_assert_cmpuint (r1->status, ==, 304);
+    g_assert_cmpuint (g_bytes_get_size (r1->body), ==, 0);
+    g_assert_cmpuint (r2->status, ==, 200);
+    g_assert_cmpuint (r3->status, ==, 200);   /* not with $expand */
+  }
+  /* Upsert with the representation: 201, as a create. */
+  {
+    g_autoptr (Reply) r = fixture_api_send (f, "PATCH", "incidents(" NEW_ID ")?$select=title",
+                                            "{\"title\":\"New\",\"customerid_contact@odata.bind\":\"/contacts(" SEED_ADA ")\"}",
+                                            REPRESENTATION, NULL);
+
+    g_assert_cmpuint (r->status, ==, 201);
+    g_assert_cmpstr (reply_string (r, "incidentid"), ==, NEW_ID);
+  }
+}
+
+static void
 test_context_item_create (Fixture *f, gconstpointer data G_GNUC_UNUSED)
 {
   static const BadPost bad[] = {
@@ -277,4 +333,6 @@ mock_test_add_update_tests (void)
   FIXTURE_ADD ("/mock/update/state", test_update_state);
   FIXTURE_ADD ("/mock/update/delete", test_delete);
   FIXTURE_ADD ("/mock/update/context-item", test_context_item_create);
+  FIXTURE_ADD ("/mock/update/status-on-create", test_status_on_create);
+  FIXTURE_ADD ("/mock/update/conditional-get", test_conditional_get);
 }
