@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "mock-options.h"
 #include "mock-response.h"
 #include "mock-util.h"
 
@@ -182,6 +183,52 @@ handle_bulk (MockServer *self, SoupServerMessage *msg)
     respond_take (msg, SOUP_STATUS_CREATED, answer);
 }
 
+/* POST adds custom choice options (mock-options.h); GET lists them. */
+static void
+handle_option_sets (MockServer *self, SoupServerMessage *msg, const char *method)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (JsonObject) out = json_object_new ();
+  g_autoptr (JsonNode) answer = json_node_new (JSON_NODE_OBJECT);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (strcmp (method, "POST") == 0)
+    {
+      node = request_json (msg, FALSE, &error);
+      if (node == NULL || !mock_options_load (self->store, node, &error))
+        {
+          respond_error (msg, SOUP_STATUS_BAD_REQUEST, error->message);
+          return;
+        }
+    }
+  else if (strcmp (method, "GET") != 0)
+    {
+      respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "use GET or POST");
+      return;
+    }
+  g_hash_table_iter_init (&iter, mock_store_get_options (self->store));
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      GPtrArray *options = value;
+      JsonArray *list = json_array_new ();
+
+      for (guint i = 0; i < options->len; i++)
+        {
+          const MockOption *o = g_ptr_array_index (options, i);
+          JsonObject *item = json_object_new ();
+
+          json_object_set_int_member (item, "value", o->value);
+          json_object_set_string_member (item, "label", o->label);
+          json_array_add_object_element (list, item);
+        }
+      json_object_set_array_member (out, key, list);
+    }
+  json_node_set_object (answer, out);
+  mock_respond_json (msg, strcmp (method, "POST") == 0 ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, answer);
+}
+
 static gboolean
 want_method (SoupServerMessage *msg, const char *method, const char *wanted)
 {
@@ -239,6 +286,8 @@ mock_controls_handle (MockServer *self, SoupServerMessage *msg, const char *path
     }
   else if (strcmp (name, "scenario") == 0)
     handle_scenario (self, msg, method);
+  else if (strcmp (name, "option-sets") == 0)
+    handle_option_sets (self, msg, method);
   else if (strcmp (name, "requests") == 0)
     {
       if (strcmp (method, "DELETE") == 0)

@@ -157,6 +157,10 @@ mock_create_read_object (JsonObject *body, MockCreatePlan *plan, gboolean child,
         }
       if ((collection = mock_entity_collection (entity, name)) != NULL)
         {
+          if (plan->update)
+            return mock_create_fail (f, 400, MOCK_ODATA_CODE,
+                                     "Deep update is not supported: the collection-valued navigation property '%s' cannot be written in a PATCH; create the related records on their own.",
+                                     name);
           if (!read_collection (collection, node, plan, f))
             return FALSE;
           continue;
@@ -173,10 +177,11 @@ mock_create_read_object (JsonObject *body, MockCreatePlan *plan, gboolean child,
       if (column->type == MOCK_COL_LOOKUP)
         return mock_create_fail (f, 400, MOCK_ODATA_CODE,
                                  "CRM do not support direct update of Entity Reference properties, Use Navigation properties instead.");
-      if (!(column->flags & MOCK_COL_CREATE))
+      if (plan->update ? !(column->flags & (MOCK_COL_CREATE | MOCK_COL_UPDATE)) || strcmp (name, entity->key) == 0
+                       : !(column->flags & MOCK_COL_CREATE))
         return mock_create_fail (f, 400, MOCK_ODATA_CODE,
-                                 "The property '%s' of 'Microsoft.Dynamics.CRM.%s' cannot be set on create.",
-                                 name, entity->logical_name);
+                                 "The property '%s' of 'Microsoft.Dynamics.CRM.%s' cannot be set on %s.",
+                                 name, entity->logical_name, plan->update ? "update" : "create");
       if (!read_value (column, node, plan->values, f))
         return FALSE;
     }

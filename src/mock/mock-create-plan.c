@@ -71,12 +71,9 @@ mock_create_plan_add_child (MockCreatePlan *plan, const MockCollection *collecti
   return c->plan;
 }
 
-/* The record to insert: the values sent (empty text is null, as in
- * Dataverse), the key, the bound lookups. */
-static JsonObject *
-plan_record (MockCreatePlan *plan, const char *id)
+void
+mock_create_plan_write (MockCreatePlan *plan, JsonObject *record)
 {
-  JsonObject *record = json_object_new ();
   g_autoptr (GList) members = json_object_get_members (plan->values);
 
   for (GList *l = members; l; l = l->next)
@@ -89,8 +86,17 @@ plan_record (MockCreatePlan *plan, const char *id)
       else
         json_object_set_member (record, l->data, json_node_copy (node));
     }
-  json_object_set_string_member (record, plan->entity->key, id);
   mock_create_binds_apply (plan, record);
+}
+
+/* The record to insert: the values sent, the key, the bound lookups. */
+static JsonObject *
+plan_record (MockCreatePlan *plan, const char *id)
+{
+  JsonObject *record = json_object_new ();
+
+  mock_create_plan_write (plan, record);
+  json_object_set_string_member (record, plan->entity->key, id);
   return record;
 }
 

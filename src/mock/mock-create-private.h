@@ -21,6 +21,7 @@ G_BEGIN_DECLS
 #define MOCK_CREATE_CODE_CUSTOMER  "0x80040278"
 #define MOCK_CREATE_CODE_DUPLICATE "0x80040237"
 #define MOCK_CREATE_CODE_NOT_IMPL  "0x80040216"
+#define MOCK_CREATE_CODE_STATE_STATUS "0x80048408"
 
 /* The first failure of a create; later ones are ignored. */
 typedef struct {
@@ -49,10 +50,28 @@ typedef struct {
 
 struct _MockCreatePlan {
   const MockEntity *entity;
+  gboolean          update;    /* a PATCH: columns valid for update, nothing required unless sent */
   JsonObject       *values;    /* column → value as sent (GUIDs in lower case) */
   GPtrArray        *binds;     /* MockCreateBind* */
   GPtrArray        *children;  /* MockCreateChild* */
 };
+
+/* mock-create.c: the endpoint's steps, shared with PATCH (mock-update.c). */
+gboolean  mock_create_check_content_type (SoupServerMessage *msg);
+/* The body as a JSON object, or NULL having answered 400. */
+JsonNode *mock_create_read_body (SoupServerMessage *msg);
+void      mock_create_respond_fail (SoupServerMessage *msg, MockCreateFail *f);
+/* Step 3, for @plan and its children. */
+gboolean  mock_create_plan_allowed (MockServer *self, SoupServerMessage *msg, MockCreatePlan *plan);
+/* Steps 2–5 and the answer for @body; @key is the id of an upsert (PATCH to
+ * a record that does not exist), NULL for POST. */
+void      mock_create_insert (MockServer *self, SoupServerMessage *msg, const MockEntity *entity,
+                              const MockODataQuery *query, const MockPrefs *prefs, JsonNode *body,
+                              const char *key);
+/* 204 with OData-EntityId, or the record (201 when @created, else 200) with return=representation. */
+void      mock_create_respond_written (MockServer *self, SoupServerMessage *msg, const MockEntity *entity,
+                                       const MockODataQuery *query, const MockPrefs *prefs, const char *id,
+                                       gboolean created);
 
 /* mock-create-plan.c */
 MockCreatePlan *mock_create_plan_new (const MockEntity *entity);
@@ -60,6 +79,9 @@ void            mock_create_plan_free (MockCreatePlan *plan);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MockCreatePlan, mock_create_plan_free)
 /* Adds a deep-inserted child of @collection to @plan; returns its (empty) plan. */
 MockCreatePlan *mock_create_plan_add_child (MockCreatePlan *plan, const MockCollection *collection);
+/* Writes the plan's values (empty text as null, as in Dataverse) and bound
+ * lookups onto @record. */
+void            mock_create_plan_write (MockCreatePlan *plan, JsonObject *record);
 /* Inserts the checked @plan as @id, then its children, with the platform's defaults. */
 void            mock_create_plan_commit (MockServer *self, MockCreatePlan *plan, const char *id,
                                          const char *now);
@@ -89,5 +111,10 @@ void     mock_create_binds_apply (MockCreatePlan *plan, JsonObject *record);
 
 /* mock-create-validate.c: step 4, the platform's checks, children included. */
 gboolean mock_create_validate (MockServer *self, MockCreatePlan *plan, MockCreateFail *f);
+/* @status must be a status reason of @state (0x80048408 "5 is not a valid
+ * status code for state code IncidentState.Active on incident with Id …");
+ * @id may be NULL (a create). */
+gboolean mock_create_check_state_pair (const MockEntity *entity, gint64 state, gint64 status, const char *id,
+                                       MockCreateFail *f);
 
 G_END_DECLS

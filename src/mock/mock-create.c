@@ -29,8 +29,8 @@
 
 /* ---- 1. Content-Type, 2. the body as JSON --------------------------------------- */
 
-static gboolean
-check_content_type (SoupServerMessage *msg)
+gboolean
+mock_create_check_content_type (SoupServerMessage *msg)
 {
   g_autoptr (GHashTable) params = NULL;
   const char *type = soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg), &params);
@@ -109,9 +109,8 @@ has_trailing_data (const char *data, gsize length)
   return FALSE;
 }
 
-/* The body as a JSON object, or NULL having answered 400. */
-static JsonNode *
-read_body (SoupServerMessage *msg)
+JsonNode *
+mock_create_read_body (SoupServerMessage *msg)
 {
   g_autoptr (GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   g_autoptr (JsonParser) parser = json_parser_new ();
@@ -169,8 +168,8 @@ read_body (SoupServerMessage *msg)
   return json_node_ref (root);
 }
 
-static void
-respond_fail (SoupServerMessage *msg, MockCreateFail *f)
+void
+mock_create_respond_fail (SoupServerMessage *msg, MockCreateFail *f)
 {
   mock_respond_dataverse_error (msg, f->status, f->code, "%s", f->message);
   g_clear_pointer (&f->message, g_free);
@@ -178,15 +177,16 @@ respond_fail (SoupServerMessage *msg, MockCreateFail *f)
 
 /* ---- 3. privileges -------------------------------------------------------------- */
 
-static gboolean
-plan_allowed (MockServer *self, SoupServerMessage *msg, MockCreatePlan *plan)
+gboolean
+mock_create_plan_allowed (MockServer *self, SoupServerMessage *msg, MockCreatePlan *plan)
 {
-  if (mock_dataverse_denied (self, msg, "POST", plan->entity, "Create"))
+  if (plan->update ? mock_dataverse_denied (self, msg, "PATCH", plan->entity, "Update")
+                   : mock_dataverse_denied (self, msg, "POST", plan->entity, "Create"))
     return FALSE;
   if (!mock_create_binds_allowed (self, msg, plan))
     return FALSE;
   for (guint i = 0; i < plan->children->len; i++)
-    if (!plan_allowed (self, msg, ((MockCreateChild *) g_ptr_array_index (plan->children, i))->plan))
+    if (!mock_create_plan_allowed (self, msg, ((MockCreateChild *) g_ptr_array_index (plan->children, i))->plan))
       return FALSE;
   return TRUE;
 }
@@ -194,47 +194,40 @@ plan_allowed (MockServer *self, SoupServerMessage *msg, MockCreatePlan *plan)
 /* ---- the request ------------------------------------------------------------------ */
 
 void
-mock_create_handle (MockServer *self, SoupServerMessage *msg, const MockEntity *entity, const char *raw_query)
+mock_create_insert (MockServer *self, SoupServerMessage *msg, const MockEntity *entity,
+                    const MockODataQuery *query, const MockPrefs *prefs, JsonNode *body, const char *key)
 {
-  g_autoptr (MockODataQuery) query = NULL;
-  g_autoptr (JsonNode) body = NULL;
-  g_autoptr (MockCreatePlan) plan = NULL;
-  g_auto (MockPrefs) prefs = { 0 };
+  g_autoptr (MockCreatePlan) plan = mock_create_plan_new (entity);
   g_autofree char *id = NULL;
   g_autofree char *now = NULL;
   MockCreateFail f = { 0, NULL, NULL };
   const char *given;
 
-  query = mock_dataverse_record_query (msg, entity, raw_query, &prefs);
-  if (query == NULL)
-    return;
-  if (!entity->creatable)
-    {
-      if (!mock_dataverse_denied (self, msg, "POST", entity, "Create"))
-        mock_respond_dataverse_error (msg, SOUP_STATUS_NOT_IMPLEMENTED, MOCK_CREATE_CODE_NOT_IMPL,
-                                      "The mock server does not implement POST on %s.", entity->entity_set);
-      return;
-    }
-  if (!check_content_type (msg) || (body = read_body (msg)) == NULL)
-    return;
-
-  plan = mock_create_plan_new (entity);
   if (!mock_create_read_object (json_node_get_object (body), plan, FALSE, &f))
     {
-      respond_fail (msg, &f);
+      mock_create_respond_fail (msg, &f);
       return;
     }
-  if (!plan_allowed (self, msg, plan))
+  if (!mock_create_plan_allowed (self, msg, plan))
     return;
   if (!mock_create_validate (self, plan, &f))
     {
-      respond_fail (msg, &f);
+      mock_create_respond_fail (msg, &f);
       return;
     }
 
   /* 5. The empty GUID asks the platform for a new one, as when the key is absent. */
   given = json_object_get_string_member_with_default (plan->values, entity->key, NULL);
-  id = given && strcmp (given, "00000000-0000-0000-0000-000000000000") != 0 ? g_strdup (given) : mock_guid_new ();
+  if (key && given && g_ascii_strcasecmp (key, given) != 0)
+    {
+      mock_respond_dataverse_error (msg, SOUP_STATUS_BAD_REQUEST, MOCK_ODATA_CODE,
+                                    "The key '%s' in the body differs from the key '%s' in the URL.", given, key);
+      return;
+    }
+  if (key)
+    id = g_ascii_strdown (key, -1);
+  else
+    id = given && strcmp (given, "00000000-0000-0000-0000-000000000000") != 0 ? g_strdup (given) : mock_guid_new ();
   json_object_remove_member (plan->values, entity->key);
   if (mock_store_lookup (self->store, entity, id))
     {
@@ -246,17 +239,46 @@ mock_create_handle (MockServer *self, SoupServerMessage *msg, const MockEntity *
   now = mock_now_iso8601 ();
   mock_create_plan_commit (self, plan, id, now);
   mock_routing_start (self, entity, id);
+  mock_create_respond_written (self, msg, entity, query, prefs, id, TRUE);
+}
 
-  if (prefs.return_representation)
-    mock_dataverse_respond_record (self, msg, entity, query, &prefs, mock_store_lookup (self->store, entity, id),
-                                   TRUE);
-  else
+void
+mock_create_respond_written (MockServer *self, SoupServerMessage *msg, const MockEntity *entity,
+                             const MockODataQuery *query, const MockPrefs *prefs, const char *id, gboolean created)
+{
+  SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (msg);
+  g_autofree char *entity_id = NULL;
+
+  if (prefs->return_representation)
     {
-      SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (msg);
-      g_autofree char *entity_id = g_strdup_printf ("%s" MOCK_API_BASE "%s(%s)", self->url, entity->entity_set, id);
-
-      soup_message_headers_replace (response_headers, "OData-EntityId", entity_id);
-      mock_respond_empty (msg, SOUP_STATUS_NO_CONTENT);
-      soup_message_headers_replace (response_headers, "OData-Version", "4.0");
+      mock_dataverse_respond_record (self, msg, entity, query, prefs, mock_store_lookup (self->store, entity, id),
+                                     created);
+      return;
     }
+  entity_id = g_strdup_printf ("%s" MOCK_API_BASE "%s(%s)", self->url, entity->entity_set, id);
+  soup_message_headers_replace (response_headers, "OData-EntityId", entity_id);
+  mock_respond_empty (msg, SOUP_STATUS_NO_CONTENT);
+  soup_message_headers_replace (response_headers, "OData-Version", "4.0");
+}
+
+void
+mock_create_handle (MockServer *self, SoupServerMessage *msg, const MockEntity *entity, const char *raw_query)
+{
+  g_autoptr (MockODataQuery) query = NULL;
+  g_autoptr (JsonNode) body = NULL;
+  g_auto (MockPrefs) prefs = { 0 };
+
+  query = mock_dataverse_record_query (msg, entity, raw_query, &prefs);
+  if (query == NULL)
+    return;
+  if (!entity->creatable)
+    {
+      if (!mock_dataverse_denied (self, msg, "POST", entity, "Create"))
+        mock_respond_dataverse_error (msg, SOUP_STATUS_NOT_IMPLEMENTED, MOCK_CREATE_CODE_NOT_IMPL,
+                                      "The mock server does not implement POST on %s.", entity->entity_set);
+      return;
+    }
+  if (!mock_create_check_content_type (msg) || (body = mock_create_read_body (msg)) == NULL)
+    return;
+  mock_create_insert (self, msg, entity, query, &prefs, body, NULL);
 }

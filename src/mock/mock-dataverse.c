@@ -5,13 +5,15 @@
  * OData headers, the resource path, the query options, then privileges and
  * data. A client therefore sees the same first error as against a real
  * environment when it gets several things wrong. Collection GETs page with a
- * keyset cursor (mock-order.c); POSTs go to mock-create.c, the AddToQueue
- * action to mock-actions.c. */
+ * keyset cursor (mock-collection.c); POSTs go to mock-create.c, PATCH and
+ * DELETE to mock-update.c, the actions to mock-actions*.c, $metadata and
+ * EntityDefinitions to mock-metadata.c. */
 #include "mock-private.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "mock-expand.h"
 #include "mock-filter.h"
 #include "mock-odata.h"
 #include "mock-order.h"
@@ -19,6 +21,7 @@
 #include "mock-util.h"
 
 #define ACTION_ADD_TO_QUEUE "Microsoft.Dynamics.CRM.AddToQueue"
+#define ACTION_APPLY_ROUTING "msdyn_ApplyRoutingRuleEntityRecord"
 
 static void
 respond_unauthorized (MockServer *self, SoupServerMessage *msg)
@@ -132,9 +135,13 @@ mock_dataverse_denied (MockServer *self, SoupServerMessage *msg, const char *met
 char *
 mock_dataverse_context_url (MockServer *self, const MockEntity *entity, const MockODataQuery *query, gboolean single)
 {
-  return g_strdup_printf ("%s" MOCK_API_BASE "$metadata#%s%s%s%s%s", self->url, entity->entity_set,
-                          query->select ? "(" : "", query->select ? query->select_raw : "",
-                          query->select ? ")" : "", single ? "/$entity" : "");
+  g_autofree char *expanded = mock_expand_context (query->expansion);
+  gboolean parens = query->select || expanded;
+
+  return g_strdup_printf ("%s" MOCK_API_BASE "$metadata#%s%s%s%s%s%s%s", self->url, entity->entity_set,
+                          parens ? "(" : "", query->select ? query->select_raw : "",
+                          query->select && expanded ? "," : "", expanded ? expanded : "",
+                          parens ? ")" : "", single ? "/$entity" : "");
 }
 
 MockODataQuery *
@@ -144,8 +151,8 @@ mock_dataverse_record_query (SoupServerMessage *msg, const MockEntity *entity, c
   g_autoptr (GError) error = NULL;
   g_autoptr (MockODataQuery) query = mock_odata_query_parse (raw_query, &error);
 
-  if (query == NULL || !mock_odata_query_check (query, MOCK_ODATA_SELECT, TRUE, &error) ||
-      !mock_odata_select_validate (query, entity, &error) ||
+  if (query == NULL || !mock_odata_query_check (query, MOCK_ODATA_SELECT | MOCK_ODATA_EXPAND, TRUE, &error) ||
+      !mock_odata_select_validate (query, entity, &error) || !mock_expand_bind (query, entity, &error) ||
       !mock_prefs_parse (prefs, soup_message_headers_get_list (soup_server_message_get_request_headers (msg), "Prefer"),
                          &error))
     {
@@ -166,7 +173,9 @@ mock_dataverse_respond_record (MockServer *self, SoupServerMessage *msg, const M
 
   json_object_set_string_member (out, "@odata.context", context);
   mock_format_record (self->store, entity, record, (const char *const *) query->select, prefs, out);
-  applied = mock_prefs_applied (prefs, created, FALSE);
+  mock_expand_apply (query->expansion, self->store, entity, record, prefs, out);
+  /* return=representation is honoured by a write (POST 201, PATCH 200), not by a GET. */
+  applied = mock_prefs_applied (prefs, strcmp (soup_server_message_get_method (msg), "GET") != 0, FALSE);
   if (applied)
     soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Preference-Applied", applied);
   mock_respond_odata_object (msg, created ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, out);
@@ -215,6 +224,27 @@ parse_key (const MockEntity *entity, const char *inside)
   return mock_guid_is_valid (inside) ? g_ascii_strdown (inside, -1) : NULL;
 }
 
+/* Conditional retrieval: If-None-Match with the record's current ETag → 304,
+ * except with $expand or annotations, as Dataverse documents
+ * (perform-conditional-operations-using-web-api). "null" never matches. */
+static gboolean
+not_modified (SoupServerMessage *msg, const MockODataQuery *query, const MockPrefs *prefs, JsonObject *record)
+{
+  const char *want = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "If-None-Match");
+  g_autofree char *etag = NULL;
+  g_autofree char *trimmed = NULL;
+
+  if (want == NULL || query->expansion || prefs->include_annotations)
+    return FALSE;
+  etag = g_strdup_printf ("W/\"%" G_GINT64_FORMAT "\"", json_object_get_int_member_with_default (record, "versionnumber", 0));
+  trimmed = g_strstrip (g_strdup (want));
+  if (strcmp (trimmed, etag) != 0)
+    return FALSE;
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "ETag", etag);
+  mock_respond_empty (msg, SOUP_STATUS_NOT_MODIFIED);
+  return TRUE;
+}
+
 static void
 handle_record (MockServer *self, SoupServerMessage *msg, const MockEntity *entity, const char *id,
                const char *raw_query)
@@ -224,10 +254,14 @@ handle_record (MockServer *self, SoupServerMessage *msg, const MockEntity *entit
   const char *method = soup_server_message_get_method (msg);
   JsonObject *record;
 
-  if (strcmp (method, "PATCH") == 0 || strcmp (method, "DELETE") == 0)
+  if (strcmp (method, "PATCH") == 0)
     {
-      mock_respond_dataverse_error (msg, SOUP_STATUS_NOT_IMPLEMENTED, "0x80040216",
-                                    "The mock server does not implement %s on %s yet.", method, entity->entity_set);
+      mock_update_handle (self, msg, entity, id, raw_query);
+      return;
+    }
+  if (strcmp (method, "DELETE") == 0)
+    {
+      mock_delete_handle (self, msg, entity, id, raw_query);
       return;
     }
   if (strcmp (method, "GET") != 0)
@@ -247,156 +281,9 @@ handle_record (MockServer *self, SoupServerMessage *msg, const MockEntity *entit
                                     "%s With Id = %s Does Not Exist", entity->logical_name, id);
       return;
     }
-  mock_dataverse_respond_record (self, msg, entity, query, &prefs, record, FALSE);
-}
-
-/* The next page: the same query with the cursor after @last in $skiptoken.
- * The cookie is Dataverse's shape; "last" holds the sort values (JSON). */
-static char *
-next_link (MockServer *self, SoupServerMessage *msg, const char *path, guint page, guint page_size,
-           JsonNode *cursor)
-{
-  const char *raw = g_uri_get_query (soup_server_message_get_uri (msg));
-  g_auto (GStrv) parts = g_strsplit (raw ? raw : "", "&", -1);
-  g_autoptr (GStrvBuilder) kept = g_strv_builder_new ();
-  g_auto (GStrv) joined = NULL;
-  g_autofree char *query = NULL;
-  g_autofree char *values = mock_json_to_string (cursor);
-  g_autofree char *escaped_values = g_uri_escape_string (values, NULL, FALSE);
-  g_autofree char *cookie = g_strdup_printf ("<cookie pagenumber=\"%u\" pagesize=\"%u\" last=\"%s\" />",
-                                             page + 1, page_size, escaped_values);
-  g_autofree char *escaped = g_uri_escape_string (cookie, NULL, FALSE);
-
-  for (guint i = 0; parts[i]; i++)
-    if (*parts[i] && !g_str_has_prefix (parts[i], "$skiptoken=") && !g_str_has_prefix (parts[i], "%24skiptoken="))
-      g_strv_builder_add (kept, parts[i]);
-  joined = g_strv_builder_end (kept);
-  query = g_strjoinv ("&", joined);
-  return g_strdup_printf ("%s%s?%s%s$skiptoken=%s", self->url, path, query, *query ? "&" : "", escaped);
-}
-
-static gboolean
-parse_skiptoken (const char *token, guint page_size, const MockOrder *order, guint *page,
-                 JsonNode **cursor, GError **error)
-{
-  g_autoptr (GRegex) re = g_regex_new ("^<cookie pagenumber=\"([0-9]{1,9})\" pagesize=\"([0-9]{1,9})\" last=\"([^\"]*)\" />$",
-                                       0, 0, NULL);
-  g_autoptr (GMatchInfo) match = NULL;
-  g_autofree char *number = NULL, *size = NULL, *last = NULL, *values = NULL;
-
-  if (!g_regex_match (re, token, 0, &match))
-    goto bad;
-  number = g_match_info_fetch (match, 1);
-  size = g_match_info_fetch (match, 2);
-  last = g_match_info_fetch (match, 3);
-  if ((guint) g_ascii_strtoull (size, NULL, 10) != page_size)
-    {
-      g_set_error (error, MOCK_ODATA_ERROR, MOCK_ODATA_ERROR_BAD_REQUEST,
-                   "An @odata.nextLink must be requested with the same 'Prefer: odata.maxpagesize=%s' as the first page.",
-                   size);
-      return FALSE;
-    }
-  values = g_uri_unescape_string (last, NULL);
-  *cursor = values ? mock_json_parse (values, strlen (values), NULL) : NULL;
-  if (*cursor == NULL || !mock_order_cursor_valid (order, *cursor))
-    {
-      g_clear_pointer (cursor, json_node_unref);
-      goto bad;
-    }
-  *page = (guint) g_ascii_strtoull (number, NULL, 10);
-  return TRUE;
-
-bad:
-  g_set_error (error, MOCK_ODATA_ERROR, MOCK_ODATA_ERROR_BAD_REQUEST,
-               "The skiptoken value '%s' is not valid for this query. Follow @odata.nextLink unchanged.", token);
-  return FALSE;
-}
-
-static void
-handle_collection (MockServer *self, SoupServerMessage *msg, const char *path,
-                   const MockEntity *entity, const char *raw_query)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (MockODataQuery) query = NULL;
-  g_autoptr (MockFilter) filter = NULL;
-  g_autoptr (MockOrder) order = NULL;
-  g_autoptr (GPtrArray) rows = NULL;
-  g_autoptr (JsonObject) out = NULL;
-  g_autoptr (JsonArray) value = NULL;
-  g_autoptr (JsonNode) cursor = NULL;
-  g_auto (MockPrefs) prefs = { 0 };
-  g_autofree char *context = NULL;
-  g_autofree char *applied = NULL;
-  const char *method = soup_server_message_get_method (msg);
-  guint page_size, page = 1, start = 0, end;
-
-  if (strcmp (method, "POST") == 0)
-    {
-      mock_create_handle (self, msg, entity, raw_query);
-      return;
-    }
-  if (strcmp (method, "GET") != 0)
-    {
-      mock_dataverse_respond_method_not_allowed (msg);
-      return;
-    }
-
-  query = mock_odata_query_parse (raw_query, &error);
-  if (query == NULL ||
-      !mock_odata_query_check (query, MOCK_ODATA_SELECT | MOCK_ODATA_FILTER | MOCK_ODATA_TOP | MOCK_ODATA_SKIPTOKEN |
-                               MOCK_ODATA_ORDERBY, FALSE, &error) ||
-      !mock_odata_select_validate (query, entity, &error) ||
-      (query->filter && ((filter = mock_filter_parse (query->filter, &error)) == NULL ||
-                         !mock_filter_bind (filter, entity, &error))) ||
-      (order = mock_order_parse (query->orderby, entity, &error)) == NULL ||
-      !mock_prefs_parse (&prefs, soup_message_headers_get_list (soup_server_message_get_request_headers (msg), "Prefer"),
-                         &error))
-    {
-      mock_dataverse_respond_odata_error (msg, error);
-      return;
-    }
-  page_size = prefs.maxpagesize ? prefs.maxpagesize : MOCK_MAX_PAGE_SIZE;
-  if (query->skiptoken && !parse_skiptoken (query->skiptoken, page_size, order, &page, &cursor, &error))
-    {
-      mock_dataverse_respond_odata_error (msg, error);
-      return;
-    }
-  if (mock_dataverse_denied (self, msg, "GET", entity, "RetrieveMultiple"))
+  if (not_modified (msg, query, &prefs, record))
     return;
-
-  /* Keyset paging: sort, then start after the cursor's sort values. $top is
-   * ignored when a page size is preferred, as Dataverse documents. */
-  rows = mock_store_query (self->store, entity, filter, -1);
-  mock_order_sort (order, rows);
-  if (query->top >= 0 && prefs.maxpagesize == 0 && (guint64) query->top < rows->len)
-    g_ptr_array_set_size (rows, (guint) query->top);
-  if (cursor)
-    start = mock_order_seek (order, rows, cursor);
-  end = MIN (rows->len, start + page_size);
-  value = json_array_new ();
-  for (guint i = start; i < end; i++)
-    {
-      JsonObject *row = json_object_new ();
-
-      mock_format_record (self->store, entity, g_ptr_array_index (rows, i), (const char *const *) query->select,
-                          &prefs, row);
-      json_array_add_object_element (value, row);
-    }
-  context = mock_dataverse_context_url (self, entity, query, FALSE);
-  out = json_object_new ();
-  json_object_set_string_member (out, "@odata.context", context);
-  json_object_set_array_member (out, "value", g_steal_pointer (&value));
-  if (end < rows->len)
-    {
-      g_autoptr (JsonNode) last = mock_order_cursor (order, g_ptr_array_index (rows, end - 1));
-      g_autofree char *link = next_link (self, msg, path, page, page_size, last);
-
-      json_object_set_string_member (out, "@odata.nextLink", link);
-    }
-  applied = mock_prefs_applied (&prefs, FALSE, TRUE);
-  if (applied)
-    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Preference-Applied", applied);
-  mock_respond_odata_object (msg, SOUP_STATUS_OK, out);
+  mock_dataverse_respond_record (self, msg, entity, query, &prefs, record, FALSE);
 }
 
 static void
@@ -442,16 +329,36 @@ mock_dataverse_handle (MockServer *self, SoupServerMessage *msg, const char *pat
                                     "The user is not a member of the organization.");
       return;
     }
+  resource = path + strlen (MOCK_API_BASE);
+  /* The service document is XML; every other answer is JSON. */
+  if (strcmp (resource, "$metadata") == 0)
+    {
+      mock_metadata_csdl (self, msg, raw_query);
+      return;
+    }
   if (!check_headers (msg))
     return;
 
-  resource = path + strlen (MOCK_API_BASE);
   segment = g_strndup (resource, strcspn (resource, "/"));
+  if (g_str_has_prefix (segment, "EntityDefinitions(") || strcmp (segment, "EntityDefinitions") == 0)
+    {
+      mock_metadata_entity_definitions (self, msg, resource, raw_query);
+      return;
+    }
   if (resource[strlen (segment)] == '/')
     {
       const char *after = resource + strlen (segment) + 1;
       g_autofree char *next = g_strndup (after, strcspn (after, "/"));
       g_autofree char *queue_id = NULL;
+
+      if (strcmp (after, "$count") == 0 && strchr (segment, '(') == NULL)
+        {
+          if ((entity = mock_entity_by_set (segment)) == NULL)
+            respond_segment_not_found (msg, segment);
+          else
+            mock_collection_count (self, msg, entity, raw_query);
+          return;
+        }
 
       /* The one bound action the mock serves: queues(<id>)/Microsoft.Dynamics.CRM.AddToQueue. */
       if (g_str_has_prefix (segment, "queues(") && g_str_has_suffix (segment, ")") &&
@@ -476,6 +383,11 @@ mock_dataverse_handle (MockServer *self, SoupServerMessage *msg, const char *pat
       handle_whoami (self, msg, raw_query);
       return;
     }
+  if (strcmp (segment, ACTION_APPLY_ROUTING) == 0)
+    {
+      mock_actions_apply_routing_rule (self, msg, raw_query);
+      return;
+    }
   paren = strchr (segment, '(');
   set_name = paren ? g_strndup (segment, (gsize) (paren - segment)) : g_strdup (segment);
   entity = mock_entity_by_set (set_name);
@@ -486,7 +398,10 @@ mock_dataverse_handle (MockServer *self, SoupServerMessage *msg, const char *pat
     }
   if (paren == NULL)
     {
-      handle_collection (self, msg, path, entity, raw_query);
+      if (strcmp (soup_server_message_get_method (msg), "POST") == 0)
+        mock_create_handle (self, msg, entity, raw_query);
+      else
+        mock_collection_handle (self, msg, path, entity, raw_query);
       return;
     }
   if (!g_str_has_suffix (paren, ")"))

@@ -20,18 +20,19 @@
 
 #define C MOCK_COL_CREATE
 #define R MOCK_COL_REQUIRED
+#define U MOCK_COL_UPDATE
 
 /* ---- choices (option sets), values and labels from research/dataverse.md ---- */
 
 static const MockOption active_state[] = { { 0, "Active" }, { 1, "Inactive" }, { 0, NULL } };
-static const MockOption active_status[] = { { 1, "Active" }, { 2, "Inactive" }, { 0, NULL } };
+static const MockOption active_status[] = { { 1, "Active", 0 }, { 2, "Inactive", 1 }, { 0, NULL } };
 
 static const MockOption conversation_state[] = {
   { 0, "Open" }, { 1, "Closed" }, { 2, "Resolved" }, { 3, "Scheduled" }, { 4, "Wrap-up (Deprecated)" }, { 0, NULL }
 };
 static const MockOption conversation_status[] = {
-  { 1, "Open" }, { 2, "Active" }, { 3, "Waiting" }, { 4, "Closed" }, { 5, "Wrap-up" }, { 6, "Resolved" },
-  { 7, "Scheduled" }, { 0, NULL }
+  { 1, "Open", 0 }, { 2, "Active", 0 }, { 3, "Waiting", 0 }, { 4, "Closed", 1 }, { 5, "Wrap-up", 0 },
+  { 6, "Resolved", 2 }, { 7, "Scheduled", 3 }, { 0, NULL }
 };
 static const MockOption status_change_reason[] = {
   { 192350001, "AwaitingAgentAssignment" }, { 192350002, "AwaitingAgentAcceptance" },
@@ -62,12 +63,14 @@ static const MockOption context_datatype[] = {
 };
 static const MockOption incident_state[] = { { 0, "Active" }, { 1, "Resolved" }, { 2, "Cancelled" }, { 0, NULL } };
 static const MockOption incident_status[] = {
-  { 1, "In Progress" }, { 2, "On Hold" }, { 3, "Waiting for Details" }, { 4, "Researching" },
-  { 5, "Problem Solved" }, { 1000, "Information Provided" }, { 6, "Cancelled" }, { 2000, "Merged" }, { 0, NULL }
+  { 1, "In Progress", 0 }, { 2, "On Hold", 0 }, { 3, "Waiting for Details", 0 }, { 4, "Researching", 0 },
+  { 5, "Problem Solved", 1 }, { 1000, "Information Provided", 1 }, { 6, "Cancelled", 2 }, { 2000, "Merged", 2 },
+  { 0, NULL }
 };
-/* Out of the box 1–3; 4 as OpenCX's default_priority (1–4) assumes an org with a fourth value. */
+/* Out of the box 1–3 (the incident table reference); OpenCX's 1–4 needs a
+ * customised org, which a seed's "option_sets" or /_mock/option-sets models. */
 static const MockOption incident_priority[] = {
-  { 1, "High" }, { 2, "Normal" }, { 3, "Low" }, { 4, "Critical" }, { 0, NULL }
+  { 1, "High" }, { 2, "Normal" }, { 3, "Low" }, { 0, NULL }
 };
 static const MockOption case_origin[] = {
   { 1, "Phone" }, { 2, "Email" }, { 3, "Web" }, { 2483, "Facebook" }, { 3986, "Twitter" }, { 700610000, "IoT" },
@@ -112,8 +115,8 @@ static const MockColumn liveworkitem_columns[] = {
   { "subject", MOCK_COL_STRING, NULL, 200, NULL, C | R },
   { "msdyn_title", MOCK_COL_STRING, NULL, 4000, NULL, C },
   { "description", MOCK_COL_STRING, NULL, 2000, NULL, C },
-  { "statecode", MOCK_COL_INT, NULL, 0, conversation_state },
-  { "statuscode", MOCK_COL_INT, NULL, 0, conversation_status },
+  { "statecode", MOCK_COL_INT, NULL, 0, conversation_state, U },
+  { "statuscode", MOCK_COL_INT, NULL, 0, conversation_status, C | U },
   { "msdyn_statuschangereason", MOCK_COL_INT, NULL, 0, status_change_reason },
   { "msdyn_statereason", MOCK_COL_STRING, NULL, 4000 },
   { "msdyn_channel", MOCK_COL_STRING, NULL, 0, stream_source, C | MOCK_COL_MULTI },
@@ -173,14 +176,14 @@ static const MockColumn contextitem_columns[] = {
   { "msdyn_isdisplayable", MOCK_COL_BOOL, NULL, 0, NULL, C },
   { "msdyn_datatype", MOCK_COL_INT, NULL, 0, context_datatype },
   { "_msdyn_ocliveworkitemid_value", MOCK_COL_LOOKUP, "msdyn_ocliveworkitem" },
-  { "statecode", MOCK_COL_INT, NULL, 0, active_state },
-  { "statuscode", MOCK_COL_INT, NULL, 0, active_status },
+  { "statecode", MOCK_COL_INT, NULL, 0, active_state, U },
+  { "statuscode", MOCK_COL_INT, NULL, 0, active_status, C | U },
   COMMON_AUDIT,
   { NULL, 0, NULL }
 };
 
 static const MockNavigation contextitem_navigations[] = {
-  { "msdyn_ocliveworkitemid", "_msdyn_ocliveworkitemid_value", to_conversations, FALSE },
+  { "msdyn_ocliveworkitemid", "_msdyn_ocliveworkitemid_value", to_conversations, TRUE },
   { NULL, NULL, NULL, FALSE }
 };
 
@@ -205,8 +208,8 @@ static const MockColumn contact_columns[] = {
   { "mobilephone", MOCK_COL_STRING, NULL, 50, NULL, C },
   { "telephone1", MOCK_COL_STRING, NULL, 50 },
   { "description", MOCK_COL_STRING, NULL, 2000, NULL, C },
-  { "statecode", MOCK_COL_INT, NULL, 0, active_state },
-  { "statuscode", MOCK_COL_INT, NULL, 0, active_status },
+  { "statecode", MOCK_COL_INT, NULL, 0, active_state, U },
+  { "statuscode", MOCK_COL_INT, NULL, 0, active_status, C | U },
   { "_ownerid_value", MOCK_COL_LOOKUP, "systemuser" },
   COMMON_AUDIT,
   { NULL, 0, NULL }
@@ -225,8 +228,8 @@ static const MockColumn incident_columns[] = {
   { "prioritycode", MOCK_COL_INT, NULL, 0, incident_priority, C },
   { "caseorigincode", MOCK_COL_INT, NULL, 0, case_origin, C },
   { "casetypecode", MOCK_COL_INT, NULL, 0, case_type, C },
-  { "statecode", MOCK_COL_INT, NULL, 0, incident_state },
-  { "statuscode", MOCK_COL_INT, NULL, 0, incident_status },
+  { "statecode", MOCK_COL_INT, NULL, 0, incident_state, U },
+  { "statuscode", MOCK_COL_INT, NULL, 0, incident_status, C | U },
   { "_customerid_value", MOCK_COL_LOOKUP, "contact" },
   { "_primarycontactid_value", MOCK_COL_LOOKUP, "contact" },
   { "_ownerid_value", MOCK_COL_LOOKUP, "systemuser" },
@@ -282,6 +285,7 @@ static const MockColumn systemuser_columns[] = {
 
 #undef C
 #undef R
+#undef U
 
 /* Object type codes: the system tables' are fixed by Dataverse; custom
  * (msdyn_) tables get org-specific codes above 10000 — these are plausible. */
@@ -291,7 +295,7 @@ static const MockEntity entities[] = {
   { "msdyn_ocliveworkitem", "msdyn_ocliveworkitems", "activityid", "subject", 10717,
     liveworkitem_columns, liveworkitem_navigations, liveworkitem_collections, TRUE },
   { "msdyn_ocliveworkitemcontextitem", "msdyn_ocliveworkitemcontextitems", "msdyn_ocliveworkitemcontextitemid",
-    "msdyn_name", 10718, contextitem_columns, contextitem_navigations, NULL, FALSE },
+    "msdyn_name", 10718, contextitem_columns, contextitem_navigations, NULL, TRUE },
   { "annotation", "annotations", "annotationid", "subject", 5, annotation_columns, NULL, NULL, FALSE },
   { "contact", "contacts", "contactid", "fullname", 2, contact_columns, contact_navigations, NULL, TRUE },
   { "incident", "incidents", "incidentid", "title", 112, incident_columns, incident_navigations, NULL, TRUE },

@@ -17,16 +17,19 @@ typedef enum {
   MOCK_COL_DATETIME,  /* Edm.DateTimeOffset, ISO 8601 UTC text */
 } MockColumnType;
 
-/* One value of a choice (option set); lists end with a NULL label. */
+/* One value of a choice (option set); lists end with a NULL label. Status
+ * reasons (statuscode) name the state (statecode) they belong to. */
 typedef struct {
   gint64      value;
   const char *label;
+  gint64      state;
 } MockOption;
 
 typedef enum {
   MOCK_COL_CREATE   = 1 << 0,  /* may be sent in a POST body (IsValidForCreate, as far as the mock goes) */
   MOCK_COL_REQUIRED = 1 << 1,  /* must be non-empty on create */
   MOCK_COL_MULTI    = 1 << 2,  /* multi-select choice: text of comma-separated option values */
+  MOCK_COL_UPDATE   = 1 << 3,  /* may be sent in a PATCH body though not on create (IsValidForUpdate only) */
 } MockColumnFlags;
 
 typedef struct {

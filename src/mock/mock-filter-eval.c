@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "mock-util.h"
+
 const char *
 mock_filter_op_kind (CmpOp op)
 {
@@ -91,6 +93,14 @@ bind_operand (Operand *op, const MockEntity *entity, GError **error)
   return TRUE;
 }
 
+static void
+quoted_guid (const Operand *property, Operand *literal)
+{
+  if (property->kind == V_PROPERTY && column_class (property->column->type) == C_GUID &&
+      literal->kind == V_STRING && mock_guid_is_valid (literal->text))
+    literal->kind = V_GUID;
+}
+
 gboolean
 mock_filter_bind (MockFilter *filter, const MockEntity *entity, GError **error)
 {
@@ -119,6 +129,10 @@ mock_filter_bind (MockFilter *filter, const MockEntity *entity, GError **error)
     default:
       if (!bind_operand (&filter->a, entity, error) || !bind_operand (&filter->b, entity, error))
         return FALSE;
+      /* Dataverse takes a lookup or id compared with a quoted GUID, the form of
+       * Microsoft's own examples (_owninguser_value eq '<guid>'). */
+      quoted_guid (&filter->a, &filter->b);
+      quoted_guid (&filter->b, &filter->a);
       ca = operand_class (&filter->a);
       cb = operand_class (&filter->b);
       if (ca != C_NULL && cb != C_NULL && ca != cb)

@@ -8,7 +8,6 @@
  * evaluation are in mock-filter-eval.c. */
 #include "mock-filter-private.h"
 
-#include <stdarg.h>
 #include <string.h>
 
 #include "mock-util.h"
@@ -48,21 +47,6 @@ static guint
 char_pos (const char *text, const char *p)
 {
   return (guint) g_utf8_pointer_to_offset (text, p);
-}
-
-static void
-set_error (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
-
-static void
-set_error (GError **error, const char *fmt, ...)
-{
-  g_autofree char *message = NULL;
-  va_list ap;
-
-  va_start (ap, fmt);
-  message = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  g_set_error_literal (error, MOCK_ODATA_ERROR, MOCK_ODATA_ERROR_BAD_REQUEST, message);
 }
 
 static gboolean
@@ -120,12 +104,12 @@ lex_number (const char *text, const char *p, Token *t, gsize *len, GError **erro
     q++;
   if (is_ident_char (*q))
     {
-      set_error (error, "Syntax error at position %u in '%s'.", char_pos (text, q), text);
+      mock_odata_set_error (error, "Syntax error at position %u in '%s'.", char_pos (text, q), text);
       return FALSE;
     }
   if (t->kind == TOK_INT && !g_ascii_string_to_signed (num, 10, G_MININT64, G_MAXINT64, &t->i, NULL))
     {
-      set_error (error, "Syntax error at position %u in '%s'.", char_pos (text, p), text);
+      mock_odata_set_error (error, "Syntax error at position %u in '%s'.", char_pos (text, p), text);
       return FALSE;
     }
   t->d = g_ascii_strtod (num, NULL);
@@ -166,7 +150,7 @@ tokenize (const char *text, GError **error)
               if (*q == '\0')
                 {
                   g_string_free (s, TRUE);
-                  set_error (error, "There is an unterminated literal at position %u in '%s'.",
+                  mock_odata_set_error (error, "There is an unterminated literal at position %u in '%s'.",
                              char_pos (text, q), text);
                   return NULL;
                 }
@@ -209,7 +193,7 @@ tokenize (const char *text, GError **error)
         {
           int clen = g_utf8_skip[*(const guchar *) p];
 
-          set_error (error, "Syntax error: character '%.*s' is not valid at position %u in '%s'.",
+          mock_odata_set_error (error, "Syntax error: character '%.*s' is not valid at position %u in '%s'.",
                      clen, p, t.pos, text);
           return NULL;
         }
@@ -269,7 +253,7 @@ parse_operand (Parser *ps, Operand *op, GError **error)
         }
       return TRUE;
     default:
-      set_error (error, "Expression expected at position %u in '%s'.", t->pos, ps->text);
+      mock_odata_set_error (error, "Expression expected at position %u in '%s'.", t->pos, ps->text);
       return FALSE;
     }
 }
@@ -288,7 +272,7 @@ parse_function (Parser *ps, const Token *name, GError **error)
         g_set_error (error, MOCK_ODATA_ERROR, MOCK_ODATA_ERROR_NOT_IMPLEMENTED,
                      "The mock server does not implement the function '%s'.", name->text);
       else
-        set_error (error, "An unknown function with name '%s' was found. This may also be a function import or a key lookup on a navigation property, which is not allowed.",
+        mock_odata_set_error (error, "An unknown function with name '%s' was found. This may also be a function import or a key lookup on a navigation property, which is not allowed.",
                    name->text);
       return NULL;
     }
@@ -299,14 +283,14 @@ parse_function (Parser *ps, const Token *name, GError **error)
     return NULL;
   if (next (ps)->kind != TOK_COMMA)
     {
-      set_error (error, "')' or ',' expected at position %u in '%s'.", peek (ps)->pos, ps->text);
+      mock_odata_set_error (error, "')' or ',' expected at position %u in '%s'.", peek (ps)->pos, ps->text);
       return NULL;
     }
   if (!parse_operand (ps, &node->b, error))
     return NULL;
   if (peek (ps)->kind != TOK_RPAREN)
     {
-      set_error (error, "')' or ',' expected at position %u in '%s'.", peek (ps)->pos, ps->text);
+      mock_odata_set_error (error, "')' or ',' expected at position %u in '%s'.", peek (ps)->pos, ps->text);
       return NULL;
     }
   next (ps);
@@ -335,7 +319,7 @@ parse_unary (Parser *ps, GError **error)
         return NULL;
       if (peek (ps)->kind != TOK_RPAREN)
         {
-          set_error (error, "')' or operator expected at position %u in '%s'.", peek (ps)->pos, ps->text);
+          mock_odata_set_error (error, "')' or operator expected at position %u in '%s'.", peek (ps)->pos, ps->text);
           return NULL;
         }
       next (ps);
@@ -365,7 +349,7 @@ parse_unary (Parser *ps, GError **error)
   /* A bare operand would need to be a Boolean property; Dataverse clients
    * always compare explicitly, so treat it as the syntax error ODL gives for
    * a missing operator. */
-  set_error (error, "Syntax error at position %u in '%s'.", t->pos, ps->text);
+  mock_odata_set_error (error, "Syntax error at position %u in '%s'.", t->pos, ps->text);
   return NULL;
 }
 
@@ -414,7 +398,7 @@ mock_filter_parse (const char *text, GError **error)
   ps.tokens = tokens;
   if (peek (&ps)->kind == TOK_END)
     {
-      set_error (error, "Expression expected at position 0 in '%s'.", text);
+      mock_odata_set_error (error, "Expression expected at position 0 in '%s'.", text);
       return NULL;
     }
   root = parse_or (&ps, error);
@@ -422,7 +406,7 @@ mock_filter_parse (const char *text, GError **error)
     return NULL;
   if (peek (&ps)->kind != TOK_END)
     {
-      set_error (error, "Syntax error at position %u in '%s'.", peek (&ps)->pos, text);
+      mock_odata_set_error (error, "Syntax error at position %u in '%s'.", peek (&ps)->pos, text);
       return NULL;
     }
   return g_steal_pointer (&root);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "mock-odata.h"
+#include "mock-options.h"
 
 void
 mock_prefs_clear (MockPrefs *prefs)
@@ -146,7 +147,7 @@ mock_format_datetime (const char *iso8601)
 }
 
 static char *
-format_choice (const MockColumn *column, JsonNode *node)
+format_choice (MockStore *store, const MockEntity *entity, const MockColumn *column, JsonNode *node)
 {
   if (column->flags & MOCK_COL_MULTI)
     {
@@ -157,7 +158,7 @@ format_choice (const MockColumn *column, JsonNode *node)
         {
           gint64 v = 0;
           const char *label = g_ascii_string_to_signed (values[i], 10, G_MININT32, G_MAXINT32, &v, NULL)
-                              ? mock_column_option_label (column, v) : NULL;
+                              ? mock_options_label (store, entity, column, v) : NULL;
 
           if (label == NULL)
             return NULL;
@@ -168,7 +169,7 @@ format_choice (const MockColumn *column, JsonNode *node)
     }
   if (json_node_get_value_type (node) != G_TYPE_INT64)
     return NULL;
-  return g_strdup (mock_column_option_label (column, json_node_get_int (node)));
+  return g_strdup (mock_options_label (store, entity, column, json_node_get_int (node)));
 }
 
 /* The table a lookup value points at: the column's target, or for polymorphic
@@ -182,7 +183,7 @@ lookup_target (const MockColumn *column, JsonObject *record)
 }
 
 static void
-add_annotations (MockStore *store, const MockColumn *column, JsonObject *record, JsonNode *node,
+add_annotations (MockStore *store, const MockEntity *entity, const MockColumn *column, JsonObject *record, JsonNode *node,
                  const MockPrefs *prefs, JsonObject *out)
 {
   g_autofree char *formatted = NULL;
@@ -195,7 +196,7 @@ add_annotations (MockStore *store, const MockColumn *column, JsonObject *record,
   if (prefs->formatted)
     {
       if (column->options && (column->type == MOCK_COL_INT || column->type == MOCK_COL_STRING))
-        formatted = format_choice (column, node);
+        formatted = format_choice (store, entity, column, node);
       else if (column->type == MOCK_COL_LOOKUP && target && target->primary_name)
         {
           JsonObject *referenced = mock_store_lookup (store, target, json_node_get_string (node));
@@ -235,7 +236,7 @@ format_column (MockStore *store, const MockEntity *entity, JsonObject *record, c
     return;
   column = mock_entity_column (entity, name);
   if (prefs && column && node && !JSON_NODE_HOLDS_NULL (node))
-    add_annotations (store, column, record, node, prefs, out);
+    add_annotations (store, entity, column, record, node, prefs, out);
   if (node)
     json_object_set_member (out, name, json_node_copy (node));
   else

@@ -6,11 +6,50 @@
  * against realistic text. */
 #include "mock-odata.h"
 
+#include <stdarg.h>
 #include <string.h>
 
+#include "mock-expand.h"
 #include "mock-util.h"
 
 G_DEFINE_QUARK (mock-odata-error-quark, mock_odata_error)
+
+gboolean
+mock_odata_set_error (GError **error, const char *format, ...)
+{
+  g_autofree char *message = NULL;
+  va_list ap;
+
+  va_start (ap, format);
+  message = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  g_set_error_literal (error, MOCK_ODATA_ERROR, MOCK_ODATA_ERROR_BAD_REQUEST, message);
+  return FALSE;
+}
+
+GPtrArray *
+mock_odata_split_top (const char *text, char sep)
+{
+  g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  const char *start = text;
+  int depth = 0;
+
+  for (const char *p = text;; p++)
+    {
+      if (*p == '(')
+        depth++;
+      else if (*p == ')' && --depth < 0)
+        return NULL;
+      else if ((*p == sep && depth == 0) || *p == '\0')
+        {
+          g_ptr_array_add (parts, g_strstrip (g_strndup (start, (gsize) (p - start))));
+          if (*p == '\0')
+            break;
+          start = p + 1;
+        }
+    }
+  return depth == 0 ? g_steal_pointer (&parts) : NULL;
+}
 
 void
 mock_odata_query_free (MockODataQuery *query)
@@ -22,6 +61,8 @@ mock_odata_query_free (MockODataQuery *query)
   g_free (query->filter);
   g_free (query->skiptoken);
   g_free (query->orderby);
+  g_free (query->expand);
+  mock_expand_free (query->expansion);
   g_free (query);
 }
 
@@ -36,9 +77,9 @@ static const OptionInfo options[] = {
   { "$filter", MOCK_ODATA_FILTER, TRUE },
   { "$top", MOCK_ODATA_TOP, TRUE },
   { "$skiptoken", MOCK_ODATA_SKIPTOKEN, TRUE },
-  { "$expand", 0, TRUE },
+  { "$expand", MOCK_ODATA_EXPAND, TRUE },
   { "$orderby", MOCK_ODATA_ORDERBY, TRUE },
-  { "$count", 0, TRUE },
+  { "$count", MOCK_ODATA_COUNT, TRUE },
   { "$apply", 0, TRUE },
   { "$deltatoken", 0, TRUE },
   { "$skip", 0, FALSE },
@@ -64,13 +105,14 @@ parse_top (const char *value, gint64 *out, GError **error)
   return TRUE;
 }
 
-static gboolean
-parse_select (MockODataQuery *query, const char *value, GError **error)
+gboolean
+mock_odata_parse_select (const char *value, char ***out, char **raw, GError **error)
 {
   g_auto (GStrv) parts = g_strsplit (value, ",", -1);
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
 
-  query->select_raw = g_strdup (value);
+  *out = NULL;
+  *raw = g_strdup (value);
   for (guint i = 0; parts[i]; i++)
     {
       char *name = g_strstrip (parts[i]);
@@ -94,7 +136,7 @@ parse_select (MockODataQuery *query, const char *value, GError **error)
       g_ptr_array_add (names, g_strdup (name));
     }
   g_ptr_array_add (names, NULL);
-  query->select = (char **) g_ptr_array_steal (names, NULL);
+  *out = (char **) g_ptr_array_steal (names, NULL);
   return TRUE;
 }
 
@@ -157,7 +199,7 @@ mock_odata_query_parse (const char *raw_query, GError **error)
       switch (info->bit)
         {
         case MOCK_ODATA_SELECT:
-          if (!parse_select (query, p->value, error))
+          if (!mock_odata_parse_select (p->value, &query->select, &query->select_raw, error))
             return NULL;
           break;
         case MOCK_ODATA_FILTER:
@@ -172,6 +214,18 @@ mock_odata_query_parse (const char *raw_query, GError **error)
           break;
         case MOCK_ODATA_ORDERBY:
           query->orderby = g_strdup (p->value);
+          break;
+        case MOCK_ODATA_EXPAND:
+          query->expand = g_strdup (p->value);
+          break;
+        case MOCK_ODATA_COUNT:
+          if (strcmp (p->value, "true") != 0 && strcmp (p->value, "false") != 0)
+            {
+              g_set_error (error, MOCK_ODATA_ERROR, MOCK_ODATA_ERROR_BAD_REQUEST,
+                           "'%s' is not a valid count option.", p->value);
+              return NULL;
+            }
+          query->count = strcmp (p->value, "true") == 0;
           break;
         default:
           g_assert_not_reached ();

@@ -25,6 +25,8 @@ typedef enum {
   MOCK_ODATA_TOP       = 1 << 2,
   MOCK_ODATA_SKIPTOKEN = 1 << 3,
   MOCK_ODATA_ORDERBY   = 1 << 4,
+  MOCK_ODATA_EXPAND    = 1 << 5,
+  MOCK_ODATA_COUNT     = 1 << 6,
 } MockODataOption;
 
 typedef struct {
@@ -35,19 +37,33 @@ typedef struct {
   gint64   top;         /* -1 when absent */
   char    *skiptoken;
   char    *orderby;     /* the decoded $orderby text */
+  char    *expand;      /* the decoded $expand text (mock-expand.h reads it) */
+  gboolean count;       /* $count=true */
+  struct _MockExpand *expansion;  /* $expand bound to the table, once mock_expand_bind() ran */
 } MockODataQuery;
 
 void mock_odata_query_free (MockODataQuery *query);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MockODataQuery, mock_odata_query_free)
 
+/* A MOCK_ODATA_ERROR_BAD_REQUEST with a formatted message. Returns FALSE. */
+gboolean mock_odata_set_error (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
 /* Parses the raw (still percent-encoded) query string of a request URL.
- * Percent-decoding only: "%20" is a space, "%2B" and a bare '+' are a plus
- * (OData URL conventions; no form decoding). */
+ * "%20" and a bare '+' are a space, "%2B" is a plus: Dataverse reads its
+ * query string as ASP.NET does, which is why Microsoft's filter docs say to
+ * send '+' as %2B. */
 MockODataQuery *mock_odata_query_parse (const char *raw_query, GError **error);
 
 /* Rejects options present but not in @allowed (for example $top on a single record). */
 gboolean mock_odata_query_check (const MockODataQuery *query, guint allowed,
                                  gboolean single_entity, GError **error);
+
+/* Splits @text on @sep outside parentheses, each part stripped (transfer
+ * full, of char*); NULL when the parentheses do not balance. */
+GPtrArray *mock_odata_split_top (const char *text, char sep);
+
+/* Splits "$select=a,b" into @names (NULL for "*") and @raw; errors as for a top-level $select. */
+gboolean mock_odata_parse_select (const char *value, char ***names, char **raw, GError **error);
 
 /* Every $select name must be a column of @entity. */
 gboolean mock_odata_select_validate (const MockODataQuery *query, const MockEntity *entity,

@@ -110,6 +110,24 @@ void     mock_dataverse_respond_record (MockServer *self, SoupServerMessage *msg
                                         const MockODataQuery *query, const MockPrefs *prefs,
                                         JsonObject *record, gboolean created);
 
+/* mock-collection.c: GET <set> and GET <set>/$count */
+void     mock_collection_handle (MockServer *self, SoupServerMessage *msg, const char *path,
+                                 const MockEntity *entity, const char *raw_query);
+void     mock_collection_count (MockServer *self, SoupServerMessage *msg, const MockEntity *entity,
+                                const char *raw_query);
+
+/* mock-update.c: PATCH and DELETE <set>(<id>) */
+void     mock_update_handle (MockServer *self, SoupServerMessage *msg, const MockEntity *entity, const char *id,
+                             const char *raw_query);
+void     mock_delete_handle (MockServer *self, SoupServerMessage *msg, const MockEntity *entity, const char *id,
+                             const char *raw_query);
+
+/* mock-metadata.c: GET $metadata (CSDL) and EntityDefinitions(…)/Attributes(…) */
+void     mock_metadata_csdl (MockServer *self, SoupServerMessage *msg, const char *raw_query);
+/* @resource is the path after the API base, starting with "EntityDefinitions(". */
+void     mock_metadata_entity_definitions (MockServer *self, SoupServerMessage *msg, const char *resource,
+                                           const char *raw_query);
+
 /* mock-create.c: POST <set> (the other mock-create-*.c files are private to it) */
 void     mock_create_handle (MockServer *self, SoupServerMessage *msg, const MockEntity *entity,
                              const char *raw_query);
@@ -121,6 +139,11 @@ void     mock_create_defaults (MockServer *self, const MockEntity *entity, JsonO
 /* mock-actions.c: POST queues(<id>)/Microsoft.Dynamics.CRM.AddToQueue */
 void     mock_actions_add_to_queue (MockServer *self, SoupServerMessage *msg, const char *queue_id,
                                     const char *raw_query);
+/* mock-actions-routing.c: POST msdyn_ApplyRoutingRuleEntityRecord */
+void     mock_actions_apply_routing_rule (MockServer *self, SoupServerMessage *msg, const char *raw_query);
+/* The action body as a JSON object, or NULL having answered 400/415 (query
+ * options, Content-Type, JSON). */
+JsonNode *mock_actions_read_body (SoupServerMessage *msg, const char *raw_query, const char *action);
 
 /* mock-routing.c */
 void     mock_routing_start (MockServer *self, const MockEntity *entity, const char *id);

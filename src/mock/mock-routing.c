@@ -13,6 +13,7 @@
 
 #include <string.h>
 
+#include "mock-options.h"
 #include "mock-util.h"
 
 #define REASON_IN_CONVERSATION 192350003
@@ -220,22 +221,9 @@ mock_routing_clear (MockServer *self)
 static gboolean
 status_belongs (const MockEntity *entity, gint64 state, gint64 status)
 {
-  if (is_conversation (entity))
-    switch (status)
-      {
-      case 1: case 2: case 3: case 5: return state == 0;
-      case 4: return state == 1;
-      case 6: return state == 2;
-      case 7: return state == 3;
-      default: return FALSE;
-      }
-  switch (status)
-    {
-    case 1: case 2: case 3: case 4: return state == 0;
-    case 5: case 1000: return state == 1;
-    case 6: case 2000: return state == 2;
-    default: return FALSE;
-    }
+  gint64 owner = -1;
+
+  return mock_options_status_state (entity, status, &owner) && owner == state;
 }
 
 static gboolean

@@ -3,7 +3,8 @@
  *
  * Format: an object with optional "organization", "tenant" and "application"
  * sections, a "workstreams" array (msdyn_liveworkstream records whose "queue"
- * member is the default queue), a "conversations" array (msdyn_ocliveworkitem
+ * member is the default queue), an "option_sets" object (custom choice options
+ * of a customised org, see mock-options.h), a "conversations" array (msdyn_ocliveworkitem
  * records), and arrays named after any entity set the mock knows ("contacts",
  * "queues", "systemusers", "incidents", …). Unknown sections, members and
  * columns are errors: a typo in a fixture must not silently drop data. The seed
@@ -13,6 +14,7 @@
 
 #include <string.h>
 
+#include "mock-options.h"
 #include "mock-util.h"
 
 typedef struct {
@@ -261,6 +263,8 @@ mock_seed_apply (MockServer *self, JsonNode *seed, GError **error)
         ok = read_section (node, name, tenant_fields, &config, error);
       else if (strcmp (name, "application") == 0)
         ok = read_section (node, name, application_fields, &config, error);
+      else if (strcmp (name, "option_sets") == 0)
+        ok = mock_options_load (store, node, error);
       else if ((entity = section_entity (name)))
         ok = load_records (store, name, entity, node, error);
       else
@@ -313,6 +317,12 @@ mock_seed_add (MockServer *self, JsonNode *seed, guint *added, GError **error)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                        "section '%s' configures the server; it can only be loaded with the seed file", name);
+          return FALSE;
+        }
+      if (strcmp (name, "option_sets") == 0)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                               "section 'option_sets' is loaded with the seed file or POST /_mock/option-sets");
           return FALSE;
         }
       if (entity == NULL)

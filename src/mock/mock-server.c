@@ -487,6 +487,20 @@ hold (MockServer *self, SoupServerMessage *msg, MockLogEntry *entry, MockFault *
   self->pending = g_list_prepend (self->pending, p);
 }
 
+/* libsoup 3.2 removes Content-Length from a 204 (RFC 9110 §8.6) and then
+ * judges the connection by the headers left: no length means "body ends at
+ * EOF", so it closes the connection without saying "Connection: close".
+ * A 204 or 304 has no body by definition; saying so once the headers are
+ * written keeps the connection open for the next request, as HTTP/1.1 wants. */
+static void
+on_wrote_headers (SoupServerMessage *msg, gpointer data G_GNUC_UNUSED)
+{
+  guint status = soup_server_message_get_status (msg);
+
+  if (status == SOUP_STATUS_NO_CONTENT || status == SOUP_STATUS_NOT_MODIFIED)
+    soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg), SOUP_ENCODING_NONE);
+}
+
 static void
 server_callback (SoupServer *server G_GNUC_UNUSED, SoupServerMessage *msg, const char *path,
                  GHashTable *query G_GNUC_UNUSED, gpointer user_data)
@@ -497,6 +511,7 @@ server_callback (SoupServer *server G_GNUC_UNUSED, SoupServerMessage *msg, const
   gboolean token_endpoint;
   guint count;
 
+  g_signal_connect (msg, "wrote-headers", G_CALLBACK (on_wrote_headers), NULL);
   if (strcmp (path, "/_mock") == 0 || g_str_has_prefix (path, "/_mock/"))
     {
       mock_controls_handle (self, msg, path);

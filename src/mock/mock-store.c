@@ -16,6 +16,7 @@ typedef struct {
 struct _MockStore {
   GObject     parent_instance;
   GHashTable *tables;   /* const MockEntity* → Table* */
+  GHashTable *options;  /* "<table>.<column>" → GPtrArray of custom MockOption* (mock-options.c) */
   gint64      version;  /* source of versionnumber, as Dataverse's rowversion */
 };
 
@@ -50,6 +51,7 @@ mock_store_finalize (GObject *object)
   MockStore *self = MOCK_STORE (object);
 
   g_hash_table_unref (self->tables);
+  g_hash_table_unref (self->options);
   G_OBJECT_CLASS (mock_store_parent_class)->finalize (object);
 }
 
@@ -63,6 +65,7 @@ static void
 mock_store_init (MockStore *self)
 {
   self->tables = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) table_free);
+  self->options = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
   self->version = 1000000;
 }
 
@@ -77,6 +80,30 @@ mock_store_clear (MockStore *self)
 {
   g_return_if_fail (MOCK_IS_STORE (self));
   g_hash_table_remove_all (self->tables);
+  g_hash_table_remove_all (self->options);
+}
+
+GHashTable *
+mock_store_get_options (MockStore *self)
+{
+  g_return_val_if_fail (MOCK_IS_STORE (self), NULL);
+  return self->options;
+}
+
+gboolean
+mock_store_remove (MockStore *self, const MockEntity *entity, const char *id)
+{
+  Table *table = get_table (self, entity, FALSE);
+  g_autofree char *lower = id ? g_ascii_strdown (id, -1) : NULL;
+  JsonObject *record;
+
+  g_return_val_if_fail (MOCK_IS_STORE (self), FALSE);
+  record = table && lower ? g_hash_table_lookup (table->by_id, lower) : NULL;
+  if (record == NULL)
+    return FALSE;
+  g_hash_table_remove (table->by_id, lower);
+  g_ptr_array_remove (table->records, record);   /* unrefs it */
+  return TRUE;
 }
 
 static gboolean

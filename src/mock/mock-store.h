@@ -38,6 +38,11 @@ GPtrArray  *mock_store_query (MockStore *self, const MockEntity *entity, const M
 guint       mock_store_count (MockStore *self, const MockEntity *entity);
 /* A JSON array of every record of @entity (sharing them: serialise at once). */
 JsonNode   *mock_store_dump (MockStore *self, const MockEntity *entity);
+/* Removes a record; FALSE when there was none. */
+gboolean    mock_store_remove (MockStore *self, const MockEntity *entity, const char *id);
+/* The org's custom choice options, kept with the records (a seed brings
+ * both); owned by mock-options.c. transfer none. */
+GHashTable *mock_store_get_options (MockStore *self);
 /* Marks @record changed: new versionnumber and modifiedon. */
 void        mock_store_touch (MockStore *self, JsonObject *record);
 

@@ -155,7 +155,7 @@ mock_urlencoded_parse (const char *text, GError **error)
 GPtrArray *
 mock_query_parse (const char *text, GError **error)
 {
-  return parse_pairs (text, FALSE, error);
+  return parse_pairs (text, TRUE, error);
 }
 
 char *

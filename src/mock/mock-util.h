@@ -29,8 +29,8 @@ void       mock_param_free (MockParam *param);
 /* Splits on '&', decodes '+' as space and %XX escapes; rejects bad escapes and NULs.
  * Returns a GPtrArray of MockParam in arrival order (duplicates kept). */
 GPtrArray *mock_urlencoded_parse (const char *text, GError **error);
-/* The same for a URL query string, percent-decoding only (RFC 3986, as OData
- * does): a '+' stays a plus. */
+/* The same for a URL query string: like ASP.NET, under which Dataverse reads
+ * its query strings, a bare '+' is a space and "%2B" a plus. */
 GPtrArray *mock_query_parse (const char *text, GError **error);
 
 char      *mock_json_to_string (JsonNode *node);

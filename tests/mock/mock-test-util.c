@@ -208,15 +208,28 @@ fixture_control (Fixture *f, const char *method, const char *name, const char *j
 }
 
 Reply *
-fixture_api_post (Fixture *f, const char *path_and_query, const char *json, const char *prefer)
+fixture_api_send (Fixture *f, const char *method, const char *path_and_query, const char *json,
+                  const char *prefer, const char *if_match)
 {
-  SoupMessage *msg = fixture_api_message (f, "POST", path_and_query);
-  g_autoptr (GBytes) bytes = g_bytes_new (json, strlen (json));
+  SoupMessage *msg = fixture_api_message (f, method, path_and_query);
 
-  soup_message_set_request_body_from_bytes (msg, "application/json; charset=utf-8", bytes);
+  if (json)
+    {
+      g_autoptr (GBytes) bytes = g_bytes_new (json, strlen (json));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json; charset=utf-8", bytes);
+    }
   if (prefer)
     soup_message_headers_replace (soup_message_get_request_headers (msg), "Prefer", prefer);
+  if (if_match)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "If-Match", if_match);
   return fixture_send (f, msg);
+}
+
+Reply *
+fixture_api_post (Fixture *f, const char *path_and_query, const char *json, const char *prefer)
+{
+  return fixture_api_send (f, "POST", path_and_query, json, prefer, NULL);
 }
 
 Reply *

@@ -79,6 +79,9 @@ Reply *fixture_api_get (Fixture *f, const char *path_and_query);
 Reply *fixture_control (Fixture *f, const char *method, const char *name, const char *json);
 /* POST a JSON body (Content-Type: application/json; charset=utf-8) with an optional Prefer. */
 Reply *fixture_api_post (Fixture *f, const char *path_and_query, const char *json, const char *prefer);
+/* @method with a JSON body (NULL: none) and optional Prefer and If-Match headers. */
+Reply *fixture_api_send (Fixture *f, const char *method, const char *path_and_query, const char *json,
+                         const char *prefer, const char *if_match);
 /* GET a path under the API base, or an absolute URL (a next link), with an optional Prefer. */
 Reply *fixture_api_get_prefer (Fixture *f, const char *path_or_url, const char *prefer);
 /* Runs the default main context for @ms milliseconds. */
@@ -124,5 +127,8 @@ void   mock_test_add_create_tests (void);
 void   mock_test_add_service_tests (void);
 void   mock_test_add_routing_tests (void);
 void   mock_test_add_watch_tests (void);
+void   mock_test_add_update_tests (void);
+void   mock_test_add_expand_tests (void);
+void   mock_test_add_metadata_tests (void);
 
 G_END_DECLS

@@ -367,11 +367,13 @@ test_create_body_format (Fixture *f, gconstpointer data G_GNUC_UNUSED)
       SoupMessage *msg = fixture_api_message (f, "POST", CONV);
       g_autoptr (GBytes) bytes = g_bytes_new (cases[i].body, strlen (cases[i].body));
       g_autoptr (Reply) r = NULL;
+      /* One case is invalid UTF-8: keep the TAP text valid. */
+      g_autofree char *shown = g_strescape (cases[i].body, NULL);
 
       soup_message_set_request_body_from_bytes (msg, cases[i].type, bytes);
       if (cases[i].type == NULL)
         soup_message_headers_remove (soup_message_get_request_headers (msg), "Content-Type");
-      g_test_message ("case %u: %s: %s", i, cases[i].type ? cases[i].type : "(none)", cases[i].body);
+      g_test_message ("case %u: %s: %s", i, cases[i].type ? cases[i].type : "(none)", shown);
       r = fixture_send (f, msg);
       assert_dataverse_error (r, cases[i].status, "0x80060888", cases[i].message);
     }
@@ -385,7 +387,7 @@ test_create_body_format (Fixture *f, gconstpointer data G_GNUC_UNUSED)
     assert_dataverse_error (filter, 400, "0x80060888", "$filter");
     assert_dataverse_error (select, 400, "0x80060888", "Could not find a property named 'nope'");
     assert_dataverse_error (queues, 501, "0x80040216", "POST on queues");
-    assert_dataverse_error (patch, 501, "0x80040216", NULL);
+    assert_dataverse_error (patch, 400, "0x80060888", "no Content-Type");
     assert_dataverse_error (put, 405, "0x80060888", "'PUT'");
   }
   assert_nothing_stored (f, 0);

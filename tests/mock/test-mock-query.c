@@ -33,12 +33,12 @@ static void
 test_filter_matches (Fixture *f, gconstpointer data G_GNUC_UNUSED)
 {
   static const struct { const char *query, *expected; } cases[] = {
-    /* %2B and a bare + are both a plus (percent-decoding only, no form
-     * decoding); a space is %20. */
+    /* %2B is a plus; a bare + is a space, as ASP.NET decodes Dataverse's
+     * query strings (hence Microsoft's advice to send + as %2B). */
     { "$filter=emailaddress1%20eq%20'ada%2Bchat%40example.com'", C1 },
-    { "$filter=emailaddress1%20eq%20'ada+chat%40example.com'", C1 },
+    { "$filter=emailaddress1%20eq%20'ada+chat%40example.com'", C2 },
     { "$filter=emailaddress1%20eq%20'ada%20chat%40example.com'", C2 },
-    { "$filter=modifiedon%20lt%202026-03-10T09:00:00+02:00", C1 "," C2 },
+    { "$filter=statecode+eq+1", C4 },
     { "$filter=emailaddress1 eq 'MILES%40EXAMPLE.COM' and statecode eq 0", C3 },
     { "$filter=emailaddress1%20eq%20'miles%40example.com'", C3 "," C4 },
     { "$filter=lastname%20eq%20'O''Brien'", C3 },
@@ -53,6 +53,9 @@ test_filter_matches (Fixture *f, gconstpointer data G_GNUC_UNUSED)
     { "$filter=contactid%20eq%20" C3, C3 },
     { "$filter=contactid%20eq%20C0A7AC70-0003-4000-8000-000000000003", C3 },
     { "$filter=_ownerid_value%20eq%205e7a0001-0000-4000-8000-00000000a001", C1 },
+    /* Quoted GUIDs, the form of Microsoft's lookup examples. */
+    { "$filter=_ownerid_value%20eq%20'5e7a0001-0000-4000-8000-00000000a001'", C1 },
+    { "$filter='" C3 "'%20eq%20contactid", C3 },
     { "$filter=emailaddress1%20eq%20null", C5 },
     { "$filter=_ownerid_value%20ne%20null", C1 },
     { "$filter=modifiedon%20ge%202026-03-10T08:00:00Z", C3 "," C4 "," C5 },
@@ -117,15 +120,15 @@ test_query_errors (Fixture *f, gconstpointer data G_GNUC_UNUSED)
       "Could not find a property named 'nope' on type 'Microsoft.Dynamics.CRM.contact'." },
     { "$filter=statecode%20eq%20'0'", 400, "0x80060888",
       "Found operand types 'Edm.Int32' and 'Edm.String' for operator kind 'Equal'." },
-    { "$filter=contactid%20eq%20'" C3 "'", 400, "0x80060888", "'Edm.Guid' and 'Edm.String'" },
+    { "$filter=contactid%20eq%20'not-a-guid'", 400, "0x80060888", "'Edm.Guid' and 'Edm.String'" },
     { "$filter=emailaddress1%20eq%201", 400, "0x80060888", "incompatible types" },
     { "$filter=statecode%20eq", 400, "0x80060888", "Expression expected at position 12 in 'statecode eq'." },
     { "$filter=statecode%20EQ%200", 400, "0x80060888", "Syntax error at position 10" },
     { "$filter=(statecode%20eq%200", 400, "0x80060888", "')' or operator expected at position 15" },
     { "$filter=statecode%20eq%200;", 400, "0x80060888", "character ';' is not valid at position 14" },
     { "$filter=", 400, "0x80060888", "Expression expected" },
-    /* Form-style '+' for spaces is not decoded: the plus is an invalid character. */
-    { "$filter=statecode+eq+0", 400, "0x80060888", "character '+' is not valid at position 9" },
+    /* A bare '+' in an offset is a space, so the date-time literal ends early. */
+    { "$filter=modifiedon%20lt%202026-03-10T09:00:00+02:00", 400, "0x80060888", "Syntax error at position 24" },
     { "$filter=frobnicate(lastname)", 400, "0x80060888", "An unknown function with name 'frobnicate'" },
     { "$filter=contains(statecode,'1')", 400, "0x80060888", "No function signature" },
     { "$select=contactid,nope", 400, "0x80060888", "Could not find a property named 'nope'" },
@@ -139,7 +142,13 @@ test_query_errors (Fixture *f, gconstpointer data G_GNUC_UNUSED)
     { "$orderby=fullname%20up", 400, "0x80060888", "Syntax error" },
     { "$orderby=nope", 400, "0x80060888", "Could not find a property named 'nope'" },
     { "$orderby=fullname,", 400, "0x80060888", "Syntax error" },
-    { "$expand=x", 501, "0x80040216", "$expand" },
+    { "$expand=x", 400, "0x80060888", "Could not find a property named 'x' on type 'Microsoft.Dynamics.CRM.contact'." },
+    { "$expand=ownerid($filter=fullname%20eq%20'x')", 501, "0x80040216", "'$filter' inside $expand" },
+    { "$expand=ownerid($count=true)", 400, "0x80060888", "'$count' is not supported inside $expand" },
+    { "$expand=ownerid($select=nope)", 400, "0x80060888",
+      "Could not find a property named 'nope' on type 'Microsoft.Dynamics.CRM.systemuser'." },
+    { "$expand=ownerid($select=fullname", 400, "0x80060888", "unbalanced" },
+    { "$count=maybe", 400, "0x80060888", "'maybe' is not a valid count option." },
     { "$skiptoken=garbage", 400, "0x80060888", "skiptoken" },
   };
 
@@ -268,7 +277,7 @@ test_parse_options (void)
   g_assert_nonnull (q);
   g_assert_cmpuint (g_strv_length (q->select), ==, 2);
   g_assert_cmpstr (q->select[1], ==, "b");
-  g_assert_cmpstr (q->filter, ==, "x eq 'a+b+c d'");
+  g_assert_cmpstr (q->filter, ==, "x eq 'a+b c d'");   /* %2B a plus, a bare + a space */
   g_assert_cmpint (q->top, ==, 5);
   g_assert_cmpuint (q->present, ==, MOCK_ODATA_SELECT | MOCK_ODATA_FILTER | MOCK_ODATA_TOP);
 }

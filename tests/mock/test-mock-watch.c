@@ -159,12 +159,11 @@ test_watch_formatted (Fixture *f, gconstpointer data G_GNUC_UNUSED)
     g_assert_cmpuint (g_list_length (names), ==, 11);
   }
 
-  /* Date-time literals with an offset, '+' bare or encoded. */
+  /* Date-time literals with an offset: a bare '+' is a space on Dataverse
+   * (ASP.NET query decoding), so only %2B keeps the offset. */
   plus = fixture_api_get_prefer (f, CONV "?" WATCH_SELECT "&" WATCH_MINE "2026-11-23T12:00:00+02:00)" ORDER, PREFER_FV);
   encoded = fixture_api_get_prefer (f, CONV "?" WATCH_SELECT "&" WATCH_MINE "2026-11-23T12:00:00%2B02:00)" ORDER, PREFER_FV);
-  g_free (ids);
-  ids = row_ids (plus, "activityid");
-  g_assert_cmpstr (ids, ==, W1 "," W6 "," W2 "," W3);
+  assert_dataverse_error (plus, 400, "0x80060888", "Syntax error");
   g_free (ids);
   ids = row_ids (encoded, "activityid");
   g_assert_cmpstr (ids, ==, W1 "," W6 "," W2 "," W3);

@@ -384,5 +384,8 @@ main (int argc, char **argv)
   mock_test_add_service_tests ();
   mock_test_add_routing_tests ();
   mock_test_add_watch_tests ();
+  mock_test_add_update_tests ();
+  mock_test_add_expand_tests ();
+  mock_test_add_metadata_tests ();
   return g_test_run ();
 }
