@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "oc-handoff-engine.h"
 
+#include "oc-backoff.h"
 #include "oc-error.h"
 #include "oc-guid.h"
 #include "oc-odata.h"
@@ -14,7 +15,7 @@ struct _OcHandoffEngine {
   GCancellable *cancellable;
   GHashTable   *by_id;      /* session id → OcHandoff* (ref) */
   GPtrArray    *ordered;    /* OcHandoff* (ref), in the order they became known */
-  GHashTable   *running;    /* OcHandoff* being processed */
+  GHashTable   *running;    /* OcHandoff* being processed → its Job* */
   GHashTable   *by_record;  /* record id → OcHandoff* (borrowed from by_id) */
   gboolean      shut_down;
   char         *case_queue_name;     /* fetched once, when a case needs it */
@@ -42,6 +43,9 @@ typedef struct {
   Step             step;
   char            *new_contact_id;
   char            *ticket_number;
+  guint            waits;       /* engine-scheduled retries of this job so far */
+  guint            timer;       /* the pending one, 0 if none */
+  gboolean         verifying;   /* the read follows an ambiguous create failure */
 } Job;
 
 static void job_run (Job *job);
@@ -49,6 +53,7 @@ static void job_run (Job *job);
 static void
 job_free (Job *job)
 {
+  g_clear_handle_id (&job->timer, g_source_remove);
   g_hash_table_remove (job->engine->running, job->handoff);
   g_object_unref (job->handoff);
   g_object_unref (job->engine);
@@ -101,7 +106,7 @@ oc_handoff_engine_init (OcHandoffEngine *self)
   self->cancellable = g_cancellable_new ();
   self->by_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->ordered = g_ptr_array_new_with_free_func (g_object_unref);
-  self->running = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->running = g_hash_table_new (g_direct_hash, g_direct_equal);   /* values: Job* (owned by itself) */
   self->by_record = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
@@ -129,12 +134,15 @@ on_retry (OcRequest *request, guint attempt, guint64 delay_ms, const GError *err
   oc_handoff_set_retrying (handoff, error, g_get_real_time () + (gint64) delay_ms * 1000);
 }
 
+/* A create (@create) is never repeated blindly by the Web API layer: after an
+ * ambiguous failure the record may exist, so the job reads it first (see
+ * job_finish_create). Reads and idempotent actions are retried there. */
 static void
 job_send (Job *job, const char *method, const char *path, JsonNode *body, gboolean representation,
-          GAsyncReadyCallback callback)
+          gboolean create, GAsyncReadyCallback callback)
 {
   g_autoptr(OcRequest) request = oc_request_new (method, path);
-  oc_request_set_retry (request, OC_RETRY_FOREVER, 0);
+  oc_request_set_retry (request, create ? OC_RETRY_NONE : OC_RETRY_FOREVER, create ? 1 : 0);
   oc_request_set_retry_notify (request, on_retry, g_object_ref (job->handoff), g_object_unref);
   if (body)
     oc_request_set_body (request, body);
@@ -144,34 +152,91 @@ job_send (Job *job, const char *method, const char *path, JsonNode *body, gboole
                          job->engine->cancellable, callback, job);
 }
 
-/* Finishes a request; on a permanent error marks the handoff failed and ends
- * the job. Returns the response, or NULL when the job is over. */
+/* Ends the job on @error (taken): a permanent failure the user may retry,
+ * or nothing at all when it was cancelled. */
+static void
+job_end (Job *job, GError *error)
+{
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    oc_handoff_set_failed (job->handoff, error);
+  g_error_free (error);
+  job_free (job);
+}
+
+/* Finishes a request. Errors matching @keep (OC_ERROR codes, -1 for none)
+ * go to *out_error for the caller to handle; any other error ends the job.
+ * Returns the response, or NULL (with *out_error set, or the job over). */
 static OcResponse *
-job_finish_request (Job *job, GAsyncResult *result, GError **out_error)
+job_finish_request (Job *job, GAsyncResult *result, int keep, GError **out_error)
 {
   GError *error = NULL;
   OcResponse *response = oc_web_api_send_finish (oc_connection_get_web_api (job->engine->connection),
                                                  result, &error);
   if (response)
     return response;
-  if (out_error && g_error_matches (error, OC_ERROR, OC_ERROR_DUPLICATE))
+  if (out_error && keep >= 0 && g_error_matches (error, OC_ERROR, keep))
     {
       g_propagate_error (out_error, error);
       return NULL;
     }
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    oc_handoff_set_failed (job->handoff, error);
-  g_error_free (error);
-  job_free (job);
+  job_end (job, error);
   return NULL;
 }
 
-static const char *
-member_string (OcResponse *response, const char *member)
+static gboolean
+on_job_timer (gpointer user_data)
 {
-  if (response == NULL || response->body == NULL || !JSON_NODE_HOLDS_OBJECT (response->body))
-    return NULL;
-  return json_object_get_string_member_with_default (json_node_get_object (response->body), member, NULL);
+  Job *job = user_data;
+  job->timer = 0;
+  if (job->engine->shut_down)
+    job_free (job);
+  else
+    job_run (job);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs @next after the connection's backoff (never sooner than a Retry-After),
+ * showing "retry in …" meanwhile. */
+static void
+job_wait (Job *job, const GError *error, Step next)
+{
+  const OcBackoff *backoff = oc_web_api_get_backoff (oc_connection_get_web_api (job->engine->connection));
+  guint64 delay = oc_backoff_next_delay_ms (backoff, ++job->waits, oc_error_get_retry_after (error));
+  g_debug ("handoff %s: %s; next step in %" G_GUINT64_FORMAT " ms",
+           oc_handoff_get_id (job->handoff), error->message, delay);
+  oc_handoff_set_retrying (job->handoff, error, g_get_real_time () + (gint64) delay * 1000);
+  job->step = next;
+  job->timer = g_timeout_add ((guint) MIN (delay, (guint64) G_MAXUINT), on_job_timer, job);
+}
+
+/* Finishes a create. A duplicate goes to *duplicate. A transient failure is
+ * handled here: throttling (the request was refused unprocessed) repeats the
+ * create after the wait; any other one (timeout, dropped connection, 5xx, an
+ * unreadable 2xx) is ambiguous — the record may exist — so @verify, a read of
+ * the record by its deterministic id, runs first. That bounds the creates to
+ * one more per ambiguous failure. Returns the response, or NULL. */
+static OcResponse *
+job_finish_create (Job *job, GAsyncResult *result, Step verify, GError **duplicate)
+{
+  g_autoptr(GError) error = NULL;
+  OcResponse *response = oc_web_api_send_finish (oc_connection_get_web_api (job->engine->connection),
+                                                 result, &error);
+  if (response)
+    return response;
+  if (g_error_matches (error, OC_ERROR, OC_ERROR_DUPLICATE))
+    {
+      g_propagate_error (duplicate, g_steal_pointer (&error));
+      return NULL;
+    }
+  if (oc_error_is_transient (error) && !job->engine->shut_down)
+    {
+      gboolean refused = g_error_matches (error, OC_ERROR, OC_ERROR_THROTTLED);
+      job->verifying = !refused;
+      job_wait (job, error, refused ? job->step : verify);
+      return NULL;
+    }
+  job_end (job, g_steal_pointer (&error));
+  return NULL;
 }
 
 /* ---- steps ---- */
@@ -180,21 +245,29 @@ static void
 on_contact_lookup (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Job *job = user_data;
-  g_autoptr(OcResponse) response = job_finish_request (job, result, NULL);
+  g_autoptr(OcResponse) response = job_finish_request (job, result, -1, NULL);
   if (response == NULL)
     return;
 
-  JsonArray *rows = NULL;
-  if (response->body && JSON_NODE_HOLDS_OBJECT (response->body))
-    {
-      JsonNode *value = json_object_get_member (json_node_get_object (response->body), "value");
-      rows = value && JSON_NODE_HOLDS_ARRAY (value) ? json_node_get_array (value) : NULL;
-    }
+  /* Only the first row's id is used: a wrong type anywhere there ends the
+   * handoff with an error naming the member, never a guess. */
+  OcJsonReader reader;
+  oc_response_reader_init (&reader, response);
+  JsonArray *rows = oc_json_reader_array (&reader, "value");
   guint matches = rows ? json_array_get_length (rows) : 0;
   const char *first_id = NULL;
-  if (matches > 0 && JSON_NODE_HOLDS_OBJECT (json_array_get_element (rows, 0)))
-    first_id = json_object_get_string_member_with_default (json_array_get_object_element (rows, 0),
-                                                           "contactid", NULL);
+  g_autoptr(GError) error = NULL;
+  if (oc_response_reader_finish (&reader, "GET contacts", &error) && matches > 0)
+    {
+      oc_json_reader_init_node (&reader, json_array_get_element (rows, 0), "value[0]");
+      first_id = oc_json_reader_string (&reader, "contactid");
+      oc_response_reader_finish (&reader, "GET contacts", &error);
+    }
+  if (error != NULL)
+    {
+      job_end (job, g_steal_pointer (&error));
+      return;
+    }
   g_autofree char *contact_id = oc_guid_normalize (first_id);
   gboolean is_case = oc_handoff_get_path (job->handoff) == OC_HANDOFF_PATH_CASE;
 
@@ -232,7 +305,7 @@ on_contact_created (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Job *job = user_data;
   g_autoptr(GError) duplicate = NULL;
-  g_autoptr(OcResponse) response = job_finish_request (job, result, &duplicate);
+  g_autoptr(OcResponse) response = job_finish_create (job, result, STEP_READ_CONTACT, &duplicate);
   if (response == NULL && duplicate == NULL)
     return;
 
@@ -242,6 +315,28 @@ on_contact_created (GObject *source, GAsyncResult *result, gpointer user_data)
                           duplicate ? "linked to the contact created for this email by an earlier attempt"
                                     : "linked to a new contact created from this session");
   job->step = STEP_CREATE_RECORD;
+  job_run (job);
+}
+
+/* After an ambiguous contact create: found, it is ours; missing, create it. */
+static void
+on_contact_read (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Job *job = user_data;
+  g_autoptr(GError) missing = NULL;
+  g_autoptr(OcResponse) response = job_finish_request (job, result, OC_ERROR_NOT_FOUND, &missing);
+  if (response == NULL && missing == NULL)
+    return;
+
+  job->verifying = FALSE;
+  if (missing)
+    job->step = STEP_CREATE_CONTACT;
+  else
+    {
+      oc_handoff_set_contact (job->handoff, job->new_contact_id,
+                              "linked to a new contact created from this session");
+      job->step = STEP_CREATE_RECORD;
+    }
   job_run (job);
 }
 
@@ -256,14 +351,49 @@ record_exists (Job *job, const char *ticket_number)
   job_run (job);
 }
 
+/* The ticket number of a created or read record. The record exists either
+ * way, so a wrong-typed member is reported and the number left unknown. */
+static char *
+read_ticket_number (OcResponse *response, const char *what)
+{
+  OcJsonReader reader;
+  oc_response_reader_init (&reader, response);
+  char *ticket = g_strdup (oc_json_reader_string (&reader, "ticketnumber"));
+  g_autoptr(GError) error = NULL;
+  if (!oc_response_reader_finish (&reader, what, &error))
+    g_warning ("%s", error->message);
+  return ticket;
+}
+
 static void
 on_record_read (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Job *job = user_data;
-  g_autoptr(OcResponse) response = job_finish_request (job, result, NULL);
-  if (response == NULL)
+  g_autoptr(GError) missing = NULL;
+  g_autoptr(OcResponse) response = job_finish_request (job, result, OC_ERROR_NOT_FOUND, &missing);
+  if (response == NULL && missing == NULL)
     return;
-  record_exists (job, member_string (response, "ticketnumber"));
+
+  if (missing)
+    {
+      if (job->verifying)
+        {
+          /* the ambiguous create did not happen: create it now, once */
+          job->verifying = FALSE;
+          job->step = STEP_CREATE_RECORD;
+          job_run (job);
+          return;
+        }
+      /* "duplicate key", yet no such record: creating again would only meet
+       * the same answer, so stop and say what happened */
+      job_end (job, oc_error_new_full (OC_ERROR_NOT_FOUND, 404, oc_error_get_service_code (missing), -1,
+          "Dynamics 365 said record %s already exists, but it cannot be read back: %s",
+          oc_handoff_get_record_id (job->handoff), missing->message));
+      return;
+    }
+  job->verifying = FALSE;
+  g_autofree char *ticket = read_ticket_number (response, "GET the record");
+  record_exists (job, ticket);
 }
 
 static void
@@ -271,7 +401,7 @@ on_record_created (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Job *job = user_data;
   g_autoptr(GError) duplicate = NULL;
-  g_autoptr(OcResponse) response = job_finish_request (job, result, &duplicate);
+  g_autoptr(OcResponse) response = job_finish_create (job, result, STEP_READ_RECORD, &duplicate);
   if (response == NULL && duplicate == NULL)
     return;
 
@@ -283,7 +413,8 @@ on_record_created (GObject *source, GAsyncResult *result, gpointer user_data)
       job_run (job);
       return;
     }
-  record_exists (job, member_string (response, "ticketnumber"));
+  g_autofree char *ticket = read_ticket_number (response, "POST the record");
+  record_exists (job, ticket);
 }
 
 static void
@@ -347,7 +478,7 @@ job_run (Job *job)
         if (email && (is_case || oc_session_get_email_verified (session)))
           {
             path = oc_odata_contact_lookup_path (email);
-            job_send (job, "GET", path, NULL, FALSE, on_contact_lookup);
+            job_send (job, "GET", path, NULL, FALSE, FALSE, on_contact_lookup);
             return;
           }
         if (!is_case)
@@ -379,32 +510,35 @@ job_run (Job *job)
         job->new_contact_id = oc_uuid_for_session (settings->environment, name);
         body = oc_payload_contact (session);
         json_object_set_string_member (json_node_get_object (body), "contactid", job->new_contact_id);
-        job_send (job, "POST", "contacts?$select=contactid", body, TRUE, on_contact_created);
+        job_send (job, "POST", "contacts?$select=contactid", body, TRUE, TRUE, on_contact_created);
         return;
       }
+    case STEP_READ_CONTACT:
+      path = g_strdup_printf ("contacts(%s)?$select=contactid", job->new_contact_id);
+      job_send (job, "GET", path, NULL, FALSE, FALSE, on_contact_read);
+      return;
     case STEP_CREATE_RECORD:
       if (is_case)
         {
           body = oc_payload_incident (session, settings, id, oc_handoff_get_contact_id (handoff));
-          job_send (job, "POST", "incidents?$select=incidentid,ticketnumber", body, TRUE, on_record_created);
+          job_send (job, "POST", "incidents?$select=incidentid,ticketnumber", body, TRUE, TRUE, on_record_created);
         }
       else
         {
           body = oc_payload_conversation (session, settings, id, oc_handoff_get_contact_id (handoff));
-          job_send (job, "POST", "msdyn_ocliveworkitems?$select=activityid", body, TRUE, on_record_created);
+          job_send (job, "POST", "msdyn_ocliveworkitems?$select=activityid", body, TRUE, TRUE, on_record_created);
         }
       return;
     case STEP_READ_RECORD:
       path = is_case ? g_strdup_printf ("incidents(%s)?$select=incidentid,ticketnumber", id)
                      : g_strdup_printf ("msdyn_ocliveworkitems(%s)?$select=activityid", id);
-      job_send (job, "GET", path, NULL, FALSE, on_record_read);
+      job_send (job, "GET", path, NULL, FALSE, FALSE, on_record_read);
       return;
     case STEP_ADD_TO_QUEUE:
       path = g_strdup_printf ("queues(%s)/Microsoft.Dynamics.CRM.AddToQueue", settings->case_queue_id);
       body = oc_payload_add_to_queue (id);
-      job_send (job, "POST", path, body, FALSE, on_added_to_queue);
+      job_send (job, "POST", path, body, FALSE, FALSE, on_added_to_queue);
       return;
-    case STEP_READ_CONTACT:
     case STEP_DONE:
     default:
       job_done (job);
@@ -423,7 +557,7 @@ start (OcHandoffEngine *self, OcHandoff *handoff)
   job->engine = g_object_ref (self);
   job->handoff = g_object_ref (handoff);
   job->step = STEP_LOOKUP_CONTACT;
-  g_hash_table_add (self->running, handoff);
+  g_hash_table_insert (self->running, handoff, job);
   if (oc_handoff_get_phase (handoff) == OC_HANDOFF_PHASE_FAILED)
     oc_handoff_set_pending (handoff);
   job_run (job);
@@ -448,7 +582,15 @@ on_queue_name (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !self->shut_down)
     {
       self->fetching_queue_name = FALSE;
-      const char *name = member_string (response, "name");
+      const char *name = NULL;
+      if (response)
+        {
+          OcJsonReader reader;
+          oc_response_reader_init (&reader, response);
+          name = oc_json_reader_string (&reader, "name");
+          if (!oc_response_reader_finish (&reader, "GET queues", &error))
+            name = NULL;
+        }
       if (name)
         {
           self->case_queue_name = g_strdup (name);
@@ -605,4 +747,16 @@ oc_handoff_engine_shutdown (OcHandoffEngine *self)
     return;
   self->shut_down = TRUE;
   g_cancellable_cancel (self->cancellable);
+
+  /* Jobs waiting on a timer of their own end now; the others end through
+   * their cancelled request. */
+  g_autoptr(GPtrArray) waiting = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer job;
+  g_hash_table_iter_init (&iter, self->running);
+  while (g_hash_table_iter_next (&iter, NULL, &job))
+    if (((Job *) job)->timer != 0)
+      g_ptr_array_add (waiting, job);
+  for (guint i = 0; i < waiting->len; i++)
+    job_free (waiting->pdata[i]);
 }
