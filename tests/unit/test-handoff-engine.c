@@ -4,100 +4,17 @@
  * reading the record before creating again, throttling that is not
  * ambiguous, and wrong-typed members in the answers it reads. Every test
  * counts the POSTs the server saw. */
-#include <glib/gstdio.h>
 #include <string.h>
 
 #include "oc-error.h"
-#include "oc-handoff-engine.h"
-#include "test-server.h"
+#include "test-client.h"
 
-typedef struct {
-  TestServer      *server;
-  OcSettings      *settings;
-  OcConnection    *connection;
-  OcStore         *store;
-  char            *store_dir;
-  OcHandoffEngine *engine;
-  guint            requests_before;   /* API requests of the sign-in */
-} Fixture;
+typedef TestClient Fixture;
 
-static void
-on_signed_in (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  gboolean *done = user_data;
-  g_autoptr(GError) error = NULL;
-  g_assert_true (oc_connection_sign_in_finish (OC_CONNECTION (source), result, &error));
-  g_assert_no_error (error);
-  *done = TRUE;
-}
-
-static void
-fixture_set_up (Fixture *f, gconstpointer data)
-{
-  g_autoptr(GError) error = NULL;
-  f->server = test_server_new ();
-  f->settings = test_server_settings (f->server);
-  f->settings->anonymous_contact_id = g_strdup ("c0a7ac70-0000-4000-8000-000000000009");
-  f->connection = oc_connection_new (f->settings, &error);
-  g_assert_no_error (error);
-  OcBackoff fast = { 20, 80 };
-  oc_web_api_set_backoff (oc_connection_get_web_api (f->connection), &fast);
-
-  gboolean done = FALSE;
-  oc_connection_sign_in_async (f->connection, NULL, on_signed_in, &done);
-  test_wait_for (&done);
-  f->requests_before = f->server->api_requests;
-
-  f->store_dir = g_dir_make_tmp ("oc-engine-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->store = oc_store_new (f->store_dir, &error);
-  g_assert_no_error (error);
-  f->engine = oc_handoff_engine_new (f->connection, f->store);
-}
-
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-  while (dir && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  if (dir)
-    g_dir_close (dir);
-  g_rmdir (path);
-}
-
-static void
-fixture_tear_down (Fixture *f, gconstpointer data)
-{
-  oc_handoff_engine_shutdown (f->engine);
-  oc_connection_close (f->connection);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_object_unref (f->engine);
-  g_object_unref (f->store);
-  g_object_unref (f->connection);
-  oc_settings_free (f->settings);
-  test_server_free (f->server);
-  remove_tree (f->store_dir);
-  g_free (f->store_dir);
-}
-
-/* Requests the server saw since the sign-in whose "METHOD /path" starts with @prefix. */
 static guint
 count (Fixture *f, const char *prefix)
 {
-  guint n = 0;
-  for (guint i = f->requests_before; i < f->server->api_paths->len; i++)
-    if (g_str_has_prefix (f->server->api_paths->pdata[i], prefix))
-      n++;
-  return n;
+  return test_client_count (f, prefix);
 }
 
 static gboolean
@@ -275,7 +192,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, test_client_set_up, fn, test_client_tear_down)
   ADD ("/handoff-engine/duplicate-as-500", test_duplicate_as_500);
   ADD ("/handoff-engine/ambiguous-5xx-verified-before-creating-again", test_ambiguous_5xx_verified_before_creating_again);
   ADD ("/handoff-engine/ambiguous-5xx-record-exists", test_ambiguous_5xx_record_exists);
