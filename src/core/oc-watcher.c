@@ -509,6 +509,7 @@ on_timer (gpointer user_data)
   self->polling = TRUE;
   self->poke_pending = FALSE;
   self->polls++;
+  end_walk_state (self);   /* nothing of a walk stopped half-way carries over */
   self->kinds_left = (want.conversations ? 1u << KIND_CONVERSATIONS : 0) | (want.cases ? 1u << KIND_CASES : 0);
   walk_next_kind (self);
   return G_SOURCE_REMOVE;
@@ -570,4 +571,5 @@ oc_watcher_stop (OcWatcher *self)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->polling = FALSE;
+  end_walk_state (self);
 }

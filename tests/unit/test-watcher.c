@@ -315,6 +315,46 @@ test_unknown_resolved_by_id (Fixture *f, gconstpointer data)
   g_string_free (rows, TRUE);
 }
 
+static void
+test_stop_during_batch_then_restart (Fixture *f, gconstpointer data)
+{
+  OcHandoff *handoffs[2];
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("restart-%u", i);
+      g_autoptr(OcSession) session = oc_session_new (id, "web");
+      handoffs[i] = oc_handoff_engine_submit (f->client.engine, session, NULL, NULL);
+    }
+  while (oc_handoff_engine_is_busy (f->client.engine))
+    g_main_context_iteration (NULL, TRUE);
+  g_autofree char *rows = g_strdup_printf (
+      "{\"value\":[{\"activityid\":\"%s\",\"statecode\":1,\"statuscode\":4},"
+      "{\"activityid\":\"%s\",\"statecode\":1,\"statuscode\":4}]}",
+      oc_handoff_get_record_id (handoffs[0]), oc_handoff_get_record_id (handoffs[1]));
+
+  /* the by-id query is on the wire when the watcher stops */
+  test_server_script (f->client.server, 200, "{\"value\":[]}", NULL, 0);
+  test_server_script (f->client.server, 200, rows, NULL, 300);
+  oc_watcher_start (f->watcher);
+  while (f->client.server->in_flight == 0)
+    g_main_context_iteration (NULL, TRUE);
+  oc_watcher_stop (f->watcher);
+  while (f->client.server->in_flight > 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* a new start walks afresh: nothing of the stopped batch is taken as missing */
+  test_server_script (f->client.server, 200, "{\"value\":[]}", NULL, 0);
+  test_server_script (f->client.server, 200, rows, NULL, 0);
+  guint polls = oc_watcher_get_polls (f->watcher);
+  oc_watcher_start (f->watcher);
+  wait_polls (f, polls + 1);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_cmpint (oc_handoff_get_live (handoffs[i])->statecode, ==, 1);
+      g_assert_null (oc_handoff_get_live (handoffs[i])->reason);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -328,6 +368,7 @@ main (int argc, char **argv)
   ADD ("/watcher/walk/page-cap", test_walk_page_cap);
   ADD ("/watcher/walk/wrong-typed-row-skipped", test_walk_wrong_typed_row_skipped);
   ADD ("/watcher/resolve/unknown-by-id", test_unknown_resolved_by_id);
+  ADD ("/watcher/resolve/stop-during-batch-then-restart", test_stop_during_batch_then_restart);
 #undef ADD
   return g_test_run ();
 }
