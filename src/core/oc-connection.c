@@ -235,13 +235,6 @@ sign_in_request (const char *path)
   return request;
 }
 
-static JsonObject *
-response_object (OcResponse *response)
-{
-  return response && response->body && JSON_NODE_HOLDS_OBJECT (response->body)
-           ? json_node_get_object (response->body) : NULL;
-}
-
 static void
 on_read_probe (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -264,8 +257,15 @@ on_read_probe (GObject *source, GAsyncResult *result, gpointer user_data)
       sign_in_fail (task, error);
       return;
     }
-  if (response_object (response) == NULL ||
-      !json_object_has_member (response_object (response), "value"))
+  OcJsonReader reader;
+  oc_response_reader_init (&reader, response);
+  JsonArray *rows = oc_json_reader_array (&reader, "value");
+  if (!oc_response_reader_finish (&reader, "GET msdyn_ocliveworkitems", &error))
+    {
+      sign_in_fail (task, error);
+      return;
+    }
+  if (rows == NULL)
     {
       sign_in_fail (task, g_error_new (OC_ERROR, OC_ERROR_BAD_RESPONSE,
                                        "The read probe got an answer without a value list"));
@@ -303,9 +303,16 @@ on_workstream (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  JsonObject *object = response_object (response);
-  const char *name = object ? json_object_get_string_member_with_default (object, "msdyn_name", NULL) : NULL;
-  gint64 statecode = object ? json_object_get_int_member_with_default (object, "statecode", -1) : -1;
+  /* A statecode sent as "1" (a string) is an error, never read as 0 */
+  OcJsonReader reader;
+  oc_response_reader_init (&reader, response);
+  const char *name = oc_json_reader_string (&reader, "msdyn_name");
+  gint64 statecode = oc_json_reader_int (&reader, "statecode", -1);
+  if (!oc_response_reader_finish (&reader, "GET msdyn_liveworkstreams", &error))
+    {
+      sign_in_fail (task, error);
+      return;
+    }
   if (statecode != 0)
     {
       sign_in_fail (task, oc_error_new_full (OC_ERROR_WORKSTREAM_INVALID, response->status, NULL, -1,
@@ -334,8 +341,14 @@ on_who_am_i (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  JsonObject *object = response_object (response);
-  g_autofree char *user_id = oc_guid_normalize (object ? json_object_get_string_member_with_default (object, "UserId", NULL) : NULL);
+  OcJsonReader reader;
+  oc_response_reader_init (&reader, response);
+  g_autofree char *user_id = oc_guid_normalize (oc_json_reader_string (&reader, "UserId"));
+  if (!oc_response_reader_finish (&reader, "GET WhoAmI", &error))
+    {
+      sign_in_fail (task, error);
+      return;
+    }
   if (user_id == NULL)
     {
       sign_in_fail (task, g_error_new (OC_ERROR, OC_ERROR_BAD_RESPONSE,

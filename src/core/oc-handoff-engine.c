@@ -1,61 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "oc-handoff-engine.h"
 
-#include "oc-error.h"
-#include "oc-guid.h"
-#include "oc-odata.h"
-#include "oc-payload.h"
-#include "oc-uuid.h"
+#include "oc-handoff-engine-private.h"
 
-struct _OcHandoffEngine {
-  GObject       parent_instance;
-  OcConnection *connection;
-  OcStore      *store;
-  GCancellable *cancellable;
-  GHashTable   *by_id;      /* session id → OcHandoff* (ref) */
-  GPtrArray    *ordered;    /* OcHandoff* (ref), in the order they became known */
-  GHashTable   *running;    /* OcHandoff* being processed */
-  GHashTable   *by_record;  /* record id → OcHandoff* (borrowed from by_id) */
-  gboolean      shut_down;
-  char         *case_queue_name;     /* fetched once, when a case needs it */
-  gboolean      fetching_queue_name;
-};
+#include "oc-error.h"
 
 enum { SIGNAL_ADDED, SIGNAL_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (OcHandoffEngine, oc_handoff_engine, G_TYPE_OBJECT)
 
-typedef enum {
-  STEP_LOOKUP_CONTACT,
-  STEP_CREATE_CONTACT,
-  STEP_READ_CONTACT,
-  STEP_CREATE_RECORD,
-  STEP_READ_RECORD,
-  STEP_ADD_TO_QUEUE,
-  STEP_DONE,
-} Step;
-
-typedef struct {
-  OcHandoffEngine *engine;
-  OcHandoff       *handoff;
-  Step             step;
-  char            *new_contact_id;
-  char            *ticket_number;
-} Job;
-
-static void job_run (Job *job);
-
-static void
-job_free (Job *job)
-{
-  g_hash_table_remove (job->engine->running, job->handoff);
-  g_object_unref (job->handoff);
-  g_object_unref (job->engine);
-  g_free (job->new_contact_id);
-  g_free (job->ticket_number);
-  g_free (job);
-}
 
 static void
 on_handoff_changed (OcHandoff *handoff, gpointer user_data)
@@ -101,7 +55,7 @@ oc_handoff_engine_init (OcHandoffEngine *self)
   self->cancellable = g_cancellable_new ();
   self->by_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->ordered = g_ptr_array_new_with_free_func (g_object_unref);
-  self->running = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->running = g_hash_table_new (g_direct_hash, g_direct_equal);   /* values: Job* (owned by itself) */
   self->by_record = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
@@ -114,320 +68,7 @@ oc_handoff_engine_new (OcConnection *connection, OcStore *store)
   return self;
 }
 
-static const OcSettings *
-settings_of (OcHandoffEngine *self)
-{
-  return oc_connection_get_settings (self->connection);
-}
 
-/* ---- requests ---- */
-
-static void
-on_retry (OcRequest *request, guint attempt, guint64 delay_ms, const GError *error, gpointer user_data)
-{
-  OcHandoff *handoff = user_data;
-  oc_handoff_set_retrying (handoff, error, g_get_real_time () + (gint64) delay_ms * 1000);
-}
-
-static void
-job_send (Job *job, const char *method, const char *path, JsonNode *body, gboolean representation,
-          GAsyncReadyCallback callback)
-{
-  g_autoptr(OcRequest) request = oc_request_new (method, path);
-  oc_request_set_retry (request, OC_RETRY_FOREVER, 0);
-  oc_request_set_retry_notify (request, on_retry, g_object_ref (job->handoff), g_object_unref);
-  if (body)
-    oc_request_set_body (request, body);
-  if (representation)
-    oc_request_add_header (request, "Prefer", "return=representation");
-  oc_web_api_send_async (oc_connection_get_web_api (job->engine->connection), request,
-                         job->engine->cancellable, callback, job);
-}
-
-/* Finishes a request; on a permanent error marks the handoff failed and ends
- * the job. Returns the response, or NULL when the job is over. */
-static OcResponse *
-job_finish_request (Job *job, GAsyncResult *result, GError **out_error)
-{
-  GError *error = NULL;
-  OcResponse *response = oc_web_api_send_finish (oc_connection_get_web_api (job->engine->connection),
-                                                 result, &error);
-  if (response)
-    return response;
-  if (out_error && g_error_matches (error, OC_ERROR, OC_ERROR_DUPLICATE))
-    {
-      g_propagate_error (out_error, error);
-      return NULL;
-    }
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    oc_handoff_set_failed (job->handoff, error);
-  g_error_free (error);
-  job_free (job);
-  return NULL;
-}
-
-static const char *
-member_string (OcResponse *response, const char *member)
-{
-  if (response == NULL || response->body == NULL || !JSON_NODE_HOLDS_OBJECT (response->body))
-    return NULL;
-  return json_object_get_string_member_with_default (json_node_get_object (response->body), member, NULL);
-}
-
-/* ---- steps ---- */
-
-static void
-on_contact_lookup (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Job *job = user_data;
-  g_autoptr(OcResponse) response = job_finish_request (job, result, NULL);
-  if (response == NULL)
-    return;
-
-  JsonArray *rows = NULL;
-  if (response->body && JSON_NODE_HOLDS_OBJECT (response->body))
-    {
-      JsonNode *value = json_object_get_member (json_node_get_object (response->body), "value");
-      rows = value && JSON_NODE_HOLDS_ARRAY (value) ? json_node_get_array (value) : NULL;
-    }
-  guint matches = rows ? json_array_get_length (rows) : 0;
-  const char *first_id = NULL;
-  if (matches > 0 && JSON_NODE_HOLDS_OBJECT (json_array_get_element (rows, 0)))
-    first_id = json_object_get_string_member_with_default (json_array_get_object_element (rows, 0),
-                                                           "contactid", NULL);
-  g_autofree char *contact_id = oc_guid_normalize (first_id);
-  gboolean is_case = oc_handoff_get_path (job->handoff) == OC_HANDOFF_PATH_CASE;
-
-  if (matches == 1 && contact_id)
-    {
-      oc_handoff_set_contact (job->handoff, contact_id,
-                              is_case ? "linked to the existing contact with this email"
-                                      : "linked to the existing contact with this verified email");
-      job->step = STEP_CREATE_RECORD;
-    }
-  else if (matches > 1 && is_case && contact_id)
-    {
-      /* A case needs a customer: take the first, and say so. */
-      oc_handoff_set_contact (job->handoff, contact_id,
-                              "several contacts share this email; linked the first one Dynamics returned");
-      job->step = STEP_CREATE_RECORD;
-    }
-  else if (matches > 1)
-    {
-      oc_handoff_set_contact (job->handoff, NULL,
-                              "not linked: several contacts share this email, so none was chosen");
-      job->step = STEP_CREATE_RECORD;
-    }
-  else
-    {
-      oc_handoff_set_contact (job->handoff, NULL, is_case ? NULL
-                              : "not linked: no active contact has this email");
-      job->step = is_case ? STEP_CREATE_CONTACT : STEP_CREATE_RECORD;
-    }
-  job_run (job);
-}
-
-static void
-on_contact_created (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Job *job = user_data;
-  g_autoptr(GError) duplicate = NULL;
-  g_autoptr(OcResponse) response = job_finish_request (job, result, &duplicate);
-  if (response == NULL && duplicate == NULL)
-    return;
-
-  /* A duplicate means an earlier attempt (ours or another client's) already
-   * created this deterministic contact: use it. */
-  oc_handoff_set_contact (job->handoff, job->new_contact_id,
-                          duplicate ? "linked to the contact created for this email by an earlier attempt"
-                                    : "linked to a new contact created from this session");
-  job->step = STEP_CREATE_RECORD;
-  job_run (job);
-}
-
-static void
-record_exists (Job *job, const char *ticket_number)
-{
-  g_free (job->ticket_number);
-  job->ticket_number = g_strdup (ticket_number);
-  gboolean queue = oc_handoff_get_path (job->handoff) == OC_HANDOFF_PATH_CASE &&
-                   settings_of (job->engine)->case_queue_id != NULL;
-  job->step = queue ? STEP_ADD_TO_QUEUE : STEP_DONE;
-  job_run (job);
-}
-
-static void
-on_record_read (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Job *job = user_data;
-  g_autoptr(OcResponse) response = job_finish_request (job, result, NULL);
-  if (response == NULL)
-    return;
-  record_exists (job, member_string (response, "ticketnumber"));
-}
-
-static void
-on_record_created (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Job *job = user_data;
-  g_autoptr(GError) duplicate = NULL;
-  g_autoptr(OcResponse) response = job_finish_request (job, result, &duplicate);
-  if (response == NULL && duplicate == NULL)
-    return;
-
-  if (duplicate)
-    {
-      /* "Duplicate key": an earlier attempt whose answer was lost, or another
-       * client, created it. Read it back by its deterministic id. */
-      job->step = STEP_READ_RECORD;
-      job_run (job);
-      return;
-    }
-  record_exists (job, member_string (response, "ticketnumber"));
-}
-
-static void
-on_added_to_queue (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Job *job = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(OcResponse) response = oc_web_api_send_finish (OC_WEB_API (source), result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      job_free (job);
-      return;
-    }
-  /* The case exists either way; a queue that refuses it is reported, not fatal. */
-  if (error)
-    {
-      g_autofree char *note = g_strdup_printf ("not added to the case queue: %s", error->message);
-      oc_handoff_set_queue_note (job->handoff, note);
-    }
-  job->step = STEP_DONE;
-  job_run (job);
-}
-
-static void
-job_done (Job *job)
-{
-  OcHandoff *handoff = job->handoff;
-  OcSession *session = oc_handoff_get_session (handoff);
-  gboolean is_case = oc_handoff_get_path (handoff) == OC_HANDOFF_PATH_CASE;
-  const char *id = oc_handoff_get_record_id (handoff);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GError) error = NULL;
-
-  oc_session_mark_handed_off (session, is_case ? NULL : id, is_case ? id : NULL,
-                              is_case ? job->ticket_number : NULL, now);
-  if (!oc_store_save (job->engine->store, session, &error))
-    g_warning ("handoff %s succeeded but its audit record could not be saved: %s",
-               oc_session_get_id (session), error->message);
-  oc_handoff_set_created (handoff, job->ticket_number);
-  job_free (job);
-}
-
-static void
-job_run (Job *job)
-{
-  OcHandoffEngine *self = job->engine;
-  OcHandoff *handoff = job->handoff;
-  OcSession *session = oc_handoff_get_session (handoff);
-  const OcSettings *settings = settings_of (self);
-  const char *id = oc_handoff_get_record_id (handoff);
-  gboolean is_case = oc_handoff_get_path (handoff) == OC_HANDOFF_PATH_CASE;
-  g_autoptr(JsonNode) body = NULL;
-  g_autofree char *path = NULL;
-
-  switch (job->step)
-    {
-    case STEP_LOOKUP_CONTACT:
-      {
-        const char *email = oc_session_get_customer_email (session);
-        if (email && (is_case || oc_session_get_email_verified (session)))
-          {
-            path = oc_odata_contact_lookup_path (email);
-            job_send (job, "GET", path, NULL, FALSE, on_contact_lookup);
-            return;
-          }
-        if (!is_case)
-          oc_handoff_set_contact (handoff, NULL, email ? "not linked: the email is not verified"
-                                                       : "not linked: the session has no email");
-        else if (settings->anonymous_contact_id)
-          oc_handoff_set_contact (handoff, settings->anonymous_contact_id,
-                                  "no email: linked to the Anonymous customer contact");
-        else
-          {
-            g_autoptr(GError) error = oc_error_new_field ("Anonymous customer",
-                "This session has no customer email, and Dynamics requires a customer on every case. "
-                "Set the account option “Anonymous customer” to a contact ID, then retry.");
-            oc_handoff_set_failed (handoff, error);
-            job_free (job);
-            return;
-          }
-        job->step = STEP_CREATE_RECORD;
-        job_run (job);
-        return;
-      }
-    case STEP_CREATE_CONTACT:
-      {
-        /* The contact id is deterministic too (environment + email), so a
-         * retried or concurrent create cannot make two contacts. */
-        g_autofree char *email = g_utf8_strdown (oc_session_get_customer_email (session), -1);
-        g_autofree char *name = g_strconcat ("contact\n", email, NULL);
-        g_free (job->new_contact_id);
-        job->new_contact_id = oc_uuid_for_session (settings->environment, name);
-        body = oc_payload_contact (session);
-        json_object_set_string_member (json_node_get_object (body), "contactid", job->new_contact_id);
-        job_send (job, "POST", "contacts?$select=contactid", body, TRUE, on_contact_created);
-        return;
-      }
-    case STEP_CREATE_RECORD:
-      if (is_case)
-        {
-          body = oc_payload_incident (session, settings, id, oc_handoff_get_contact_id (handoff));
-          job_send (job, "POST", "incidents?$select=incidentid,ticketnumber", body, TRUE, on_record_created);
-        }
-      else
-        {
-          body = oc_payload_conversation (session, settings, id, oc_handoff_get_contact_id (handoff));
-          job_send (job, "POST", "msdyn_ocliveworkitems?$select=activityid", body, TRUE, on_record_created);
-        }
-      return;
-    case STEP_READ_RECORD:
-      path = is_case ? g_strdup_printf ("incidents(%s)?$select=incidentid,ticketnumber", id)
-                     : g_strdup_printf ("msdyn_ocliveworkitems(%s)?$select=activityid", id);
-      job_send (job, "GET", path, NULL, FALSE, on_record_read);
-      return;
-    case STEP_ADD_TO_QUEUE:
-      path = g_strdup_printf ("queues(%s)/Microsoft.Dynamics.CRM.AddToQueue", settings->case_queue_id);
-      body = oc_payload_add_to_queue (id);
-      job_send (job, "POST", path, body, FALSE, on_added_to_queue);
-      return;
-    case STEP_READ_CONTACT:
-    case STEP_DONE:
-    default:
-      job_done (job);
-      return;
-    }
-}
-
-static void
-start (OcHandoffEngine *self, OcHandoff *handoff)
-{
-  if (self->shut_down || oc_handoff_get_phase (handoff) == OC_HANDOFF_PHASE_CREATED ||
-      g_hash_table_contains (self->running, handoff))
-    return;
-
-  Job *job = g_new0 (Job, 1);
-  job->engine = g_object_ref (self);
-  job->handoff = g_object_ref (handoff);
-  job->step = STEP_LOOKUP_CONTACT;
-  g_hash_table_add (self->running, handoff);
-  if (oc_handoff_get_phase (handoff) == OC_HANDOFF_PHASE_FAILED)
-    oc_handoff_set_pending (handoff);
-  job_run (job);
-}
 
 static void
 apply_queue_name (OcHandoffEngine *self)
@@ -448,7 +89,15 @@ on_queue_name (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !self->shut_down)
     {
       self->fetching_queue_name = FALSE;
-      const char *name = member_string (response, "name");
+      const char *name = NULL;
+      if (response)
+        {
+          OcJsonReader reader;
+          oc_response_reader_init (&reader, response);
+          name = oc_json_reader_string (&reader, "name");
+          if (!oc_response_reader_finish (&reader, "GET queues", &error))
+            name = NULL;
+        }
       if (name)
         {
           self->case_queue_name = g_strdup (name);
@@ -464,7 +113,7 @@ on_queue_name (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 ensure_queue_name (OcHandoffEngine *self)
 {
-  const char *queue = settings_of (self)->case_queue_id;
+  const char *queue = oc_handoff_engine_settings (self)->case_queue_id;
   if (queue == NULL || self->fetching_queue_name || self->shut_down)
     return;
   if (self->case_queue_name)
@@ -496,7 +145,7 @@ track_handoff (OcHandoffEngine *self, OcHandoff *handoff)
 static OcHandoff *
 track (OcHandoffEngine *self, OcSession *session)
 {
-  return track_handoff (self, oc_handoff_new (session, settings_of (self)->environment));
+  return track_handoff (self, oc_handoff_new (session, oc_handoff_engine_settings (self)->environment));
 }
 
 OcHandoff *
@@ -538,7 +187,7 @@ oc_handoff_engine_submit (OcHandoffEngine *self, OcSession *session, gboolean *k
         return NULL;
       handoff = track (self, session);
     }
-  start (self, handoff);
+  oc_handoff_job_start (self, handoff);
   return handoff;
 }
 
@@ -554,7 +203,7 @@ oc_handoff_engine_resume (OcHandoffEngine *self)
       if (handoff == NULL)
         handoff = track (self, session);
       if (oc_handoff_get_phase (handoff) == OC_HANDOFF_PHASE_PENDING)
-        start (self, handoff);
+        oc_handoff_job_start (self, handoff);
     }
 }
 
@@ -564,7 +213,7 @@ oc_handoff_engine_retry (OcHandoffEngine *self, const char *session_id)
   OcHandoff *handoff = g_hash_table_lookup (self->by_id, session_id);
   if (handoff == NULL || oc_handoff_get_phase (handoff) != OC_HANDOFF_PHASE_FAILED)
     return FALSE;
-  start (self, handoff);
+  oc_handoff_job_start (self, handoff);
   return TRUE;
 }
 
@@ -605,4 +254,6 @@ oc_handoff_engine_shutdown (OcHandoffEngine *self)
     return;
   self->shut_down = TRUE;
   g_cancellable_cancel (self->cancellable);
+
+  oc_handoff_jobs_shutdown (self);
 }

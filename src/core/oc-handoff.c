@@ -246,3 +246,23 @@ oc_handoff_set_live (OcHandoff *self, const OcLiveState *live)
     emit_changed (self);
   return changed;
 }
+
+gboolean
+oc_handoff_set_deleted (OcHandoff *self)
+{
+  g_return_val_if_fail (OC_IS_HANDOFF (self), FALSE);
+  const char *handed_off_at = oc_session_get_meta_string (self->session, "handed_off_at");
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr(GDateTime) when = handed_off_at ? g_date_time_new_from_iso8601 (handed_off_at, utc) : NULL;
+  gboolean is_case = self->path == OC_HANDOFF_PATH_CASE;
+
+  OcLiveState live = { 0 };
+  /* conversation: 1 Closed / 4 Closed; case: 2 Cancelled (its statuscode unknown) */
+  live.statecode = is_case ? 2 : 1;
+  live.statuscode = is_case ? -1 : 4;
+  live.reason = (char *) "RecordDeleted";
+  live.status_label = (char *) "Record deleted";
+  live.created_on = self->live.created_on;
+  live.modified_on = when ? g_date_time_to_unix (when) : g_get_real_time () / G_USEC_PER_SEC;
+  return oc_handoff_set_live (self, &live);
+}

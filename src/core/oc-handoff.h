@@ -77,6 +77,12 @@ void           oc_handoff_set_queue_note (OcHandoff *self, const char *note);
  * state, reason, rep or queue changed — unchanged states are never re-announced. */
 gboolean       oc_handoff_set_live (OcHandoff *self, const OcLiveState *live);
 const OcLiveState *oc_handoff_get_live (OcHandoff *self);
+/* The record no longer exists in Dynamics (deleted there): the handoff ends
+ * as closed, with reason "RecordDeleted" and label "Record deleted", dated
+ * when it was handed off (meta handed_off_at, else now) so that it leaves
+ * the list after the retention time like any closed handoff — and at once
+ * on later sign-ins when that time is past. Emits ::changed as set_live. */
+gboolean       oc_handoff_set_deleted (OcHandoff *self);
 void           oc_live_state_clear (OcLiveState *live);
 
 G_END_DECLS

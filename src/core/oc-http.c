@@ -57,6 +57,47 @@ oc_http_transport_error (SoupMessage *message, const GError *cause)
 
 static void read_next_chunk (GTask *task);
 
+/* "another.example.com", or a description when Location is absent or not a
+ * URL. Only the host is named: a Location's path and query may carry
+ * anything, a code or a token included. */
+static char *
+location_host (SoupMessage *message)
+{
+  const char *location = soup_message_headers_get_one (soup_message_get_response_headers (message), "Location");
+  if (location == NULL || *location == '\0')
+    return g_strdup ("nowhere (no Location header)");
+  g_autoptr(GUri) target = g_uri_parse_relative (soup_message_get_uri (message), location,
+                                                 G_URI_FLAGS_PARSE_RELAXED, NULL);
+  const char *host = target ? g_uri_get_host (target) : NULL;
+  if (host == NULL || *host == '\0' || !g_utf8_validate (host, -1, NULL))
+    return g_strdup ("an unreadable Location");
+  /* at most a host name's length, and nothing that could break a log line */
+  GString *out = g_string_new (NULL);
+  for (const char *p = host; *p && out->len < 253; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (g_unichar_isprint (c))
+        g_string_append_unichar (out, c);
+      else
+        g_string_append_c (out, '?');
+    }
+  return g_string_free (out, FALSE);
+}
+
+GError *
+oc_http_redirect_error (SoupMessage *message)
+{
+  g_return_val_if_fail (SOUP_IS_MESSAGE (message), NULL);
+  GUri *uri = soup_message_get_uri (message);
+  guint status = soup_message_get_status (message);
+  g_autofree char *target = location_host (message);
+  return oc_error_new_full (OC_ERROR_HTTP, status, NULL, -1,
+                            "%s answered with a redirect (HTTP %u) to %s; redirects are never followed, "
+                            "because the request carries credentials. Check the Environment URL and "
+                            "Authority (they must be the service's own addresses).",
+                            uri ? g_uri_get_host (uri) : "the server", status, target);
+}
+
 static void
 on_chunk_read (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -123,6 +164,14 @@ on_sent (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
+  /* Never followed (see oc_http_send_async): a 3xx is the answer itself */
+  if (SOUP_STATUS_IS_REDIRECTION (soup_message_get_status (exchange->message)))
+    {
+      g_input_stream_close_async (exchange->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+      g_task_return_error (task, oc_http_redirect_error (exchange->message));
+      return;
+    }
+
   goffset declared = soup_message_headers_get_content_length (
       soup_message_get_response_headers (exchange->message));
   if (declared > 0 && (gsize) declared > exchange->max_bytes)
@@ -142,8 +191,14 @@ void
 oc_http_send_async (SoupSession *session, SoupMessage *message, gsize max_response_bytes,
                     GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
+  g_return_if_fail (SOUP_IS_SESSION (session) && SOUP_IS_MESSAGE (message));
   GTask *task = g_task_new (session, cancellable, callback, user_data);
   g_task_set_source_tag (task, oc_http_send_async);
+
+  /* Every Dataverse and token request passes here. A redirect is never
+   * followed: the answer would come from a host we did not choose (and an
+   * http:// Location would bypass "plain http only to loopback"). */
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
 
   Exchange *exchange = g_new0 (Exchange, 1);
   exchange->session = g_object_ref (session);

@@ -15,8 +15,11 @@ void    oc_http_send_async  (SoupSession        *session,
                              GCancellable       *cancellable,
                              GAsyncReadyCallback callback,
                              gpointer            user_data);
-/* Returns the body (possibly empty) for any HTTP status; errors only for
- * transport failures, cancellation and oversized answers. */
+/* Redirects are never followed (SOUP_MESSAGE_NO_REDIRECT is added to
+ * @message): a 3xx answer is an error from oc_http_send_finish. */
+
+/* Returns the body (possibly empty) for any other HTTP status; errors for
+ * transport failures, cancellation, oversized answers and redirects. */
 GBytes *oc_http_send_finish (GAsyncResult *result,
                              GError      **error);
 
@@ -26,5 +29,9 @@ SoupSession *oc_http_session_new (guint timeout_s);
 
 /* "Could not reach contoso.crm.dynamics.com: Connection refused" as an OcError. */
 GError *oc_http_transport_error (SoupMessage *message, const GError *cause);
+
+/* "login.example.com answered with a redirect (HTTP 302) to evil.example.net; …":
+ * a permanent OC_ERROR_HTTP naming the Location's host only. */
+GError *oc_http_redirect_error (SoupMessage *message);
 
 G_END_DECLS

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "oc-error.h"
 #include "oc-guid.h"
 
 struct _OcRequest {
@@ -140,4 +141,30 @@ oc_response_dup_entity_id (const OcResponse *self)
     return NULL;
   g_autofree char *inside = g_strndup (open + 1, (gsize) (close - open - 1));
   return oc_guid_normalize (inside);
+}
+
+void
+oc_response_reader_init (OcJsonReader *reader, const OcResponse *response)
+{
+  g_return_if_fail (reader != NULL);
+  oc_json_reader_init_node (reader, response ? response->body : NULL, NULL);
+}
+
+GError *
+oc_response_malformed_error (const char *what, const GError *cause)
+{
+  g_return_val_if_fail (what != NULL && cause != NULL, NULL);
+  return g_error_new (OC_ERROR, OC_ERROR_BAD_RESPONSE, "Malformed answer from Dynamics 365 to %s (%s)",
+                      what, cause->message);
+}
+
+gboolean
+oc_response_reader_finish (OcJsonReader *reader, const char *what, GError **error)
+{
+  g_return_val_if_fail (reader != NULL && what != NULL, FALSE);
+  g_autoptr(GError) cause = NULL;
+  if (oc_json_reader_finish (reader, &cause))
+    return TRUE;
+  g_propagate_error (error, oc_response_malformed_error (what, cause));
+  return FALSE;
 }

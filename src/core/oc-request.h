@@ -5,6 +5,8 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "oc-json.h"
+
 G_BEGIN_DECLS
 
 typedef enum {
@@ -60,6 +62,23 @@ typedef struct {
 void        oc_response_free (OcResponse *self);
 /* The GUID in an OData-EntityId header, or NULL. */
 char       *oc_response_dup_entity_id (const OcResponse *self);
+
+/* Reading an answer's members by type (see oc-json.h): @reader starts on
+ * the body's object, or failed ("the answer: must be an object, not …")
+ * when the body is anything else. */
+void        oc_response_reader_init (OcJsonReader     *reader,
+                                     const OcResponse *response);
+/* oc_json_reader_finish with the error a user reads, e.g.
+ * "Malformed answer from Dynamics 365 to GET WhoAmI (UserId: must be a
+ * string, not an object)". @what labels the request (oc_request_describe). */
+gboolean    oc_response_reader_finish (OcJsonReader *reader,
+                                       const char   *what,
+                                       GError      **error);
+/* The one wording of a malformed answer (OC_ERROR_BAD_RESPONSE, transient:
+ * a proxy or a service in trouble). @cause names what is wrong, never
+ * quoting the answer. */
+GError     *oc_response_malformed_error (const char   *what,
+                                         const GError *cause);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OcRequest, oc_request_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OcResponse, oc_response_free)

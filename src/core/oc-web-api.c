@@ -102,6 +102,7 @@ void oc_web_api_set_max_in_flight (OcWebApi *self, guint n) { self->max_in_fligh
 void oc_web_api_set_backoff (OcWebApi *self, const OcBackoff *backoff) { self->backoff = *backoff; }
 void oc_web_api_set_max_response_size (OcWebApi *self, gsize n) { self->max_response = n; }
 const char *oc_web_api_get_base_url (OcWebApi *self) { return self->base_url; }
+const OcBackoff *oc_web_api_get_backoff (OcWebApi *self) { return &self->backoff; }
 guint oc_web_api_get_in_flight (OcWebApi *self) { return self->in_flight; }
 guint oc_web_api_get_peak_in_flight (OcWebApi *self) { return self->peak_in_flight; }
 
@@ -267,6 +268,12 @@ oc_web_api_error_from_response (const char *what, guint status, JsonNode *body, 
   const char *reason = server_message && *server_message ? server_message : soup_status_get_phrase (status);
   g_autofree char *code_note = code ? g_strdup_printf (", %s", code) : g_strdup ("");
 
+  /* The service's code decides before the status: Dataverse has been seen
+   * answering a duplicate key with HTTP 500, and a retry of that create
+   * would only meet the same key again. */
+  if (status == 412 || g_strcmp0 (code, "0x80040237") == 0)
+    return oc_error_new_full (OC_ERROR_DUPLICATE, status, code, -1,
+        "The record already exists (HTTP %u%s on %s): %s", status, code_note, what, reason);
   if (status == 429)
     return oc_error_new_full (OC_ERROR_THROTTLED, status, code, retry_after_s,
         "Dynamics 365 is throttling this app (HTTP 429%s) on %s", code_note, what);
@@ -293,9 +300,6 @@ oc_web_api_error_from_response (const char *what, guint status, JsonNode *body, 
           "The Application User lacks a security role or privilege (HTTP 403 on %s): %s. Assign "
           "it a role in the Power Platform admin center.", what, reason);
     }
-  if (status == 412 || g_strcmp0 (code, "0x80040237") == 0)
-    return oc_error_new_full (OC_ERROR_DUPLICATE, status, code, -1,
-        "The record already exists (HTTP %u%s on %s): %s", status, code_note, what, reason);
   if (status == 404)
     return oc_error_new_full (OC_ERROR_NOT_FOUND, status, code, -1,
         "Dynamics 365 could not find what %s asked for (HTTP 404%s): %s", what, code_note, reason);
@@ -316,8 +320,7 @@ parse_body (GBytes *bytes, const char *what, GError **error)
   g_autoptr(GError) json_error = NULL;
   JsonNode *node = oc_json_parse (data, (gssize) size, 0, NULL, &json_error);
   if (json_error != NULL)
-    g_set_error (error, OC_ERROR, OC_ERROR_BAD_RESPONSE,
-                 "Malformed answer from Dynamics 365 to %s (%s)", what, json_error->message);
+    g_propagate_error (error, oc_response_malformed_error (what, json_error));
   return node;
 }
 

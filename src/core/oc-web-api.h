@@ -29,6 +29,8 @@ void        oc_web_api_set_max_in_flight (OcWebApi *self, guint max_in_flight);
 void        oc_web_api_set_backoff (OcWebApi *self, const OcBackoff *backoff);
 void        oc_web_api_set_max_response_size (OcWebApi *self, gsize max_bytes);
 const char *oc_web_api_get_base_url (OcWebApi *self);
+/* The backoff of this connection's retries, for callers that schedule their own. */
+const OcBackoff *oc_web_api_get_backoff (OcWebApi *self);
 
 void        oc_web_api_send_async  (OcWebApi           *self,
                                     OcRequest          *request,

@@ -334,8 +334,9 @@ test_drop_after_commit_one_record (void)
   g_assert_cmpuint (json_array_get_length (conversations), ==, 1);
   g_assert_cmpuint (count_records (harness_mock_records ("msdyn_ocliveworkitemcontextitems"),
                                    "_msdyn_ocliveworkitemid_value", chat_id), ==, 2);
-  /* it tried again, learned "duplicate key", and read the record back */
-  g_assert_cmpuint (harness_mock_count ("POST", "/msdyn_ocliveworkitems"), ==, 2);
+  /* the failure was ambiguous: it read the record by its id before creating
+   * again, found it, and never sent a second create */
+  g_assert_cmpuint (harness_mock_count ("POST", "/msdyn_ocliveworkitems"), ==, 1);
   g_assert_cmpuint (harness_mock_count ("GET", chat_id), ==, 1);
   teardown ();
 }
