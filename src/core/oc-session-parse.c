@@ -8,11 +8,8 @@
 #include <string.h>
 
 #include "oc-error.h"
+#include "oc-json.h"
 
-/* Deeper documents are refused before json-glib sees them: its parser
- * recurses once per level and a 1 MiB run of '[' overflows the stack. No
- * session needs more than a handful of levels. */
-#define MAX_DEPTH 64
 #define MAX_TRANSCRIPT_LINES 10000
 #define CHANNEL_MAX_CHARS 32
 #define ROLE_MAX_CHARS 32
@@ -28,72 +25,15 @@ fail (GError **error, const char *path, const char *rule)
   return FALSE;
 }
 
-/* A quick pass over the raw text, mirroring how json-glib's scanner splits
- * it into strings ("…" with escapes, '…' without), block comments and
- * structure. It bounds the nesting depth, and refuses \u0000, which
- * json-glib would silently turn into the end of the string. */
-static gboolean
-check_structure (const char *data, gsize len, GError **error)
-{
-  guint depth = 0;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      switch (data[i])
-        {
-        case '"':
-          for (i++; i < len && data[i] != '"'; i++)
-            {
-              if (data[i] != '\\')
-                continue;
-              if (len - i >= 6 && memcmp (data + i + 1, "u0000", 5) == 0)
-                {
-                  g_set_error (error, OC_ERROR, OC_ERROR_INVALID_INPUT,
-                               "document contains a \\u0000 character (at byte %" G_GSIZE_FORMAT ")", i);
-                  return FALSE;
-                }
-              i++;   /* the escaped character cannot end the string */
-            }
-          break;
-        case '\'':
-          for (i++; i < len && data[i] != '\''; i++)
-            ;
-          break;
-        case '/':
-          if (i + 1 < len && data[i + 1] == '*')
-            {
-              for (i += 2; i + 1 < len && !(data[i] == '*' && data[i + 1] == '/'); i++)
-                ;
-              i++;
-            }
-          break;
-        case '[':
-        case '{':
-          if (++depth > MAX_DEPTH)
-            {
-              g_set_error (error, OC_ERROR, OC_ERROR_INVALID_INPUT,
-                           "document nests arrays and objects deeper than %d levels", MAX_DEPTH);
-              return FALSE;
-            }
-          break;
-        case ']':
-        case '}':
-          if (depth > 0)
-            depth--;
-          break;
-        default:
-          break;
-        }
-    }
-  return TRUE;
-}
-
+/* Member names are the document's content too: a path names them only as
+ * a short, escaped excerpt. */
 static void
 path_member (GString *path, const char *name)
 {
   if (path->len > 0)
     g_string_append_c (path, '.');
-  g_string_append (path, name);
+  g_autofree char *shown = oc_json_excerpt (name, -1, OC_JSON_EXCERPT_CHARS);
+  g_string_append (path, shown);
 }
 
 /* json-glib turns an escaped lone surrogate ("\ud800") into bytes that are
@@ -340,50 +280,15 @@ parse_members (OcSession *self, GError **error)
   return TRUE;
 }
 
-OcSession *
-oc_session_parse (const char *data, gssize length, GError **error)
+/* @trust_meta: the store reading back what it wrote. Anything else is
+ * intake: its "meta" is not ours, so it is set aside under "meta_received"
+ * (kept for the audit, never read), whatever its type. */
+static OcSession *
+parse_document (const char *data, gssize length, gboolean trust_meta, GError **error)
 {
-  if (data == NULL)
-    {
-      g_set_error_literal (error, OC_ERROR, OC_ERROR_INVALID_INPUT, "the document is empty");
-      return NULL;
-    }
-  gsize len = length < 0 ? strlen (data) : (gsize) length;
-  if (len > OC_SESSION_MAX_BYTES)
-    {
-      g_set_error_literal (error, OC_ERROR, OC_ERROR_INVALID_INPUT, "document is larger than 1 MiB");
-      return NULL;
-    }
-  /* Also refuses NUL bytes, which would cut the text short for json-glib. */
-  const char *end = NULL;
-  if (!g_utf8_validate_len (data, len, &end))
-    {
-      g_set_error (error, OC_ERROR, OC_ERROR_INVALID_INPUT,
-                   "document is not valid UTF-8 (at byte %" G_GSIZE_FORMAT ")", (gsize) (end - data));
-      return NULL;
-    }
-  /* Editors on some systems save a byte-order mark; it is not JSON. */
-  if (len >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
-    {
-      data += 3;
-      len -= 3;
-    }
-  if (!check_structure (data, len, error))
-    return NULL;
-
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) json_error = NULL;
-  if (!json_parser_load_from_data (parser, data, (gssize) len, &json_error))
-    {
-      g_set_error (error, OC_ERROR, OC_ERROR_INVALID_INPUT, "not valid JSON: %s", json_error->message);
-      return NULL;
-    }
-  JsonNode *root = json_parser_get_root (parser);
+  g_autoptr(JsonNode) root = oc_json_parse_bounded (data, length, OC_SESSION_MAX_BYTES, OC_JSON_MAX_DEPTH, error);
   if (root == NULL)
-    {
-      g_set_error_literal (error, OC_ERROR, OC_ERROR_INVALID_INPUT, "not valid JSON: the document is empty");
-      return NULL;
-    }
+    return NULL;
   if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error_literal (error, OC_ERROR, OC_ERROR_INVALID_INPUT, "the document must be a JSON object");
@@ -394,8 +299,38 @@ oc_session_parse (const char *data, gssize length, GError **error)
   if (!check_values (root, path, error))
     return NULL;
 
-  g_autoptr(OcSession) self = oc_session_alloc (json_object_ref (json_node_get_object (root)));
+  JsonObject *doc = json_node_get_object (root);
+  if (!trust_meta && json_object_has_member (doc, "meta"))
+    {
+      JsonNode *received = json_object_dup_member (doc, "meta");
+      json_object_remove_member (doc, "meta");
+      json_object_set_member (doc, "meta_received", received);
+    }
+
+  g_autoptr(OcSession) self = oc_session_alloc (json_object_ref (doc));
   if (!parse_members (self, error))
     return NULL;
   return g_steal_pointer (&self);
+}
+
+OcSession *
+oc_session_parse (const char *data, gssize length, GError **error)
+{
+  return parse_document (data, length, FALSE, error);
+}
+
+OcSession *
+oc_session_parse_stored (const char *data, gssize length, GError **error)
+{
+  return parse_document (data, length, TRUE, error);
+}
+
+gboolean
+oc_session_check (OcSession *self, GError **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  gsize length = 0;
+  g_autofree char *data = oc_session_to_json (self, &length);
+  g_autoptr(OcSession) back = oc_session_parse_stored (data, (gssize) length, error);
+  return back != NULL;
 }

@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* oc-json.c — bounded JSON parsing with errors that name a position and show
+ * at most a short, escaped excerpt (see oc-json.h). */
+#include "oc-json.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "oc-error.h"
+
+static void
+invalid (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+static void
+invalid (GError **error, const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  g_autofree char *message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (error, OC_ERROR, OC_ERROR_INVALID_INPUT, message);
+}
+
+char *
+oc_json_excerpt (const char *text, gssize length, gsize max_chars)
+{
+  g_return_val_if_fail (text != NULL || length == 0, NULL);
+
+  gsize len = length < 0 ? strlen (text) : (gsize) length;
+  const char *end = text + len;
+  GString *out = g_string_new (NULL);
+  gsize chars = 0;
+  const char *p = text;
+
+  while (p < end && chars < max_chars)
+    {
+      gunichar c = g_utf8_get_char_validated (p, end - p);
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          /* not UTF-8: show the byte, never pass it on */
+          g_string_append_printf (out, "\\x%02x", (guchar) *p);
+          p++;
+          chars++;
+          continue;
+        }
+      switch (c)
+        {
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        default:
+          if (c < 0x80 && !g_ascii_isprint ((char) c))
+            g_string_append_printf (out, "\\x%02x", c);
+          else if (c >= 0x80 && !g_unichar_isprint (c))
+            g_string_append_printf (out, "\\u%04x", c);
+          else
+            g_string_append_len (out, p, g_utf8_next_char (p) - p);
+          break;
+        }
+      p = g_utf8_next_char (p);
+      chars++;
+    }
+  if (p < end)
+    g_string_append (out, "…");
+  return g_string_free (out, FALSE);
+}
+
+/* A quick pass over the raw text, mirroring how json-glib's scanner splits
+ * it into strings ("…" with escapes, '…' without), block comments and
+ * structure. It bounds the nesting depth, and refuses \u0000, which
+ * json-glib would silently turn into the end of the string. */
+static gboolean
+check_structure (const char *data, gsize len, guint max_depth, GError **error)
+{
+  guint depth = 0;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      switch (data[i])
+        {
+        case '"':
+          for (i++; i < len && data[i] != '"'; i++)
+            {
+              if (data[i] != '\\')
+                continue;
+              if (len - i >= 6 && memcmp (data + i + 1, "u0000", 5) == 0)
+                {
+                  invalid (error, "document contains a \\u0000 character (at byte %" G_GSIZE_FORMAT ")", i);
+                  return FALSE;
+                }
+              i++;   /* the escaped character cannot end the string */
+            }
+          break;
+        case '\'':
+          for (i++; i < len && data[i] != '\''; i++)
+            ;
+          break;
+        case '/':
+          if (i + 1 < len && data[i + 1] == '*')
+            {
+              for (i += 2; i + 1 < len && !(data[i] == '*' && data[i + 1] == '/'); i++)
+                ;
+              i++;
+            }
+          break;
+        case '[':
+        case '{':
+          if (++depth > max_depth)
+            {
+              invalid (error, "document nests arrays and objects deeper than %u levels", max_depth);
+              return FALSE;
+            }
+          break;
+        case ']':
+        case '}':
+          if (depth > 0)
+            depth--;
+          break;
+        default:
+          break;
+        }
+    }
+  return TRUE;
+}
+
+static char *
+describe_size (gsize bytes)
+{
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0)
+    return g_strdup_printf ("%" G_GSIZE_FORMAT " MiB", bytes / (1024 * 1024));
+  if (bytes >= 1024 && bytes % 1024 == 0)
+    return g_strdup_printf ("%" G_GSIZE_FORMAT " KiB", bytes / 1024);
+  return g_strdup_printf ("%" G_GSIZE_FORMAT " bytes", bytes);
+}
+
+/* json-glib's messages ("<data>:1:16: Parse error: unexpected identifier
+ * `root:x:0:0:…'") quote whole tokens, which may be a whole line of a
+ * file that was never meant for us. Keep only the position, and show a
+ * bounded excerpt of that line around it. */
+static void
+set_syntax_error (GError **error, const GError *json_error, const char *data, gsize len)
+{
+  unsigned line = 0, column = 0;
+  if (json_error == NULL || sscanf (json_error->message, "<data>:%u:%u:", &line, &column) != 2 || line == 0)
+    {
+      invalid (error, "not valid JSON");
+      return;
+    }
+
+  const char *start = data;
+  const char *end = data + len;
+  for (unsigned n = 1; n < line && start < end; n++)
+    {
+      const char *newline = memchr (start, '\n', (gsize) (end - start));
+      start = newline ? newline + 1 : end;
+    }
+  const char *line_end = memchr (start, '\n', (gsize) (end - start));
+  if (line_end == NULL)
+    line_end = end;
+
+  /* about half the excerpt before the position, on a character boundary */
+  const char *from = start;
+  gsize offset = column > 0 ? column - 1 : 0;
+  if (offset > (gsize) (line_end - start))
+    offset = (gsize) (line_end - start);
+  if (offset > OC_JSON_EXCERPT_CHARS / 2)
+    {
+      from = start + offset - OC_JSON_EXCERPT_CHARS / 2;
+      while (from > start && (*from & 0xc0) == 0x80)
+        from--;
+    }
+  g_autofree char *excerpt = oc_json_excerpt (from, line_end - from, OC_JSON_EXCERPT_CHARS);
+  invalid (error, "not valid JSON at line %u, column %u, near “%s%s”", line, column,
+           from > start ? "…" : "", excerpt);
+}
+
+JsonNode *
+oc_json_parse_bounded (const char *data, gssize length, gsize max_bytes, guint max_depth, GError **error)
+{
+  if (data == NULL)
+    {
+      invalid (error, "the document is empty");
+      return NULL;
+    }
+  gsize len = length < 0 ? strnlen (data, max_bytes + 1) : (gsize) length;
+  if (len > max_bytes)
+    {
+      g_autofree char *limit = describe_size (max_bytes);
+      invalid (error, "document is larger than %s", limit);
+      return NULL;
+    }
+  /* Also refuses NUL bytes, which would cut the text short for json-glib. */
+  const char *bad = NULL;
+  if (!g_utf8_validate_len (data, len, &bad))
+    {
+      invalid (error, "document is not valid UTF-8 (at byte %" G_GSIZE_FORMAT ")", (gsize) (bad - data));
+      return NULL;
+    }
+  /* Editors on some systems save a byte-order mark; it is not JSON. */
+  if (len >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
+    {
+      data += 3;
+      len -= 3;
+    }
+  if (!check_structure (data, len, max_depth, error))
+    return NULL;
+
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) json_error = NULL;
+  if (!json_parser_load_from_data (parser, data, (gssize) len, &json_error))
+    {
+      set_syntax_error (error, json_error, data, len);
+      return NULL;
+    }
+  JsonNode *root = json_parser_steal_root (parser);
+  if (root == NULL)
+    invalid (error, "not valid JSON: the document is empty");
+  return root;
+}
+
+GBytes *
+oc_json_read_file (const char *path, gsize max_bytes, gboolean follow_symlinks, GError **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  /* O_NONBLOCK: opening a FIFO for reading must not wait for a writer. */
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (follow_symlinks ? 0 : O_NOFOLLOW), 0);
+  if (fd < 0)
+    {
+      int saved = errno;
+      if (saved == ELOOP && !follow_symlinks)
+        invalid (error, "is a symbolic link; only regular files are taken (its target was not read)");
+      else
+        invalid (error, "cannot read the file: %s", g_strerror (saved));
+      return NULL;
+    }
+  struct stat st;
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      close (fd);
+      invalid (error, "is not a regular file");
+      return NULL;
+    }
+
+  /* One byte more than allowed tells "exactly the limit" from "more". */
+  GByteArray *buffer = g_byte_array_sized_new ((guint) MIN ((gsize) st.st_size + 1, max_bytes + 1));
+  guint8 chunk[16384];
+  for (;;)
+    {
+      ssize_t n = read (fd, chunk, sizeof chunk);
+      if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+          close (fd);
+          g_byte_array_unref (buffer);
+          invalid (error, "cannot read the file: %s", g_strerror (saved));
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      g_byte_array_append (buffer, chunk, (guint) MIN ((gsize) n, max_bytes + 1 - buffer->len));
+      if (buffer->len > max_bytes)
+        break;
+    }
+  close (fd);
+  if (buffer->len > max_bytes)
+    {
+      g_byte_array_unref (buffer);
+      g_autofree char *limit = describe_size (max_bytes);
+      invalid (error, "document is larger than %s", limit);
+      return NULL;
+    }
+  return g_byte_array_free_to_bytes (buffer);
+}
