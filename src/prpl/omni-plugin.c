@@ -42,6 +42,23 @@ plugin_unload (PurplePlugin *plugin)
   return TRUE;
 }
 
+/* Buddy names are session ids, and ids are opaque: "café-1" written in NFC
+ * and in NFD are two sessions with two records. libpurple's default
+ * normalisation (purple_normalize() without a prpl normalize is
+ * g_utf8_normalize (G_NORMALIZE_DEFAULT), i.e. NFD) is what purple_find_buddy()
+ * and the buddy cache key on, so both handoffs would share one buddy. The
+ * identity keeps one buddy per session. The copy (kept until the next call,
+ * like libpurple's own static buffer) survives callers that free @who. */
+static const char *
+omni_normalize (const PurpleAccount *account, const char *who)
+{
+  static char *last;
+  char *copy = g_strdup (who);   /* before freeing: @who may be the last result */
+  g_free (last);
+  last = copy;
+  return last;
+}
+
 static PurplePluginProtocolInfo prpl_info = {
   .icon_spec = NO_BUDDY_ICONS,
   .list_icon = omni_status_list_icon,
@@ -53,6 +70,7 @@ static PurplePluginProtocolInfo prpl_info = {
   .tooltip_text = omni_buddies_tooltip,
   .blist_node_menu = omni_buddies_menu,
   .send_im = omni_handoffs_send_im,
+  .normalize = omni_normalize,
   .get_account_text_table = omni_account_text_table,
   .struct_size = sizeof (PurplePluginProtocolInfo),
 };
