@@ -46,17 +46,6 @@ write_file (const char *path, const char *text)
   g_assert_true (g_file_set_contents (path, text, -1, NULL));
 }
 
-static void
-drop_document (const char *name, const char *json)
-{
-  g_autofree char *dir = g_dir_make_tmp ("omnichannel-doc-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  write_file (path, json);
-  harness_drop_in_inbox (path, name);
-  g_unlink (path);
-  g_rmdir (dir);
-}
-
 static gboolean
 file_exists (gpointer path)
 {
@@ -185,11 +174,11 @@ static void
 test_forged_meta_is_created (void)
 {
   setup ();
-  drop_document ("forged.json",
+  harness_drop_document ("forged.json",
                  "{\"id\":\"forged-1\",\"channel\":\"web\",\"summary\":\"Please call me\","
                  "\"meta\":{\"handed_off\":true,\"handed_off_at\":\"2026-01-01T00:00:00Z\","
                  "\"dynamics365_chat_id\":\"00000000-0000-4000-8000-0000000000aa\"}}");
-  drop_document ("forged-case.json",
+  harness_drop_document ("forged-case.json",
                  "{\"id\":\"forged-2\",\"channel\":\"email\",\"summary\":\"Refund\","
                  "\"meta\":{\"handed_off\":true,\"dynamics365_incident_id\":\"00000000-0000-4000-8000-0000000000bb\","
                  "\"dynamics365_ticket_number\":\"CAS-FAKE\"}}");
@@ -222,8 +211,8 @@ test_unicode_ids_keep_their_buddies (void)
   const char *nfc = "caf\xc3\xa9-1";     /* é as one code point */
   const char *nfd = "cafe\xcc\x81-1";    /* e + combining acute accent */
   g_assert_cmpstr (nfc, !=, nfd);
-  drop_document ("nfc.json", "{\"id\":\"caf\xc3\xa9-1\",\"channel\":\"web\",\"customer\":{\"name\":\"Composed\"}}");
-  drop_document ("nfd.json", "{\"id\":\"cafe\xcc\x81-1\",\"channel\":\"web\",\"customer\":{\"name\":\"Decomposed\"}}");
+  harness_drop_document ("nfc.json", "{\"id\":\"caf\xc3\xa9-1\",\"channel\":\"web\",\"customer\":{\"name\":\"Composed\"}}");
+  harness_drop_document ("nfd.json", "{\"id\":\"cafe\xcc\x81-1\",\"channel\":\"web\",\"customer\":{\"name\":\"Decomposed\"}}");
   harness_wait_buddy (account, nfc, "open", NULL);
   harness_wait_buddy (account, nfd, "open", NULL);
 
@@ -301,7 +290,7 @@ test_symlink_refused_unread (void)
   for (int i = 0; i < 500; i++)
     g_string_append (doc, "PRIVATE");
   g_string_append (doc, "}");
-  drop_document ("broken.json", doc->str);
+  harness_drop_document ("broken.json", doc->str);
   g_string_free (doc, TRUE);
   g_autofree char *broken_reason = g_build_filename (rejected, "broken.json.reason", NULL);
   harness_run_until (file_exists, broken_reason, 20);
