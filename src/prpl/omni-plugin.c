@@ -9,6 +9,7 @@
 #include "omni-i18n.h"
 
 static guint log_handler_id;
+static char *last_normalized;   /* omni_normalize's result, freed at unload (the module's statics go with it) */
 
 /* Core logs through GLib under the "omnichannel" domain; libpurple users read
  * the debug window, so forward it there. Core never logs secrets. */
@@ -36,6 +37,7 @@ plugin_unload (PurplePlugin *plugin)
 {
   omni_command_unregister ();
   omni_account_forget_all ();
+  g_clear_pointer (&last_normalized, g_free);
   if (log_handler_id)
     g_log_remove_handler ("omnichannel", log_handler_id);
   log_handler_id = 0;
@@ -52,11 +54,10 @@ plugin_unload (PurplePlugin *plugin)
 static const char *
 omni_normalize (const PurpleAccount *account, const char *who)
 {
-  static char *last;
   char *copy = g_strdup (who);   /* before freeing: @who may be the last result */
-  g_free (last);
-  last = copy;
-  return last;
+  g_free (last_normalized);
+  last_normalized = copy;
+  return last_normalized;
 }
 
 static PurplePluginProtocolInfo prpl_info = {
