@@ -20,12 +20,21 @@ typedef struct {
   gboolean         interrupted;
 } Run;
 
+/* The files given wait until created or failed (transient failures are
+ * retried until then, or until Ctrl-C). A resumed session gets its attempt
+ * too, but one that is waiting to retry does not hold the run: it stays
+ * stored, and the next run, watch or the plugin carries on. */
 static gboolean
 all_settled (Run *run)
 {
   for (guint i = 0; i < run->handoffs->len; i++)
-    if (oc_handoff_get_phase (run->handoffs->pdata[i]) == OC_HANDOFF_PHASE_PENDING)
-      return FALSE;
+    {
+      OcHandoff *handoff = run->handoffs->pdata[i];
+      if (oc_handoff_get_phase (handoff) != OC_HANDOFF_PHASE_PENDING)
+        continue;
+      if (!g_hash_table_contains (run->resumed, handoff) || oc_handoff_get_retry_at (handoff) == 0)
+        return FALSE;
+    }
   return TRUE;
 }
 
@@ -194,7 +203,9 @@ cli_handoff_run (CliOptions *options, OcSettings *settings, char **files, int n_
   for (guint i = 0; i < run.handoffs->len; i++)
     {
       OcHandoff *handoff = run.handoffs->pdata[i];
-      failed += oc_handoff_get_phase (handoff) != OC_HANDOFF_PHASE_CREATED;
+      /* the exit status is about the files given; resumed ones are reported */
+      if (!g_hash_table_contains (run.resumed, handoff))
+        failed += oc_handoff_get_phase (handoff) != OC_HANDOFF_PHASE_CREATED;
       if (run.json)
         report_json (&run, builder, handoff);
       else

@@ -379,6 +379,22 @@ test_cli_handoff_resumes_pending (void)
   g_autofree char *stored = NULL;
   g_assert_true (g_file_get_contents (pending, &stored, NULL, NULL));
   g_assert_nonnull (strstr (stored, "dynamics365_chat_id"));
+
+  /* A resumed session that meets a transient failure does not hold the run
+   * (nor its exit status): it stays stored for the next run. */
+  harness_mock_post ("/_mock/reset", NULL);
+  harness_mock_post ("/_mock/faults",
+      "{\"count\":1000,\"method\":\"POST\",\"path_contains\":\"incidents\",\"status\":503,\"retry_after\":\"1\"}");
+  g_autofree char *case_digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "case-pending", -1);
+  g_autofree char *case_name = g_strdup_printf ("%.32s.json", case_digest);
+  g_autofree char *case_path = g_build_filename (host_root, case_name, NULL);
+  write_file (case_path, "{\"id\":\"case-pending\",\"channel\":\"phone\",\"summary\":\"Dynamics is down for cases\"}");
+  write_file (doc, "{\"id\":\"new-two\",\"channel\":\"web\",\"summary\":\"given now\"}");
+  g_autofree char *second = NULL;
+  g_assert_cmpint (run_cli (store, args, &second), ==, 0);
+  g_assert_nonnull (strstr (second, "new-two: conversation "));
+  g_assert_nonnull (strstr (second, "case-pending: still pending"));
+  g_assert_true (g_file_test (case_path, G_FILE_TEST_EXISTS));
   remove_tree (store);
 }
 
