@@ -398,6 +398,37 @@ test_cli_handoff_resumes_pending (void)
   remove_tree (store);
 }
 
+/* `watch ID` ends when the handoff closes, exits 0 (a leak check under the
+ * ASan build), and prints what the store moved to rejected/. */
+static void
+test_cli_watch_until_closed (void)
+{
+  harness_mock_post ("/_mock/reset", NULL);
+  g_autofree char *store = g_dir_make_tmp ("omnichannel-cli-XXXXXX", NULL);
+  g_autofree char *doc = g_build_filename (store, "watched.json", NULL);
+  write_file (doc, "{\"id\":\"watched-1\",\"channel\":\"web\",\"summary\":\"watch me\"}");
+  g_autofree char *output = NULL;
+  const char *handoff[] = { "handoff", doc, NULL };
+  g_assert_cmpint (run_cli (store, handoff, &output), ==, 0);
+  const char *at = strstr (output, "watched-1: conversation ");
+  g_assert_nonnull (at);
+  g_autofree char *record = g_strndup (at + strlen ("watched-1: conversation "), 36);
+
+  g_autofree char *broken = g_build_filename (store, "omnichannel", "127.0.0.1", "sessions", "broken.json", NULL);
+  write_file (broken, "{\"id\":");
+  g_autofree char *body = g_strdup_printf ("{\"entity\":\"msdyn_ocliveworkitems\",\"id\":\"%s\",\"statecode\":1,"
+                                           "\"statuscode\":4,\"reason\":192350008}", record);
+  harness_mock_post ("/_mock/state", body);
+
+  g_autofree char *watched = NULL;
+  const char *watch[] = { "watch", "watched-1", NULL };
+  g_assert_cmpint (run_cli (store, watch, &watched), ==, 0);
+  g_assert_nonnull (strstr (watched, "closed"));
+  g_assert_nonnull (strstr (watched, "broken.json: moved to rejected/"));
+  g_assert_false (g_file_test (broken, G_FILE_TEST_EXISTS));
+  remove_tree (store);
+}
+
 /* ---- 12. case properties that would replace the customer ---- */
 
 static void
@@ -439,6 +470,7 @@ main (int argc, char **argv)
   g_test_add_func ("/intake/symlink-refused-unread", test_symlink_refused_unread);
   g_test_add_func ("/intake/cli-check-exits-zero", test_cli_check_exits_zero);
   g_test_add_func ("/intake/cli-handoff-resumes-pending", test_cli_handoff_resumes_pending);
+  g_test_add_func ("/intake/cli-watch-until-closed", test_cli_watch_until_closed);
   g_test_add_func ("/intake/case-properties-refused", test_case_properties_refused);
   int status = g_test_run ();
   harness_quit ();
