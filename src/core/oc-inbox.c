@@ -7,13 +7,15 @@
 #include "oc-error.h"
 #include "oc-json.h"
 
-/* A file written in place, waiting to be unchanged for the settle time. */
+/* A file written in place, waiting to be unchanged for the settle time:
+ * in the inbox, or a rejected document a writer went on writing. */
 typedef struct {
   OcInbox *inbox;
   char    *path;
   gint64   size;
   gint64   mtime_ns;
   guint    source;
+  gboolean rejected;
 } Settling;
 
 struct _OcInbox {
@@ -22,6 +24,8 @@ struct _OcInbox {
   OcHandoffEngine *engine;
   GFileMonitor    *monitor;
   gulong           changed_handler;
+  GFileMonitor    *rejected_monitor;
+  gulong           rejected_handler;
   GHashTable      *settling;   /* path → Settling* */
   guint            settle_ms;
 };
@@ -160,9 +164,15 @@ take_quietly (OcInbox *self, const char *path_in)
 
 static gboolean on_settle_check (gpointer user_data);
 
+static gint64
+mtime_ns_of (const struct stat *st)
+{
+  return (gint64) st->st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + st->st_mtim.tv_nsec;
+}
+
 /* Waits for @path to stay as @st is for the settle time, from now. */
 static void
-settle (OcInbox *self, const char *path, const struct stat *st)
+settle (OcInbox *self, const char *path, const struct stat *st, gboolean rejected)
 {
   Settling *settling = g_hash_table_lookup (self->settling, path);
   if (settling == NULL)
@@ -172,8 +182,9 @@ settle (OcInbox *self, const char *path, const struct stat *st)
       settling->path = g_strdup (path);
       g_hash_table_insert (self->settling, settling->path, settling);
     }
+  settling->rejected = rejected;
   settling->size = (gint64) st->st_size;
-  settling->mtime_ns = (gint64) st->st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + st->st_mtim.tv_nsec;
+  settling->mtime_ns = mtime_ns_of (st);
   g_clear_handle_id (&settling->source, g_source_remove);
   settling->source = g_timeout_add (self->settle_ms, on_settle_check, settling);
 }
@@ -195,7 +206,49 @@ examine (OcInbox *self, const char *path, gboolean complete)
   if (complete || !S_ISREG (st.st_mode))   /* links and FIFOs are refused at once, unread */
     take_quietly (self, path);
   else
-    settle (self, path, &st);
+    settle (self, path, &st, FALSE);
+}
+
+/* A rejected document written after its .reason: a writer that paused
+ * longer than the settle time went on and finished it. Look again, once it
+ * is quiet: accepted, it leaves rejected/; refused, its reason is renewed. */
+static void
+review_rejected (OcInbox *self, const char *path_in)
+{
+  g_autofree char *path = g_strdup (path_in);   /* may be a Settling's, freed here */
+  g_hash_table_remove (self->settling, path);
+  g_autofree char *name = g_path_get_basename (path);
+  if (!oc_store_rejected_changed (self->store, name))
+    return;
+
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OcSession) session = load_document (path, FALSE, &error);
+  OcHandoff *handoff = session ? oc_handoff_engine_submit (self->engine, session, NULL, &error) : NULL;
+  if (handoff == NULL && session != NULL && !g_error_matches (error, OC_ERROR, OC_ERROR_INVALID_INPUT))
+    {
+      g_debug ("rejected/%s is valid now but not stored yet: %s", name, error->message);
+      return;   /* not durable: it stays, the next change or start looks again */
+    }
+  g_autoptr(GError) review_error = NULL;
+  if (!oc_store_review_rejected (self->store, name, handoff ? NULL : error->message, &review_error))
+    g_warning ("could not update rejected/%s: %s", name, review_error->message);
+}
+
+static void
+examine_rejected (OcInbox *self, const char *path, gboolean quiet)
+{
+  g_autofree char *name = g_path_get_basename (path);
+  struct stat st;
+  if (!is_candidate (name) || g_lstat (path, &st) != 0 || !S_ISREG (st.st_mode)
+      || !oc_store_rejected_changed (self->store, name))
+    {
+      g_hash_table_remove (self->settling, path);
+      return;
+    }
+  if (quiet)
+    review_rejected (self, path);
+  else
+    settle (self, path, &st, TRUE);
 }
 
 static gboolean
@@ -211,11 +264,14 @@ on_settle_check (gpointer user_data)
       g_hash_table_remove (self->settling, settling->path);
       return G_SOURCE_REMOVE;
     }
-  gint64 mtime_ns = (gint64) st.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + st.st_mtim.tv_nsec;
-  if (S_ISREG (st.st_mode) && (gint64) st.st_size == settling->size && mtime_ns == settling->mtime_ns)
+  gboolean unchanged = S_ISREG (st.st_mode) && (gint64) st.st_size == settling->size
+                       && mtime_ns_of (&st) == settling->mtime_ns;
+  if (settling->rejected)
+    examine_rejected (self, settling->path, unchanged);   /* written again: wait again */
+  else if (unchanged)
     take_quietly (self, settling->path);
   else
-    examine (self, settling->path, FALSE);   /* written again: wait again */
+    examine (self, settling->path, FALSE);
   return G_SOURCE_REMOVE;
 }
 
@@ -262,29 +318,58 @@ on_changed (GFileMonitor *monitor, GFile *file, GFile *other, GFileMonitorEvent 
 }
 
 static void
-scan (OcInbox *self)
+on_rejected_changed (GFileMonitor *monitor, GFile *file, GFile *other, GFileMonitorEvent event, gpointer user_data)
 {
-  const char *dir_path = oc_store_get_inbox_dir (self->store);
-  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
+  /* Only writes count; our own moves into rejected/ are older than their .reason. */
+  if (event != G_FILE_MONITOR_EVENT_CHANGED && event != G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT
+      && event != G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED)
+    return;
+  g_autofree char *path = g_file_get_path (file);
+  if (path)
+    examine_rejected (user_data, path, FALSE);
+}
 
+/* The candidates of @dir_path, sorted: a stable, explainable order. */
+static GPtrArray *
+candidates (const char *dir_path)
+{
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
   while (dir && (name = g_dir_read_name (dir)))
     if (is_candidate (name))
       g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);   /* a stable, explainable order */
+  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  return names;
+}
 
-  gint64 now_ns = g_get_real_time () * 1000;
+static gboolean
+is_quiet (OcInbox *self, const char *path)
+{
+  struct stat st;
+  return g_lstat (path, &st) == 0
+         && g_get_real_time () * 1000 - mtime_ns_of (&st) >= (gint64) self->settle_ms * 1000000;
+}
+
+static void
+scan (OcInbox *self)
+{
+  /* What arrived while nobody watched is complete if it has been quiet for
+   * the settle time already; anything younger may be mid-write. */
+  const char *inbox = oc_store_get_inbox_dir (self->store);
+  g_autoptr(GPtrArray) names = candidates (inbox);
   for (guint i = 0; i < names->len; i++)
     {
-      g_autofree char *path = g_build_filename (dir_path, names->pdata[i], NULL);
-      struct stat st;
-      if (g_lstat (path, &st) != 0)
-        continue;
-      /* What arrived while nobody watched is complete if it has been quiet
-       * for the settle time already; anything younger may be mid-write. */
-      gint64 mtime_ns = (gint64) st.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + st.st_mtim.tv_nsec;
-      examine (self, path, now_ns - mtime_ns >= (gint64) self->settle_ms * 1000000);
+      g_autofree char *path = g_build_filename (inbox, names->pdata[i], NULL);
+      examine (self, path, is_quiet (self, path));
+    }
+
+  const char *rejected = oc_store_get_rejected_dir (self->store);
+  g_autoptr(GPtrArray) refused = candidates (rejected);
+  for (guint i = 0; i < refused->len; i++)
+    {
+      g_autofree char *path = g_build_filename (rejected, refused->pdata[i], NULL);
+      examine_rejected (self, path, is_quiet (self, path));
     }
 }
 
@@ -300,6 +385,15 @@ oc_inbox_start (OcInbox *self, GError **error)
   if (self->monitor == NULL)
     return FALSE;
   self->changed_handler = g_signal_connect (self->monitor, "changed", G_CALLBACK (on_changed), self);
+
+  g_autoptr(GFile) rejected = g_file_new_for_path (oc_store_get_rejected_dir (self->store));
+  g_autoptr(GError) rejected_error = NULL;
+  self->rejected_monitor = g_file_monitor_directory (rejected, G_FILE_MONITOR_NONE, NULL, &rejected_error);
+  if (self->rejected_monitor)
+    self->rejected_handler = g_signal_connect (self->rejected_monitor, "changed", G_CALLBACK (on_rejected_changed), self);
+  else
+    g_debug ("rejected/ is not watched (a finished document is looked at again at the next start): %s",
+             rejected_error->message);
   scan (self);
   return TRUE;
 }
@@ -309,6 +403,12 @@ oc_inbox_stop (OcInbox *self)
 {
   g_return_if_fail (OC_IS_INBOX (self));
   g_hash_table_remove_all (self->settling);
+  if (self->rejected_monitor)
+    {
+      g_clear_signal_handler (&self->rejected_handler, self->rejected_monitor);
+      g_file_monitor_cancel (self->rejected_monitor);
+      g_clear_object (&self->rejected_monitor);
+    }
   if (self->monitor == NULL)
     return;
   g_clear_signal_handler (&self->changed_handler, self->monitor);

@@ -11,7 +11,13 @@
  * the settle time: closing a file says nothing (GLib even invents a "changes
  * done" hint after two quiet seconds), and a writer that pauses must not
  * have its half-written document rejected. Anything but a regular file (a
- * symbolic link, a FIFO) is refused without reading it. */
+ * symbolic link, a FIFO) is refused without reading it.
+ *
+ * A writer that pauses even longer has its document rejected while it is
+ * incomplete, and may go on writing into it (now in rejected/). A rejected
+ * document written after its .reason (so also one fixed by hand) is looked
+ * at again once quiet, at once and at every start: accepted, it leaves
+ * rejected/; still refused, its .reason is renewed and announced. */
 #pragma once
 
 #include "oc-handoff-engine.h"

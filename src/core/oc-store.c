@@ -162,6 +162,13 @@ oc_store_get_root (OcStore *self)
 }
 
 const char *
+oc_store_get_rejected_dir (OcStore *self)
+{
+  g_return_val_if_fail (OC_IS_STORE (self), NULL);
+  return self->rejected;
+}
+
+const char *
 oc_store_get_inbox_dir (OcStore *self)
 {
   g_return_val_if_fail (OC_IS_STORE (self), NULL);
@@ -486,4 +493,54 @@ oc_store_reject (OcStore *self, const char *path, const char *reason, GError **e
   gboolean written = write_durably (self->rejected, reason_name, text, strlen (text), error);
   g_signal_emit (self, signals[SIGNAL_REJECTED], 0, base, reason != NULL ? reason : "");
   return written;
+}
+
+static gboolean
+is_plain_name (const char *name)
+{
+  return name[0] != '\0' && name[0] != '.' && strchr (name, G_DIR_SEPARATOR) == NULL;
+}
+
+gboolean
+oc_store_rejected_changed (OcStore *self, const char *name)
+{
+  g_return_val_if_fail (OC_IS_STORE (self) && name != NULL, FALSE);
+  if (!is_plain_name (name) || g_str_has_suffix (name, ".reason"))
+    return FALSE;
+
+  g_autofree char *path = g_build_filename (self->rejected, name, NULL);
+  g_autofree char *reason = g_strconcat (path, ".reason", NULL);
+  struct stat doc_st, reason_st;
+  if (lstat (path, &doc_st) != 0 || !S_ISREG (doc_st.st_mode) || lstat (reason, &reason_st) != 0)
+    return FALSE;
+  return doc_st.st_mtim.tv_sec > reason_st.st_mtim.tv_sec
+         || (doc_st.st_mtim.tv_sec == reason_st.st_mtim.tv_sec && doc_st.st_mtim.tv_nsec > reason_st.st_mtim.tv_nsec);
+}
+
+gboolean
+oc_store_review_rejected (OcStore *self, const char *name, const char *reason, GError **error)
+{
+  g_return_val_if_fail (OC_IS_STORE (self) && name != NULL, FALSE);
+  if (!is_plain_name (name))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME, "%s is not a file name", name);
+      return FALSE;
+    }
+
+  g_autofree char *reason_name = g_strconcat (name, ".reason", NULL);
+  if (reason != NULL)
+    {
+      g_autofree char *text = g_strconcat (reason, "\n", NULL);
+      gboolean written = write_durably (self->rejected, reason_name, text, strlen (text), error);
+      g_signal_emit (self, signals[SIGNAL_REJECTED], 0, name, reason);
+      return written;
+    }
+
+  g_autofree char *path = g_build_filename (self->rejected, name, NULL);
+  g_autofree char *reason_path = g_build_filename (self->rejected, reason_name, NULL);
+  if (g_unlink (path) != 0 && errno != ENOENT)
+    return set_errno_error (error, errno, "Could not remove", path);
+  if (g_unlink (reason_path) != 0 && errno != ENOENT)
+    return set_errno_error (error, errno, "Could not remove", reason_path);
+  return sync_dir (self->rejected, error);
 }

@@ -49,6 +49,14 @@ gboolean    oc_store_remove (OcStore *self, const char *session_id, GError **err
 
 /* Moves @path (a file in the inbox) to rejected/ and writes <name>.reason. */
 gboolean    oc_store_reject (OcStore *self, const char *path, const char *reason, GError **error);
+const char *oc_store_get_rejected_dir (OcStore *self);
+/* TRUE if rejected/@name was written after its .reason (a writer finished
+ * it after it was refused): it deserves another look. */
+gboolean    oc_store_rejected_changed (OcStore *self, const char *name);
+/* A rejected document looked at again: still refused (@reason replaces its
+ * .reason and ::rejected says so again), or accepted (@reason NULL: the
+ * document and its .reason leave rejected/). */
+gboolean    oc_store_review_rejected (OcStore *self, const char *name, const char *reason, GError **error);
 
 /* The file name a session is stored under: ids are untrusted, so the name is
  * derived from a hash of the id, never from the id itself. */

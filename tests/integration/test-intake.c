@@ -259,6 +259,36 @@ test_slow_writer_in_place (void)
   teardown ();
 }
 
+/* A writer that pauses even longer than the settle time has its document
+ * rejected while incomplete; when it goes on and finishes (writing into the
+ * file it still holds, now in rejected/), the document is looked at again
+ * and accepted, and leaves rejected/. */
+static void
+test_rejected_then_finished (void)
+{
+  setup ();
+  g_autofree char *inbox = harness_store_path ("inbox");
+  g_autofree char *rejected = harness_store_path ("rejected");
+  g_autofree char *path = g_build_filename (inbox, "very-slow.json", NULL);
+  g_autofree char *moved = g_build_filename (rejected, "very-slow.json", NULL);
+  g_autofree char *reason = g_build_filename (rejected, "very-slow.json.reason", NULL);
+  FILE *out = fopen (path, "w");
+  g_assert_nonnull (out);
+  fputs ("{\"id\":\"slow-3\",\"channel\":\"web\",", out);
+  fflush (out);
+  harness_run_until (file_exists, reason, 30);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_true (notice_contains ("very-slow.json"));
+
+  fputs ("\"summary\":\"finally finished\"}", out);
+  fclose (out);
+  harness_wait_buddy (account, "slow-3", "open", NULL);
+  g_assert_false (g_file_test (moved, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (reason, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (harness_mock_count ("POST", "/msdyn_ocliveworkitems"), ==, 1);
+  teardown ();
+}
+
 /* A symbolic link in the inbox is refused without reading its target:
  * neither the .reason nor the notification quotes it. */
 static void
@@ -467,6 +497,7 @@ main (int argc, char **argv)
   g_test_add_func ("/intake/forged-meta-is-created", test_forged_meta_is_created);
   g_test_add_func ("/intake/unicode-ids-keep-their-buddies", test_unicode_ids_keep_their_buddies);
   g_test_add_func ("/intake/slow-writer-in-place", test_slow_writer_in_place);
+  g_test_add_func ("/intake/rejected-then-finished", test_rejected_then_finished);
   g_test_add_func ("/intake/symlink-refused-unread", test_symlink_refused_unread);
   g_test_add_func ("/intake/cli-check-exits-zero", test_cli_check_exits_zero);
   g_test_add_func ("/intake/cli-handoff-resumes-pending", test_cli_handoff_resumes_pending);

@@ -553,6 +553,53 @@ test_save_failures (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (error->message, sessions_dir));
 }
 
+/* A rejected document written after its .reason deserves another look;
+ * the review renews the reason or lets the document go. */
+static void
+test_review_rejected (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *inbox_doc = sub (f, "inbox", "late.json");
+  g_assert_true (g_file_set_contents (inbox_doc, "{\"id\":\"late\",", -1, NULL));
+  g_assert_true (oc_store_reject (f->store, inbox_doc, "not valid JSON at line 1, column 13", &error));
+  g_assert_false (oc_store_rejected_changed (f->store, "late.json"));
+
+  /* the writer finished after the reason was written */
+  g_autofree char *reason = sub (f, "rejected", "late.json.reason");
+  make_old (reason);
+  g_assert_true (oc_store_rejected_changed (f->store, "late.json"));
+  g_assert_false (oc_store_rejected_changed (f->store, "late.json.reason"));
+  g_assert_false (oc_store_rejected_changed (f->store, "../sessions/late.json"));
+  g_assert_false (oc_store_rejected_changed (f->store, "missing.json"));
+
+  /* still refused: a new reason, announced again, and no longer "changed" */
+  g_ptr_array_set_size (f->rejected, 0);
+  g_assert_true (oc_store_review_rejected (f->store, "late.json", "channel: must be one word", &error));
+  g_assert_no_error (error);
+  g_autofree char *text = read_file (reason);
+  g_assert_cmpstr (text, ==, "channel: must be one word\n");
+  g_assert_cmpuint (f->rejected->len, ==, 1);
+  g_assert_false (oc_store_rejected_changed (f->store, "late.json"));
+
+  /* accepted: both leave rejected/ */
+  g_assert_true (oc_store_review_rejected (f->store, "late.json", NULL, &error));
+  g_autofree char *rejected_dir = sub (f, "rejected", NULL);
+  g_autofree char *listing = sorted_listing (rejected_dir);
+  g_assert_cmpstr (listing, ==, "");
+
+  /* a link in rejected/ is never looked at again */
+  g_autofree char *target = g_build_filename (f->tmp, "target.json", NULL);
+  g_assert_true (g_file_set_contents (target, "{}", -1, NULL));
+  g_autofree char *link = sub (f, "inbox", "link.json");
+  g_assert_cmpint (symlink (target, link), ==, 0);
+  g_assert_true (oc_store_reject (f->store, link, "is a symbolic link", &error));
+  g_autofree char *link_reason = sub (f, "rejected", "link.json.reason");
+  make_old (link_reason);
+  g_assert_false (oc_store_rejected_changed (f->store, "link.json"));
+  g_assert_false (oc_store_review_rejected (f->store, "../x", NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -566,6 +613,7 @@ main (int argc, char **argv)
   g_test_add ("/store/save-refuses-unreadable", Fixture, NULL, fixture_setup, test_save_refuses_unreadable,
               fixture_teardown);
   g_test_add ("/store/accept", Fixture, NULL, fixture_setup, test_accept, fixture_teardown);
+  g_test_add ("/store/review-rejected", Fixture, NULL, fixture_setup, test_review_rejected, fixture_teardown);
   g_test_add ("/store/stale-temp-files", Fixture, NULL, fixture_setup, test_stale_temp_files, fixture_teardown);
   g_test_add ("/store/reject", Fixture, NULL, fixture_setup, test_reject, fixture_teardown);
   g_test_add ("/store/save-failures", Fixture, NULL, fixture_setup, test_save_failures, fixture_teardown);
