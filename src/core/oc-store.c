@@ -26,7 +26,32 @@ struct _OcStore {
   char *sessions;
   char *rejected;
   GHashTable *warned;   /* file names list() already complained about */
+  GHashTable *refused;  /* rejected/ name → FileState of the document when it was refused */
 };
+
+/* Enough of a stat to tell that a writer touched the file: an append
+ * changes the size even within one tick of the coarse file-system clock. */
+typedef struct {
+  gint64 size;
+  gint64 mtime_ns;
+} FileState;
+
+static gboolean
+file_state (const char *path, FileState *state)
+{
+  struct stat st;
+  if (lstat (path, &st) != 0 || !S_ISREG (st.st_mode))
+    return FALSE;
+  state->size = (gint64) st.st_size;
+  state->mtime_ns = (gint64) st.st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + st.st_mtim.tv_nsec;
+  return TRUE;
+}
+
+static void
+remember_refused (OcStore *self, const char *name, const FileState *state)
+{
+  g_hash_table_insert (self->refused, g_strdup (name), g_memdup2 (state, sizeof *state));
+}
 
 enum { SIGNAL_REJECTED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -42,6 +67,7 @@ oc_store_finalize (GObject *object)
   g_free (self->sessions);
   g_free (self->rejected);
   g_hash_table_unref (self->warned);
+  g_hash_table_unref (self->refused);
   G_OBJECT_CLASS (oc_store_parent_class)->finalize (object);
 }
 
@@ -60,6 +86,7 @@ static void
 oc_store_init (OcStore *self)
 {
   self->warned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->refused = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 static gboolean
@@ -479,8 +506,14 @@ oc_store_reject (OcStore *self, const char *path, const char *reason, GError **e
       return FALSE;
     }
   g_autofree char *target = g_build_filename (self->rejected, name, NULL);
+  /* Taken before the move: any write after it, also one by a writer that
+   * still holds the file, shows as a change (oc_store_rejected_changed). */
+  FileState before;
+  gboolean regular = file_state (path, &before);
   if (g_rename (path, target) != 0)
     return set_errno_error (error, errno, "Could not move the rejected document", path);
+  if (regular)
+    remember_refused (self, name, &before);
 
   /* The document left its directory: make that survive a crash too, or it
    * would reappear in the inbox and be rejected again without a reason. */
@@ -510,11 +543,15 @@ oc_store_rejected_changed (OcStore *self, const char *name)
 
   g_autofree char *path = g_build_filename (self->rejected, name, NULL);
   g_autofree char *reason = g_strconcat (path, ".reason", NULL);
-  struct stat doc_st, reason_st;
-  if (lstat (path, &doc_st) != 0 || !S_ISREG (doc_st.st_mode) || lstat (reason, &reason_st) != 0)
+  FileState now, reason_state;
+  if (!file_state (path, &now) || !file_state (reason, &reason_state))
     return FALSE;
-  return doc_st.st_mtim.tv_sec > reason_st.st_mtim.tv_sec
-         || (doc_st.st_mtim.tv_sec == reason_st.st_mtim.tv_sec && doc_st.st_mtim.tv_nsec > reason_st.st_mtim.tv_nsec);
+  /* Refused by this store: compared with what it was then. Else (refused
+   * before a restart, or by another process): written after its reason. */
+  const FileState *then = g_hash_table_lookup (self->refused, name);
+  if (then != NULL)
+    return now.size != then->size || now.mtime_ns != then->mtime_ns;
+  return now.mtime_ns > reason_state.mtime_ns;
 }
 
 gboolean
@@ -528,18 +565,22 @@ oc_store_review_rejected (OcStore *self, const char *name, const char *reason, G
     }
 
   g_autofree char *reason_name = g_strconcat (name, ".reason", NULL);
+  g_autofree char *doc_path = g_build_filename (self->rejected, name, NULL);
   if (reason != NULL)
     {
+      FileState state;
+      if (file_state (doc_path, &state))
+        remember_refused (self, name, &state);
       g_autofree char *text = g_strconcat (reason, "\n", NULL);
       gboolean written = write_durably (self->rejected, reason_name, text, strlen (text), error);
       g_signal_emit (self, signals[SIGNAL_REJECTED], 0, name, reason);
       return written;
     }
 
-  g_autofree char *path = g_build_filename (self->rejected, name, NULL);
+  g_hash_table_remove (self->refused, name);
   g_autofree char *reason_path = g_build_filename (self->rejected, reason_name, NULL);
-  if (g_unlink (path) != 0 && errno != ENOENT)
-    return set_errno_error (error, errno, "Could not remove", path);
+  if (g_unlink (doc_path) != 0 && errno != ENOENT)
+    return set_errno_error (error, errno, "Could not remove", doc_path);
   if (g_unlink (reason_path) != 0 && errno != ENOENT)
     return set_errno_error (error, errno, "Could not remove", reason_path);
   return sync_dir (self->rejected, error);

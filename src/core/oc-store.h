@@ -50,8 +50,10 @@ gboolean    oc_store_remove (OcStore *self, const char *session_id, GError **err
 /* Moves @path (a file in the inbox) to rejected/ and writes <name>.reason. */
 gboolean    oc_store_reject (OcStore *self, const char *path, const char *reason, GError **error);
 const char *oc_store_get_rejected_dir (OcStore *self);
-/* TRUE if rejected/@name was written after its .reason (a writer finished
- * it after it was refused): it deserves another look. */
+/* TRUE if rejected/@name (a regular file) was written since it was refused
+ * (a writer finished it, or someone fixed it): it deserves another look.
+ * "Since" is against its size and mtime when this store refused it, or,
+ * for one refused earlier, against the time of its .reason. */
 gboolean    oc_store_rejected_changed (OcStore *self, const char *name);
 /* A rejected document looked at again: still refused (@reason replaces its
  * .reason and ::rejected says so again), or accepted (@reason NULL: the

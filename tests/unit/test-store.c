@@ -564,10 +564,24 @@ test_review_rejected (Fixture *f, gconstpointer data)
   g_assert_true (oc_store_reject (f->store, inbox_doc, "not valid JSON at line 1, column 13", &error));
   g_assert_false (oc_store_rejected_changed (f->store, "late.json"));
 
-  /* the writer finished after the reason was written */
+  /* the writer, still holding the file, finishes it — at once, within one
+   * tick of the file-system clock: the size tells */
+  g_autofree char *moved = sub (f, "rejected", "late.json");
   g_autofree char *reason = sub (f, "rejected", "late.json.reason");
-  make_old (reason);
+  FILE *writer = fopen (moved, "a");
+  g_assert_nonnull (writer);
+  fputs ("\"channel\":\"web\"}", writer);
+  fclose (writer);
   g_assert_true (oc_store_rejected_changed (f->store, "late.json"));
+
+  /* after a restart (no memory of the refusal), newer than its reason counts */
+  g_autoptr(OcStore) restarted = oc_store_new (f->root, &error);
+  g_assert_no_error (error);
+  make_old (moved);    /* written long before its reason */
+  g_assert_false (oc_store_rejected_changed (restarted, "late.json"));
+  g_assert_cmpint (utimensat (AT_FDCWD, moved, NULL, 0), ==, 0);
+  make_old (reason);   /* written after it */
+  g_assert_true (oc_store_rejected_changed (restarted, "late.json"));
   g_assert_false (oc_store_rejected_changed (f->store, "late.json.reason"));
   g_assert_false (oc_store_rejected_changed (f->store, "../sessions/late.json"));
   g_assert_false (oc_store_rejected_changed (f->store, "missing.json"));
