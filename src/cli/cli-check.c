@@ -41,6 +41,8 @@ static void
 on_progress (OcConnection *connection, guint step, guint total, const char *text, gpointer user_data)
 {
   Check *check = user_data;
+  if (step == 0 || step > OC_SIGN_IN_STEPS)   /* names[] has a slot per step */
+    return;
 
   if (step == check->current_step)
     {
@@ -53,8 +55,6 @@ on_progress (OcConnection *connection, guint step, guint total, const char *text
     close_step (check, TRUE);
   check->current_step = step;
   check->total = total;
-  if (step == 0 || step > OC_SIGN_IN_STEPS)
-    return;
   g_free (check->names[step]);
   check->names[step] = g_strdup (text);
   if (!check->json)
