@@ -50,6 +50,9 @@ file_state (const char *path, FileState *state)
 static void
 remember_refused (OcStore *self, const char *name, const FileState *state)
 {
+  /* Bounded: forgetting only falls back to comparing with the .reason's time. */
+  if (g_hash_table_size (self->refused) >= 10000)
+    g_hash_table_remove_all (self->refused);
   g_hash_table_insert (self->refused, g_strdup (name), g_memdup2 (state, sizeof *state));
 }
 
