@@ -41,6 +41,8 @@ static void
 on_progress (OcConnection *connection, guint step, guint total, const char *text, gpointer user_data)
 {
   Check *check = user_data;
+  if (step == 0 || step > OC_SIGN_IN_STEPS)   /* names[] has a slot per step */
+    return;
 
   if (step == check->current_step)
     {
@@ -127,14 +129,15 @@ cli_check_run (CliOptions *options, OcSettings *settings)
     fprintf (stderr, "error: %s\n(%s problem)\n", check.error->message,
              oc_error_kind_to_string (oc_error_get_kind (check.error)));
 
-  int status = check.ok ? CLI_EXIT_OK
-             : oc_error_get_kind (check.error) == OC_ERROR_KIND_SETTINGS &&
-               g_error_matches (check.error, OC_ERROR, OC_ERROR_INVALID_SETTINGS) ? CLI_EXIT_USAGE
-             : CLI_EXIT_FAILED;
+  int status = check.ok ? CLI_EXIT_OK : cli_exit_status_for (check.error);
   oc_connection_close (connection);
   g_clear_error (&check.error);
   g_object_unref (check.steps);
-  g_strfreev (check.names);
+  /* Not g_strfreev: names[0] is never set (steps count from 1), so it would
+   * stop at once and leak every name. */
+  for (guint i = 0; i <= OC_SIGN_IN_STEPS; i++)
+    g_free (check.names[i]);
+  g_free (check.names);
   g_main_loop_unref (check.loop);
   return status;
 }

@@ -16,15 +16,25 @@ typedef struct {
   gboolean         json;
   OcHandoffEngine *engine;
   GPtrArray       *handoffs;     /* OcHandoff* we wait for */
+  GHashTable      *resumed;      /* OcHandoff* of earlier runs, resumed by this one */
   gboolean         interrupted;
 } Run;
 
+/* The files given wait until created or failed (transient failures are
+ * retried until then, or until Ctrl-C). A resumed session gets its attempt
+ * too, but one that is waiting to retry does not hold the run: it stays
+ * stored, and the next run, watch or the plugin carries on. */
 static gboolean
 all_settled (Run *run)
 {
   for (guint i = 0; i < run->handoffs->len; i++)
-    if (oc_handoff_get_phase (run->handoffs->pdata[i]) == OC_HANDOFF_PHASE_PENDING)
-      return FALSE;
+    {
+      OcHandoff *handoff = run->handoffs->pdata[i];
+      if (oc_handoff_get_phase (handoff) != OC_HANDOFF_PHASE_PENDING)
+        continue;
+      if (!g_hash_table_contains (run->resumed, handoff) || oc_handoff_get_retry_at (handoff) == 0)
+        return FALSE;
+    }
   return TRUE;
 }
 
@@ -55,7 +65,7 @@ on_interrupt (gpointer user_data)
 }
 
 static void
-report_text (OcHandoff *handoff)
+report_text (Run *run, OcHandoff *handoff)
 {
   const char *id = oc_handoff_get_id (handoff);
   gboolean is_case = oc_handoff_get_path (handoff) == OC_HANDOFF_PATH_CASE;
@@ -74,9 +84,11 @@ report_text (OcHandoff *handoff)
       break;
     case OC_HANDOFF_PHASE_PENDING:
     default:
-      printf ("%s: still pending (stored; it will be handed off by the next run or the plugin)\n", id);
+      printf ("%s: still pending (stored; the next omnichannel handoff or watch, or the plugin, resumes it)\n", id);
       break;
     }
+  if (g_hash_table_contains (run->resumed, handoff))
+    printf ("  resumed: stored by an earlier run that did not finish it\n");
   printf ("  path: %s\n", oc_handoff_get_path_reason (handoff));
   if (oc_handoff_get_contact_note (handoff))
     printf ("  contact: %s\n", oc_handoff_get_contact_note (handoff));
@@ -95,7 +107,7 @@ add_string (JsonBuilder *builder, const char *name, const char *value)
 }
 
 static void
-report_json (JsonBuilder *builder, OcHandoff *handoff)
+report_json (Run *run, JsonBuilder *builder, OcHandoff *handoff)
 {
   static const char *phases[] = { "pending", "failed", "created" };
   json_builder_begin_object (builder);
@@ -107,6 +119,8 @@ report_json (JsonBuilder *builder, OcHandoff *handoff)
   add_string (builder, "ticket_number", oc_handoff_get_ticket_number (handoff));
   add_string (builder, "contact", oc_handoff_get_contact_note (handoff));
   add_string (builder, "queue", oc_handoff_get_queue_note (handoff));
+  json_builder_set_member_name (builder, "resumed");
+  json_builder_add_boolean_value (builder, g_hash_table_contains (run->resumed, handoff));
   if (oc_handoff_get_phase (handoff) == OC_HANDOFF_PHASE_FAILED)
     cli_output_error_member (builder, "error", oc_handoff_get_error (handoff));
   json_builder_end_object (builder);
@@ -141,12 +155,14 @@ cli_handoff_run (CliOptions *options, OcSettings *settings, char **files, int n_
     return CLI_EXIT_USAGE;
 
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  if (!cli_sign_in (connection, loop))
-    return CLI_EXIT_FAILED;
+  int signed_in = cli_sign_in (connection, loop);
+  if (signed_in != CLI_EXIT_OK)
+    return signed_in;
 
   g_autoptr(OcHandoffEngine) engine = oc_handoff_engine_new (connection, store);
   Run run = { .loop = loop, .json = options->json, .engine = engine,
-              .handoffs = g_ptr_array_new_with_free_func (g_object_unref) };
+              .handoffs = g_ptr_array_new_with_free_func (g_object_unref),
+              .resumed = g_hash_table_new (NULL, NULL) };
   g_signal_connect (engine, "handoff-changed", G_CALLBACK (on_changed), &run);
   guint sigint = g_unix_signal_add (SIGINT, on_interrupt, &run);
 
@@ -163,6 +179,20 @@ cli_handoff_run (CliOptions *options, OcSettings *settings, char **files, int n_
       if (!g_ptr_array_find (run.handoffs, handoff, NULL))
         g_ptr_array_add (run.handoffs, g_object_ref (handoff));
     }
+
+  /* Sessions an earlier run left pending (interrupted, Dynamics down) go
+   * too: every run resumes them, as watch and the plugin do. */
+  oc_handoff_engine_resume (engine);
+  GPtrArray *tracked = oc_handoff_engine_list (engine);
+  for (guint i = 0; i < tracked->len; i++)
+    {
+      OcHandoff *handoff = tracked->pdata[i];
+      if (oc_handoff_get_phase (handoff) == OC_HANDOFF_PHASE_PENDING && !g_ptr_array_find (run.handoffs, handoff, NULL))
+        {
+          g_ptr_array_add (run.handoffs, g_object_ref (handoff));
+          g_hash_table_add (run.resumed, handoff);
+        }
+    }
   if (run.handoffs->len > 0 && !all_settled (&run))
     g_main_loop_run (loop);
   g_source_remove (sigint);
@@ -173,20 +203,24 @@ cli_handoff_run (CliOptions *options, OcSettings *settings, char **files, int n_
   for (guint i = 0; i < run.handoffs->len; i++)
     {
       OcHandoff *handoff = run.handoffs->pdata[i];
-      failed += oc_handoff_get_phase (handoff) != OC_HANDOFF_PHASE_CREATED;
+      /* the exit status is about the files given; resumed ones are reported */
+      if (!g_hash_table_contains (run.resumed, handoff))
+        failed += oc_handoff_get_phase (handoff) != OC_HANDOFF_PHASE_CREATED;
       if (run.json)
-        report_json (builder, handoff);
+        report_json (&run, builder, handoff);
       else
-        report_text (handoff);
+        report_text (&run, handoff);
     }
   json_builder_end_array (builder);
   if (run.json)
     cli_output_print_json (builder);
   if (run.interrupted)
-    fprintf (stderr, "interrupted: pending sessions stay stored in %s and resume on the next run\n", root);
+    fprintf (stderr, "interrupted: pending sessions stay stored in %s; the next omnichannel handoff or watch, "
+             "or the plugin, resumes them\n", root);
 
   oc_handoff_engine_shutdown (engine);
   oc_connection_close (connection);
   g_ptr_array_unref (run.handoffs);
+  g_hash_table_unref (run.resumed);
   return invalid ? CLI_EXIT_USAGE : failed ? CLI_EXIT_FAILED : CLI_EXIT_OK;
 }

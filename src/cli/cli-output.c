@@ -63,6 +63,13 @@ cli_output_usage_error (gboolean json, const GError *error)
   return CLI_EXIT_USAGE;
 }
 
+/* The store moved a document to rejected/ (and wrote its .reason): say so. */
+static void
+on_store_rejected (OcStore *store, const char *name, const char *reason, gpointer user_data)
+{
+  fprintf (stderr, "%s: moved to rejected/ in %s: %s\n", name, oc_store_get_root (store), reason);
+}
+
 int
 cli_prepare (CliOptions *options, OcSettings *settings, OcConnection **connection, OcStore **store, char **root)
 {
@@ -79,6 +86,7 @@ cli_prepare (CliOptions *options, OcSettings *settings, OcConnection **connectio
   if (opened == NULL)
     return cli_output_usage_error (options->json, error);
 
+  g_signal_connect (opened, "rejected", G_CALLBACK (on_store_rejected), NULL);
   *connection = g_steal_pointer (&made);
   *store = opened;
   *root = g_steal_pointer (&path);
@@ -98,15 +106,24 @@ on_signed_in (GObject *source, GAsyncResult *result, gpointer user_data)
   g_main_loop_quit (sign_in->loop);
 }
 
-gboolean
+int
+cli_exit_status_for (const GError *error)
+{
+  if (error == NULL)
+    return CLI_EXIT_OK;
+  return g_error_matches (error, OC_ERROR, OC_ERROR_INVALID_SETTINGS) ? CLI_EXIT_USAGE : CLI_EXIT_FAILED;
+}
+
+int
 cli_sign_in (OcConnection *connection, GMainLoop *loop)
 {
   SignIn sign_in = { loop, NULL };
   oc_connection_sign_in_async (connection, NULL, on_signed_in, &sign_in);
   g_main_loop_run (loop);
   if (sign_in.error == NULL)
-    return TRUE;
+    return CLI_EXIT_OK;
   fprintf (stderr, "error: sign-in failed: %s\n", sign_in.error->message);
+  int status = cli_exit_status_for (sign_in.error);
   g_error_free (sign_in.error);
-  return FALSE;
+  return status;
 }

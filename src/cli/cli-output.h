@@ -19,9 +19,14 @@ void cli_output_print_json (JsonBuilder *builder);
 int  cli_output_usage_error (gboolean json, const GError *error);
 
 /* A validated connection and the store the plugin uses
- * (<--store or ~/.purple>/omnichannel/<host>). Returns CLI_EXIT_OK, or the
- * exit status of a usage error it already reported. */
+ * (<--store or ~/.purple>/omnichannel/<host>), whose rejections are printed
+ * on stderr. Returns CLI_EXIT_OK, or the exit status of a usage error it
+ * already reported. */
 int      cli_prepare (CliOptions *options, OcSettings *settings, OcConnection **connection,
                       OcStore **store, char **root);
-/* Runs the sign-in to completion on @loop; prints the failure and returns FALSE. */
-gboolean cli_sign_in (OcConnection *connection, GMainLoop *loop);
+/* Runs the sign-in to completion on @loop. CLI_EXIT_OK, or prints the failure
+ * and returns its exit status (see cli_exit_status_for). */
+int      cli_sign_in (OcConnection *connection, GMainLoop *loop);
+/* CLI_EXIT_USAGE for a settings error (also one found at sign-in, such as a
+ * priority the org does not have), CLI_EXIT_FAILED otherwise. */
+int      cli_exit_status_for (const GError *error);

@@ -16,7 +16,7 @@ cli_options_entries (CliOptions *o)
     { "workstream-id", 0, 0, G_OPTION_ARG_STRING, &o->workstream_id, "Omnichannel workstream for chat handoffs", "GUID" },
     { "case-queue-id", 0, 0, G_OPTION_ARG_STRING, &o->case_queue_id, "Queue for handoffs that become cases", "GUID" },
     { "default-owner-id", 0, 0, G_OPTION_ARG_STRING, &o->default_owner_id, "systemuser written as case owner", "GUID" },
-    { "default-priority", 0, 0, G_OPTION_ARG_STRING, &o->default_priority, "Case prioritycode, 1-4 (default 2)", "N" },
+    { "default-priority", 0, 0, G_OPTION_ARG_STRING, &o->default_priority, "Case prioritycode: 1 High, 2 Normal (default), 3 Low, or another value of the org's option set", "N" },
     { "case-properties", 0, 0, G_OPTION_ARG_STRING, &o->case_properties, "JSON object spread onto every case", "JSON" },
     { "anonymous-contact-id", 0, 0, G_OPTION_ARG_STRING, &o->anonymous_contact_id, "Contact used for cases without an email", "GUID" },
     { "handoff-channel", 0, 0, G_OPTION_ARG_STRING, &o->handoff_channel, "Channel for /handoff (default web)", "NAME" },
@@ -113,7 +113,8 @@ cli_options_to_settings (CliOptions *o, GError **error)
   guint number = 0;
   if (priority)
     {
-      if (!parse_uint (priority, "default-priority", 99, &number, error))
+      /* Option values are Int32; whether the org has this one is checked at sign-in. */
+      if (!parse_uint (priority, "default-priority", G_MAXINT32, &number, error))
         return NULL;
       settings->default_priority = (int) number;
     }

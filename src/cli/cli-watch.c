@@ -124,8 +124,9 @@ cli_watch_run (CliOptions *options, OcSettings *settings, char **ids, int n_ids)
     return prepared;
 
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  if (!cli_sign_in (connection, loop))
-    return CLI_EXIT_FAILED;
+  int signed_in = cli_sign_in (connection, loop);
+  if (signed_in != CLI_EXIT_OK)
+    return signed_in;
 
   g_autoptr(OcHandoffEngine) engine = oc_handoff_engine_new (connection, store);
   g_autoptr(OcWatcher) watcher = oc_watcher_new (connection, engine);

@@ -4,6 +4,7 @@
 #include "oc-error.h"
 #include "oc-guid.h"
 #include "oc-http.h"
+#include "oc-priority.h"
 #include "oc-retry-gate.h"
 
 #define DEFAULT_TIMEOUT_S 30
@@ -182,6 +183,7 @@ oc_sign_in_step_describe (OcSignInStep step)
     case OC_SIGN_IN_STEP_IDENTITY: return "Checking the Application User (WhoAmI)";
     case OC_SIGN_IN_STEP_WORKSTREAM: return "Checking the workstream";
     case OC_SIGN_IN_STEP_READ_PROBE: return "Checking read access to conversations";
+    case OC_SIGN_IN_STEP_PRIORITY: return "Checking the case priority options";
     default: return "Signing in";
     }
 }
@@ -236,6 +238,34 @@ sign_in_request (const char *path)
 }
 
 static void
+sign_in_succeed (GTask *task)
+{
+  OcConnection *self = g_task_get_source_object (task);
+  oc_retry_gate_record_success (self->gate_key);
+  set_state (self, OC_CONNECTION_STATE_ONLINE);
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+/* Default priority outside 1–3 must be one of the org's own options. */
+static void
+on_priority_options (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  OcConnection *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  g_autoptr(OcResponse) response = oc_web_api_send_finish (OC_WEB_API (source), result, &error);
+  g_autoptr(GArray) options = response ? oc_priority_options_parse (response->body, &error) : NULL;
+
+  if (options == NULL || !oc_priority_check (options, self->settings->default_priority, &error))
+    {
+      sign_in_fail (task, error);
+      return;
+    }
+  sign_in_succeed (task);
+}
+
+static void
 on_read_probe (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
@@ -272,10 +302,16 @@ on_read_probe (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  oc_retry_gate_record_success (self->gate_key);
-  set_state (self, OC_CONNECTION_STATE_ONLINE);
-  g_task_return_boolean (task, TRUE);
-  g_object_unref (task);
+  /* Every channel but web, sms and whatsapp becomes a case, whatever the
+   * settings say (SPEC §5.2): cases are always possible, so a priority the
+   * org lacks would fail every one of them. Ask the org once, now. */
+  if (!oc_priority_is_standard (self->settings->default_priority))
+    {
+      ((SignIn *) g_task_get_task_data (task))->step = OC_SIGN_IN_STEP_PRIORITY;
+      run_step (task);
+      return;
+    }
+  sign_in_succeed (task);
 }
 
 static void
@@ -406,6 +442,10 @@ run_step (GTask *task)
         oc_web_api_send_async (self->web_api, request, cancellable, on_workstream, task);
         return;
       }
+    case OC_SIGN_IN_STEP_PRIORITY:
+      request = sign_in_request (OC_PRIORITY_OPTIONS_PATH);
+      oc_web_api_send_async (self->web_api, request, cancellable, on_priority_options, task);
+      return;
     case OC_SIGN_IN_STEP_READ_PROBE:
     default:
       request = sign_in_request ("msdyn_ocliveworkitems?$top=1&$select=activityid");

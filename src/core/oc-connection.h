@@ -23,9 +23,10 @@ typedef enum {
   OC_SIGN_IN_STEP_IDENTITY,
   OC_SIGN_IN_STEP_WORKSTREAM,
   OC_SIGN_IN_STEP_READ_PROBE,
+  OC_SIGN_IN_STEP_PRIORITY,     /* only when Default priority is not 1–3 */
 } OcSignInStep;
 
-#define OC_SIGN_IN_STEPS 4
+#define OC_SIGN_IN_STEPS 5
 
 #define OC_TYPE_CONNECTION (oc_connection_get_type ())
 G_DECLARE_FINAL_TYPE (OcConnection, oc_connection, OC, CONNECTION, GObject)
@@ -40,7 +41,8 @@ void              oc_connection_set_timeout (OcConnection *self, guint seconds);
  * A UI that may hold several accounts for one app passes a per-account key. */
 void              oc_connection_set_retry_gate_key (OcConnection *self, const char *key);
 
-/* token → WhoAmI → workstream (if set) → read probe. Emits ::progress for each
+/* token → WhoAmI → workstream (if set) → read probe → the org's case
+ * priority options (if Default priority is not 1–3). Emits ::progress for each
  * step. On failure the error says which step failed and what to fix. */
 void              oc_connection_sign_in_async  (OcConnection       *self,
                                                 GCancellable       *cancellable,

@@ -1,16 +1,82 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* oc-json.c — bounded JSON parsing whose errors name a position and never
+ * quote more than a short, escaped excerpt; typed member reads (oc-json.h). */
 #include "oc-json.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "oc-error.h"
 
-/* ---- bounded parsing ---------------------------------------------------- */
-
 /* "document " before a message, or nothing */
 #define SUBJECT(subject) (subject) ? (subject) : "", (subject) ? " " : ""
+
+/* ---- bounded parsing ---------------------------------------------------- */
+
+static void
+invalid (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+static void
+invalid (GError **error, const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  g_autofree char *message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (error, OC_ERROR, OC_ERROR_INVALID_INPUT, message);
+}
+
+char *
+oc_json_excerpt (const char *text, gssize length, gsize max_chars)
+{
+  g_return_val_if_fail (text != NULL || length == 0, NULL);
+
+  gsize len = length < 0 ? strlen (text) : (gsize) length;
+  const char *end = text + len;
+  GString *out = g_string_new (NULL);
+  gsize chars = 0;
+  const char *p = text;
+
+  while (p < end && chars < max_chars)
+    {
+      gunichar c = g_utf8_get_char_validated (p, end - p);
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          /* not UTF-8: show the byte, never pass it on */
+          g_string_append_printf (out, "\\x%02x", (guchar) *p);
+          p++;
+          chars++;
+          continue;
+        }
+      switch (c)
+        {
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        default:
+          if (c < 0x80 && !g_ascii_isprint ((char) c))
+            g_string_append_printf (out, "\\x%02x", c);
+          else if (c >= 0x80 && !g_unichar_isprint (c))
+            g_string_append_printf (out, "\\u%04x", c);
+          else
+            g_string_append_len (out, p, g_utf8_next_char (p) - p);
+          break;
+        }
+      p = g_utf8_next_char (p);
+      chars++;
+    }
+  if (p < end)
+    g_string_append (out, "…");
+  return g_string_free (out, FALSE);
+}
 
 /* A quick pass over the raw text, mirroring how json-glib's scanner splits
  * it into strings ("…" with escapes, '…' without), block comments and
@@ -18,7 +84,7 @@
  * refuses \u0000, which json-glib silently turns into the end of a string.
  * Where it errs it errs towards counting too deep, never too shallow. */
 static gboolean
-check_structure (const char *data, gsize len, const char *subject, GError **error)
+check_structure (const char *data, gsize len, guint max_depth, const char *subject, GError **error)
 {
   guint depth = 0;
 
@@ -55,11 +121,11 @@ check_structure (const char *data, gsize len, const char *subject, GError **erro
           break;
         case '[':
         case '{':
-          if (++depth > OC_JSON_MAX_DEPTH)
+          if (++depth > max_depth)
             {
               g_set_error (error, OC_ERROR, OC_ERROR_INVALID_INPUT,
-                           "%s%snests arrays and objects deeper than %d levels",
-                           SUBJECT (subject), OC_JSON_MAX_DEPTH);
+                           "%s%snests arrays and objects deeper than %u levels",
+                           SUBJECT (subject), max_depth);
               return FALSE;
             }
           break;
@@ -108,7 +174,9 @@ check_values (JsonNode *node, GString *path, GError **error)
               }
             if (path->len > 0)
               g_string_append_c (path, '.');
-            g_string_append (path, name);
+            /* member names are content too: shown only as a short excerpt */
+            g_autofree char *shown = oc_json_excerpt (name, -1, OC_JSON_EXCERPT_CHARS);
+            g_string_append (path, shown);
             if (!check_values (json_object_get_member (object, name), path, error))
               return FALSE;
             g_string_truncate (path, mark);
@@ -141,11 +209,18 @@ check_values (JsonNode *node, GString *path, GError **error)
   return TRUE;
 }
 
-/* json-glib's messages quote the offending token ("unexpected identifier
- * `…'"), which may be anything the other side sent, a secret included. Only
- * the position and the kind of mistake are kept. */
 static char *
-describe_parse_error (const GError *json_error)
+describe_size (gsize bytes)
+{
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0)
+    return g_strdup_printf ("%" G_GSIZE_FORMAT " MiB", bytes / (1024 * 1024));
+  if (bytes >= 1024 && bytes % 1024 == 0)
+    return g_strdup_printf ("%" G_GSIZE_FORMAT " KiB", bytes / 1024);
+  return g_strdup_printf ("%" G_GSIZE_FORMAT " bytes", bytes);
+}
+
+static const char *
+describe_mistake (const GError *json_error)
 {
   const char *kind = "unexpected text";
   if (json_error->domain == JSON_PARSER_ERROR)
@@ -159,259 +234,182 @@ describe_parse_error (const GError *json_error)
       case JSON_PARSER_ERROR_INVALID_DATA:      kind = "invalid data"; break;
       default: break;
       }
-  /* "<data>:LINE:COLUMN: Parse error: …" */
-  const char *position = json_error->message ? strchr (json_error->message, ':') : NULL;
-  guint line = 0, column = 0;
-  if (position != NULL && sscanf (position, ":%u:%u:", &line, &column) == 2)
-    return g_strdup_printf ("%s at line %u, column %u", kind, line, column);
-  return g_strdup (kind);
+  return kind;
 }
 
-JsonNode *
-oc_json_parse (const char *data, gssize length, gsize max_bytes, const char *subject, GError **error)
+/* json-glib's messages ("<data>:1:16: Parse error: unexpected identifier
+ * `root:x:0:0:…'") quote whole tokens, which may be a whole line of a file
+ * never meant for us, or a token in an answer. Only the position is kept,
+ * with either the kind of mistake (answers: nothing of them is shown) or a
+ * bounded, escaped excerpt of the offending line (documents). */
+static void
+set_syntax_error (GError **error, const GError *json_error, const char *data, gsize len,
+                  gboolean show_excerpt)
 {
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  unsigned line = 0, column = 0;
+  if (json_error == NULL || sscanf (json_error->message, "<data>:%u:%u:", &line, &column) != 2 || line == 0)
+    {
+      invalid (error, "not valid JSON");
+      return;
+    }
+  if (!show_excerpt)
+    {
+      invalid (error, "not valid JSON at line %u, column %u (%s)", line, column, describe_mistake (json_error));
+      return;
+    }
+  const char *start = data;
+  const char *end = data + len;
+  for (unsigned n = 1; n < line && start < end; n++)
+    {
+      const char *newline = memchr (start, '\n', (gsize) (end - start));
+      start = newline ? newline + 1 : end;
+    }
+  const char *line_end = memchr (start, '\n', (gsize) (end - start));
+  if (line_end == NULL)
+    line_end = end;
+  /* about half the excerpt before the position, on a character boundary */
+  const char *from = start;
+  gsize offset = column > 0 ? column - 1 : 0;
+  if (offset > (gsize) (line_end - start))
+    offset = (gsize) (line_end - start);
+  if (offset > OC_JSON_EXCERPT_CHARS / 2)
+    {
+      from = start + offset - OC_JSON_EXCERPT_CHARS / 2;
+      while (from > start && (*from & 0xc0) == 0x80)
+        from--;
+    }
+  g_autofree char *excerpt = oc_json_excerpt (from, line_end - from, OC_JSON_EXCERPT_CHARS);
+  invalid (error, "not valid JSON at line %u, column %u, near “%s%s”", line, column,
+           from > start ? "…" : "", excerpt);
+}
 
-  if (data == NULL)
-    return NULL;
-  gsize len = length < 0 ? strlen (data) : (gsize) length;
-  if (len == 0)
-    return NULL;
+/* What both entry points share; @show_excerpt chooses how a syntax error
+ * is described (see set_syntax_error). */
+static JsonNode *
+parse_text (const char *data, gsize len, gsize max_bytes, guint max_depth, const char *subject,
+            gboolean show_excerpt, GError **error)
+{
   if (max_bytes > 0 && len > max_bytes)
     {
-      g_set_error (error, OC_ERROR, OC_ERROR_INVALID_INPUT,
-                   "%s%sis larger than %" G_GSIZE_FORMAT " KiB", SUBJECT (subject), max_bytes / 1024);
+      g_autofree char *limit = describe_size (max_bytes);
+      invalid (error, "%s%sis larger than %s", SUBJECT (subject), limit);
       return NULL;
     }
   /* Also refuses NUL bytes, which would cut the text short for json-glib. */
-  const char *end = NULL;
-  if (!g_utf8_validate_len (data, len, &end))
+  const char *bad = NULL;
+  if (!g_utf8_validate_len (data, len, &bad))
     {
-      g_set_error (error, OC_ERROR, OC_ERROR_INVALID_INPUT,
-                   "%s%sis not valid UTF-8 (at byte %" G_GSIZE_FORMAT ")", SUBJECT (subject),
-                   (gsize) (end - data));
+      invalid (error, "%s%sis not valid UTF-8 (at byte %" G_GSIZE_FORMAT ")", SUBJECT (subject),
+               (gsize) (bad - data));
       return NULL;
     }
+  /* Editors on some systems save a byte-order mark; it is not JSON. */
   if (len >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
     {
       data += 3;
       len -= 3;
     }
-  if (!check_structure (data, len, subject, error))
+  if (!check_structure (data, len, max_depth, subject, error))
     return NULL;
 
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) json_error = NULL;
   if (!json_parser_load_from_data (parser, data, (gssize) len, &json_error))
     {
-      g_autofree char *where = describe_parse_error (json_error);
-      g_set_error (error, OC_ERROR, OC_ERROR_INVALID_INPUT, "%s%sis not valid JSON (%s)", SUBJECT (subject), where);
+      set_syntax_error (error, json_error, data, len, show_excerpt);
       return NULL;
     }
-  JsonNode *root = json_parser_get_root (parser);
+  g_autoptr(JsonNode) root = json_parser_steal_root (parser);
   if (root == NULL)
     return NULL;
-
   g_autoptr(GString) path = g_string_new (NULL);
   if (!check_values (root, path, error))
     return NULL;
-  return json_node_ref (root);
+  return g_steal_pointer (&root);
 }
 
-/* ---- typed member reads ------------------------------------------------- */
-
-const char *
-oc_json_node_type_name (JsonNode *node)
+JsonNode *
+oc_json_parse (const char *data, gssize length, gsize max_bytes, const char *subject, GError **error)
 {
-  if (node == NULL)
-    return "absent";
-  switch (json_node_get_node_type (node))
-    {
-    case JSON_NODE_OBJECT: return "an object";
-    case JSON_NODE_ARRAY:  return "an array";
-    case JSON_NODE_NULL:   return "null";
-    case JSON_NODE_VALUE:
-    default:
-      break;
-    }
-  GType type = json_node_get_value_type (node);
-  if (type == G_TYPE_STRING)
-    return "a string";
-  if (type == G_TYPE_BOOLEAN)
-    return "true or false";
-  if (type == G_TYPE_INT64 || type == G_TYPE_DOUBLE)
-    return "a number";
-  return "a value";
-}
-
-void
-oc_json_reader_init (OcJsonReader *reader, JsonObject *object, const char *path)
-{
-  g_return_if_fail (reader != NULL);
-  reader->object = object;
-  reader->path = g_strdup (path);
-  reader->error = NULL;
-}
-
-static void
-reader_fail (OcJsonReader *reader, const char *member, const char *wanted, JsonNode *node)
-{
-  if (reader->error != NULL)
-    return;
-  g_autofree char *name = reader->path == NULL ? g_strdup (member)
-                          : member == NULL ? g_strdup (reader->path)
-                          : g_strconcat (reader->path, ".", member, NULL);
-  reader->error = g_error_new (OC_ERROR, OC_ERROR_INVALID_INPUT, "%s: must be %s, not %s",
-                               name ? name : "the answer", wanted, oc_json_node_type_name (node));
-}
-
-void
-oc_json_reader_init_node (OcJsonReader *reader, JsonNode *node, const char *path)
-{
-  g_return_if_fail (reader != NULL);
-  gboolean is_object = node != NULL && JSON_NODE_HOLDS_OBJECT (node);
-  oc_json_reader_init (reader, is_object ? json_node_get_object (node) : NULL, path);
-  if (!is_object)
-    reader_fail (reader, NULL, "an object", node);
-}
-
-gboolean
-oc_json_reader_ok (const OcJsonReader *reader)
-{
-  g_return_val_if_fail (reader != NULL, FALSE);
-  return reader->error == NULL;
-}
-
-gboolean
-oc_json_reader_finish (OcJsonReader *reader, GError **error)
-{
-  g_return_val_if_fail (reader != NULL, FALSE);
-  g_clear_pointer (&reader->path, g_free);
-  if (reader->error == NULL)
-    return TRUE;
-  g_propagate_error (error, g_steal_pointer (&reader->error));
-  return FALSE;
-}
-
-/* The member's node when it is present and not null; NULL otherwise. */
-static JsonNode *
-reader_member (OcJsonReader *reader, const char *member)
-{
-  if (reader->object == NULL || reader->error != NULL)
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  if (data == NULL)
     return NULL;
-  JsonNode *node = json_object_get_member (reader->object, member);
-  return node == NULL || JSON_NODE_HOLDS_NULL (node) ? NULL : node;
+  gsize len = length < 0 ? strlen (data) : (gsize) length;
+  return len == 0 ? NULL : parse_text (data, len, max_bytes, OC_JSON_MAX_DEPTH, subject, FALSE, error);
 }
 
-gboolean
-oc_json_reader_has (OcJsonReader *reader, const char *member)
+JsonNode *
+oc_json_parse_bounded (const char *data, gssize length, gsize max_bytes, guint max_depth, GError **error)
 {
-  g_return_val_if_fail (reader != NULL && member != NULL, FALSE);
-  return reader_member (reader, member) != NULL;
-}
-
-static gboolean
-node_is_string (JsonNode *node)
-{
-  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
-}
-
-const char *
-oc_json_reader_string (OcJsonReader *reader, const char *member)
-{
-  g_return_val_if_fail (reader != NULL && member != NULL, NULL);
-  JsonNode *node = reader_member (reader, member);
-  if (node == NULL)
-    return NULL;
-  if (!node_is_string (node))
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  if (data == NULL)
     {
-      reader_fail (reader, member, "a string", node);
+      invalid (error, "the document is empty");
       return NULL;
     }
-  return json_node_get_string (node);
+  gsize len = length < 0 ? strnlen (data, max_bytes + 1) : (gsize) length;
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root = parse_text (data, len, max_bytes, max_depth, "document", TRUE, &local_error);
+  if (root == NULL && local_error == NULL)
+    invalid (&local_error, "not valid JSON: the document is empty");
+  if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return root;
 }
 
-const char *
-oc_json_reader_require_string (OcJsonReader *reader, const char *member)
+GBytes *
+oc_json_read_file (const char *path, gsize max_bytes, gboolean follow_symlinks, GError **error)
 {
-  g_return_val_if_fail (reader != NULL && member != NULL, NULL);
-  if (reader->error != NULL)
-    return NULL;
-  const char *value = oc_json_reader_string (reader, member);
-  if (reader->error == NULL && (value == NULL || *value == '\0'))
+  g_return_val_if_fail (path != NULL, NULL);
+
+  /* O_NONBLOCK: opening a FIFO for reading must not wait for a writer. */
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (follow_symlinks ? 0 : O_NOFOLLOW), 0);
+  if (fd < 0)
     {
-      JsonNode *node = reader->object ? json_object_get_member (reader->object, member) : NULL;
-      reader_fail (reader, member, "a non-empty string", node);
+      int saved = errno;
+      if (saved == ELOOP && !follow_symlinks)
+        invalid (error, "is a symbolic link; only regular files are taken (its target was not read)");
+      else
+        invalid (error, "cannot read the file: %s", g_strerror (saved));
       return NULL;
     }
-  return value;
-}
-
-gint64
-oc_json_reader_int (OcJsonReader *reader, const char *member, gint64 default_value)
-{
-  g_return_val_if_fail (reader != NULL && member != NULL, default_value);
-  JsonNode *node = reader_member (reader, member);
-  if (node == NULL)
-    return default_value;
-  if (JSON_NODE_HOLDS_VALUE (node))
+  struct stat st;
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
-      GType type = json_node_get_value_type (node);
-      if (type == G_TYPE_INT64)
-        return json_node_get_int (node);
-      if (type == G_TYPE_DOUBLE)
+      close (fd);
+      invalid (error, "is not a regular file");
+      return NULL;
+    }
+
+  /* One byte more than allowed tells "exactly the limit" from "more". */
+  GByteArray *buffer = g_byte_array_sized_new ((guint) MIN ((gsize) st.st_size + 1, max_bytes + 1));
+  guint8 chunk[16384];
+  for (;;)
+    {
+      ssize_t n = read (fd, chunk, sizeof chunk);
+      if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        continue;
+      if (n < 0)
         {
-          double value = json_node_get_double (node);
-          /* 2^63 is the first double past G_MAXINT64 */
-          if (value == floor (value) && value >= -9223372036854775808.0 && value < 9223372036854775808.0)
-            return (gint64) value;
-          reader_fail (reader, member, "a whole number", node);
-          return default_value;
+          int saved = errno;
+          close (fd);
+          g_byte_array_unref (buffer);
+          invalid (error, "cannot read the file: %s", g_strerror (saved));
+          return NULL;
         }
+      if (n == 0)
+        break;
+      g_byte_array_append (buffer, chunk, (guint) MIN ((gsize) n, max_bytes + 1 - buffer->len));
+      if (buffer->len > max_bytes)
+        break;
     }
-  reader_fail (reader, member, "a number", node);
-  return default_value;
-}
-
-gboolean
-oc_json_reader_bool (OcJsonReader *reader, const char *member, gboolean default_value)
-{
-  g_return_val_if_fail (reader != NULL && member != NULL, default_value);
-  JsonNode *node = reader_member (reader, member);
-  if (node == NULL)
-    return default_value;
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
-    return json_node_get_boolean (node);
-  reader_fail (reader, member, "true or false", node);
-  return default_value;
-}
-
-/* The member's node when it is present with @type; NULL when absent, null
- * or (a failure) of another type. */
-static JsonNode *
-reader_container (OcJsonReader *reader, const char *member, JsonNodeType type, const char *wanted)
-{
-  JsonNode *node = reader_member (reader, member);
-  if (node != NULL && json_node_get_node_type (node) != type)
+  close (fd);
+  if (buffer->len > max_bytes)
     {
-      reader_fail (reader, member, wanted, node);
+      g_byte_array_unref (buffer);
+      g_autofree char *limit = describe_size (max_bytes);
+      invalid (error, "document is larger than %s", limit);
       return NULL;
     }
-  return node;
-}
-
-JsonObject *
-oc_json_reader_object (OcJsonReader *reader, const char *member)
-{
-  g_return_val_if_fail (reader != NULL && member != NULL, NULL);
-  JsonNode *node = reader_container (reader, member, JSON_NODE_OBJECT, "an object");
-  return node ? json_node_get_object (node) : NULL;
-}
-
-JsonArray *
-oc_json_reader_array (OcJsonReader *reader, const char *member)
-{
-  g_return_val_if_fail (reader != NULL && member != NULL, NULL);
-  JsonNode *node = reader_container (reader, member, JSON_NODE_ARRAY, "an array");
-  return node ? json_node_get_array (node) : NULL;
+  return g_byte_array_free_to_bytes (buffer);
 }

@@ -16,21 +16,50 @@ G_BEGIN_DECLS
 /* No answer, token or document of ours needs more; json-glib recurses once
  * per level and ~100 000 levels of '[' overflow a thread's stack. */
 #define OC_JSON_MAX_DEPTH 64
+/* The most of a document's own text an error may show, escaped. */
+#define OC_JSON_EXCERPT_CHARS 40
 
-/* Parses @data (@length bytes, or NUL-terminated when -1) into a new node
- * (free with json_node_unref). An empty text yields NULL without an error.
- * A leading UTF-8 byte-order mark is skipped; @max_bytes 0 means no limit
- * here (the transport already bounds answers). Errors are
+/* Parses a network answer: @data (@length bytes, or NUL-terminated when -1)
+ * into a new node (free with json_node_unref). An empty text yields NULL
+ * without an error. A leading UTF-8 byte-order mark is skipped; @max_bytes 0
+ * means no limit here (the transport already bounds answers). Every string
+ * is checked for UTF-8 and every number for range. Errors are
  * OC_ERROR_INVALID_INPUT with a message that describes the text without
  * quoting any of it: "@subject nests arrays and objects deeper than 64
- * levels", "@subject is not valid JSON (a missing comma at line 1, column 9)"
- * (@subject may be NULL: no subject), or for one value
- * "error.message: is not valid UTF-8 (lone surrogate escape)". */
+ * levels", "not valid JSON at line 1, column 9 (a missing comma)" (@subject
+ * may be NULL: no subject), or for one value "error.message: is not valid
+ * UTF-8 (lone surrogate escape)". */
 JsonNode *oc_json_parse (const char *data,
                          gssize      length,
                          gsize       max_bytes,
                          const char *subject,
                          GError    **error);
+
+/* Parses a document (a session file, a setting) of at most @max_bytes and
+ * @max_depth levels with the same checks, but a syntax error shows a short,
+ * escaped excerpt of the offending line: "not valid JSON at line 3, column 7,
+ * near “"id": secr…”"; the other errors start with "document". Empty text
+ * and NULL are errors. Returns the root node (never NULL on success). */
+JsonNode *oc_json_parse_bounded (const char *data,
+                                 gssize      length,
+                                 gsize       max_bytes,
+                                 guint       max_depth,
+                                 GError    **error);
+
+/* At most @max_chars characters of @text (@length bytes of UTF-8, or
+ * NUL-terminated when negative), control and other unprintable characters,
+ * quotes and backslashes escaped as in C, "…" where it was cut. */
+char     *oc_json_excerpt (const char *text,
+                           gssize      length,
+                           gsize       max_chars);
+
+/* The bytes of the regular file @path, of at most @max_bytes, or NULL with an
+ * OC_ERROR_INVALID_INPUT error. Unless @follow_symlinks, a symbolic link is
+ * refused without opening its target. Never blocks on a FIFO or device. */
+GBytes   *oc_json_read_file (const char *path,
+                             gsize       max_bytes,
+                             gboolean    follow_symlinks,
+                             GError    **error);
 
 /* Reads members of one object and remembers the first type error.
  * Absent and null members read as "not given" (NULL, or the default); the

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "oc-json.h"
 #include "oc-text.h"
 
 #define CONTACT_NAME_MAX_CHARS 50     /* contact.firstname / lastname: String(50) */
@@ -241,24 +242,23 @@ spread_case_properties (JsonObject *incident, const char *case_properties)
 {
   if (case_properties == NULL)
     return;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, case_properties, -1, NULL)
-      || json_parser_get_root (parser) == NULL
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  g_autoptr(JsonNode) root = oc_json_parse_bounded (case_properties, -1, G_MAXINT32, OC_JSON_MAX_DEPTH, NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_debug ("Case properties are not a JSON object; ignored");
       return;
     }
 
   /* In the order the user wrote them, so the body is predictable. */
-  JsonObject *properties = json_node_get_object (json_parser_get_root (parser));
+  JsonObject *properties = json_node_get_object (root);
   g_autoptr(GList) names = json_object_get_members (properties);
   for (GList *l = names; l != NULL; l = l->next)
     {
       const char *name = l->data;
-      /* The id is what makes a retried create find the first one: letting
-       * a setting replace it would create a second case. */
-      if (g_ascii_strcasecmp (name, "incidentid") == 0)
+      /* Settings validation refuses these; a caller that skipped it still
+       * must not replace what the handoff writes (the id that makes a
+       * retried create find the first case, the customer, the owner…). */
+      if (oc_case_property_protected_reason (name) != NULL)
         continue;
       json_object_set_member (incident, name, json_node_copy (json_object_get_member (properties, name)));
     }

@@ -210,37 +210,53 @@ parse_members (OcSession *self, GError **error)
   return TRUE;
 }
 
-OcSession *
-oc_session_parse (const char *data, gssize length, GError **error)
+/* @trust_meta: the store reading back what it wrote. Anything else is
+ * intake: its "meta" is not ours, so it is set aside under "meta_received"
+ * (kept for the audit, never read), whatever its type. */
+static OcSession *
+parse_document (const char *data, gssize length, gboolean trust_meta, GError **error)
 {
-  if (data == NULL)
-    {
-      g_set_error_literal (error, OC_ERROR, OC_ERROR_INVALID_INPUT, "the document is empty");
-      return NULL;
-    }
-  gsize len = length < 0 ? strlen (data) : (gsize) length;
-  if (len > OC_SESSION_MAX_BYTES)
-    {
-      g_set_error_literal (error, OC_ERROR, OC_ERROR_INVALID_INPUT, "document is larger than 1 MiB");
-      return NULL;
-    }
-  /* Size, UTF-8, NUL bytes, \u0000, nesting depth, lone surrogates and
-   * infinite numbers: the checks every outside JSON gets. */
-  g_autoptr(JsonNode) root = oc_json_parse (data, (gssize) len, 0, "document", error);
+  g_autoptr(JsonNode) root = oc_json_parse_bounded (data, length, OC_SESSION_MAX_BYTES, OC_JSON_MAX_DEPTH, error);
   if (root == NULL)
-    {
-      if (error != NULL && *error == NULL)
-        g_set_error_literal (error, OC_ERROR, OC_ERROR_INVALID_INPUT, "document is not valid JSON (it is empty)");
-      return NULL;
-    }
+    return NULL;
   if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error_literal (error, OC_ERROR, OC_ERROR_INVALID_INPUT, "the document must be a JSON object");
       return NULL;
     }
 
-  g_autoptr(OcSession) self = oc_session_alloc (json_object_ref (json_node_get_object (root)));
+  JsonObject *doc = json_node_get_object (root);
+  if (!trust_meta && json_object_has_member (doc, "meta"))
+    {
+      JsonNode *received = json_object_dup_member (doc, "meta");
+      json_object_remove_member (doc, "meta");
+      json_object_set_member (doc, "meta_received", received);
+    }
+
+  g_autoptr(OcSession) self = oc_session_alloc (json_object_ref (doc));
   if (!parse_members (self, error))
     return NULL;
   return g_steal_pointer (&self);
+}
+
+OcSession *
+oc_session_parse (const char *data, gssize length, GError **error)
+{
+  return parse_document (data, length, FALSE, error);
+}
+
+OcSession *
+oc_session_parse_stored (const char *data, gssize length, GError **error)
+{
+  return parse_document (data, length, TRUE, error);
+}
+
+gboolean
+oc_session_check (OcSession *self, GError **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  gsize length = 0;
+  g_autofree char *data = oc_session_to_json (self, &length);
+  g_autoptr(OcSession) back = oc_session_parse_stored (data, (gssize) length, error);
+  return back != NULL;
 }

@@ -19,9 +19,19 @@ typedef struct {
 
 typedef struct _OcSession OcSession;
 
-/* Validates and parses. Errors are OC_ERROR_INVALID_INPUT with a message such
- * as "customer.email: must be a string" or "id: must be 1–100 printable characters". */
+/* Validates and parses a document from outside (every intake). Errors are
+ * OC_ERROR_INVALID_INPUT with a message such as "customer.email: must be a
+ * string" or "id: must be 1–100 printable characters"; none quotes more than
+ * a short, escaped excerpt of the document. "meta" is ours (§5.5): an
+ * incoming one is never trusted — it is kept aside as "meta_received" and
+ * the session starts with no meta, so nothing arrives "handed off". */
 OcSession   *oc_session_parse (const char *data, gssize length, GError **error);
+/* The same rules for a document the store wrote itself: its meta is kept. */
+OcSession   *oc_session_parse_stored (const char *data, gssize length, GError **error);
+/* TRUE if the session, as it would be saved, passes oc_session_parse_stored:
+ * a session built in code (/handoff) is held to the rules of a file, so
+ * nothing is stored that could not be read back. */
+gboolean     oc_session_check (OcSession *self, GError **error);
 OcSession   *oc_session_ref (OcSession *self);
 void         oc_session_unref (OcSession *self);
 

@@ -7,8 +7,11 @@
 
 #include "oc-error.h"
 #include "oc-guid.h"
+#include "oc-json.h"
+#include "oc-priority.h"
 
 #define GUID_EXAMPLE "00000000-0000-0000-0000-000000000000"
+#define CASE_PROPERTIES_MAX_BYTES (64 * 1024)
 
 OcSettings *
 oc_settings_new (void)
@@ -217,6 +220,34 @@ validate_tenant (OcSettings *self, GError **error)
   return FALSE;
 }
 
+const char *
+oc_case_property_protected_reason (const char *name)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+
+  /* "customerid_contact@odata.bind" → "customerid_contact"; a lookup's read
+   * form "_ownerid_value" names the same column. */
+  g_autofree char *base = g_ascii_strdown (name, strcspn (name, "@"));
+  if (base[0] == '_' && g_str_has_suffix (base, "_value"))
+    {
+      char *inner = g_strndup (base + 1, strlen (base) - strlen ("_value") - 1);
+      g_free (base);
+      base = inner;
+    }
+
+  if (strcmp (base, "incidentid") == 0)
+    return "the handoff writes the case's id, which makes a retried create find the first case";
+  if (strcmp (base, "title") == 0 || strcmp (base, "description") == 0)
+    return "the handoff writes the case's title and description from the session";
+  if (strcmp (base, "prioritycode") == 0)
+    return "use the Default priority option";
+  if (strcmp (base, "customerid") == 0 || g_str_has_prefix (base, "customerid_"))
+    return "the handoff links the case's customer (the session's contact, or the Anonymous customer option)";
+  if (g_str_has_prefix (base, "ownerid"))
+    return "use the Default owner ID option";
+  return NULL;
+}
+
 static gboolean
 validate_case_properties (OcSettings *self, GError **error)
 {
@@ -227,14 +258,29 @@ validate_case_properties (OcSettings *self, GError **error)
       return TRUE;
     }
 
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) parse_error = NULL;
-  if (!json_parser_load_from_data (parser, trimmed, -1, &parse_error) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  g_autoptr(JsonNode) root = oc_json_parse_bounded (trimmed, -1, CASE_PROPERTIES_MAX_BYTES, OC_JSON_MAX_DEPTH,
+                                                    &parse_error);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_propagate_error (error, oc_error_new_field ("Case properties",
           "Case properties must be a JSON object such as {\"casetypecode\": 2}%s%s.",
           parse_error ? "; " : "", parse_error ? parse_error->message : ""));
+      return FALSE;
+    }
+
+  /* Spread on top of the case, a key the handoff writes would silently
+   * replace it: a customer bind would move the case to another customer
+   * while the handoff reports the contact it linked. */
+  g_autoptr(GList) names = json_object_get_members (json_node_get_object (root));
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      const char *why = oc_case_property_protected_reason (l->data);
+      if (why == NULL)
+        continue;
+      g_autofree char *shown = oc_json_excerpt (l->data, -1, OC_JSON_EXCERPT_CHARS);
+      g_propagate_error (error, oc_error_new_field ("Case properties",
+          "Case properties may not set “%s”: %s. Remove it from Case properties.", shown, why));
       return FALSE;
     }
   return TRUE;
@@ -308,10 +354,13 @@ oc_settings_validate (OcSettings *self, GError **error)
                              "contact's ID (contactid) used for cases without an email", FALSE, error))
     return FALSE;
 
-  if (self->default_priority < 1 || self->default_priority > 4)
+  /* 1–3 are every org's; another positive value only if the org's option
+   * set has it, which sign-in checks (oc-priority.h). */
+  if (!oc_priority_is_standard (self->default_priority) && self->default_priority < 1)
     {
       g_propagate_error (error, oc_error_new_field ("Default priority",
-          "Default priority %d is out of range; use 1 (High) to 4, default 2.",
+          "Default priority %d is not a case priority; use 1 (High), 2 (Normal, the default) or 3 (Low), "
+          "or a value your org added to the case Priority options.",
           self->default_priority));
       return FALSE;
     }

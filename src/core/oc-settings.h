@@ -28,7 +28,7 @@ typedef struct {
   char      *workstream_id;        /* NULL when unset */
   char      *case_queue_id;
   char      *default_owner_id;
-  int        default_priority;     /* 1..4 */
+  int        default_priority;     /* 1..3, or another value of the org's option set */
   char      *case_properties;      /* JSON object text, NULL when unset */
   char      *anonymous_contact_id;
   char      *handoff_channel;
@@ -53,6 +53,11 @@ char       *oc_normalize_service_url (const char *field_label,
                                       char      **host_out,
                                       GError    **error);
 gboolean    oc_host_is_loopback (const char *host);
+
+/* Why a Case properties key may not be set (a key the handoff writes itself:
+ * incidentid, title, description, prioritycode, any customerid or ownerid
+ * column or bind), or NULL if it may. */
+const char *oc_case_property_protected_reason (const char *name);
 
 const char *oc_show_mode_to_string (OcShowMode mode);
 gboolean    oc_show_mode_from_string (const char *text, OcShowMode *mode);

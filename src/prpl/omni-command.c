@@ -147,41 +147,40 @@ cmd_handoff (PurpleConversation *conv, const char *cmd, char **args, char **erro
       return PURPLE_CMD_RET_FAILED;
     }
 
-  OcHandoff *existing = omni_handoffs_lookup (omni, id);
-  if (existing || oc_store_contains (store, id))
-    {
-      g_autofree char *text = existing
-        ? g_strdup_printf (_("This conversation was already handed off as session %s (%s). See the buddy "
-                             "“%s” in the Dynamics 365 group."), id, oc_handoff_get_path_reason (existing), id)
-        : g_strdup_printf (_("This conversation was already handed off as session %s; it is stored and "
-                             "will be handed off when the Dynamics 365 account signs in."), id);
-      say (conv, text);
-      return PURPLE_CMD_RET_OK;
-    }
-
   const char *channel = purple_account_get_string (target, OMNI_OPT_HANDOFF_CHANNEL, OC_DEFAULT_CHANNEL);
   g_autoptr(OcSession) session = session_from_conversation (conv, id, channel && *channel ? channel : "web",
                                                             summary->str, email, phone);
+  /* The decision is core's (the same parser and store as every other door):
+   * "accepted" is said only once the session is stored and readable. */
   if (omni)
     {
-      OcHandoff *handoff = oc_handoff_engine_submit (omni->engine, session, NULL, &failure);
+      gboolean known = FALSE;
+      OcHandoff *handoff = oc_handoff_engine_submit (omni->engine, session, &known, &failure);
       if (handoff == NULL)
         {
           *error = g_strdup_printf (_("The handoff was not accepted: %s"), failure->message);
           return PURPLE_CMD_RET_FAILED;
         }
-      g_autofree char *text = g_strdup_printf (_("Accepted as session %s: %s."), id, oc_handoff_get_path_reason (handoff));
+      g_autofree char *text = known
+        ? g_strdup_printf (_("This conversation was already handed off as session %s (%s). See the buddy "
+                             "“%s” in the Dynamics 365 group."), id, oc_handoff_get_path_reason (handoff), id)
+        : g_strdup_printf (_("Accepted as session %s: %s."), id, oc_handoff_get_path_reason (handoff));
       say (conv, text);
     }
   else
     {
-      if (!oc_store_save (store, session, &failure))
+      g_autoptr(OcSession) stored = NULL;
+      omni_handoffs_watch_store (store, NULL);
+      if (!oc_store_accept (store, session, &stored, &failure))
         {
           *error = g_strdup_printf (_("The handoff was not accepted: %s"), failure->message);
           return PURPLE_CMD_RET_FAILED;
         }
-      g_autofree char *text = g_strdup_printf (_("Accepted as session %s. It is stored and will be handed off "
-                                                 "when %s signs in."), id, purple_account_get_username (target));
+      g_autofree char *text = stored
+        ? g_strdup_printf (_("This conversation was already handed off as session %s; it is stored and "
+                             "will be handed off when the Dynamics 365 account signs in."), id)
+        : g_strdup_printf (_("Accepted as session %s. It is stored and will be handed off "
+                             "when %s signs in."), id, purple_account_get_username (target));
       say (conv, text);
     }
   return PURPLE_CMD_RET_OK;

@@ -60,13 +60,21 @@ on_handoff (OcHandoffEngine *engine, OcHandoff *handoff, gpointer user_data)
     oc_watcher_poke (omni->watcher);
 }
 
+/* The store decided (and wrote the .reason); this only shows it. @user_data:
+ * the PurpleConnection, or NULL for a store opened while offline. */
 static void
-on_rejected (OcInbox *inbox, const char *name, const char *reason, gpointer user_data)
+on_rejected (OcStore *store, const char *name, const char *reason, gpointer user_data)
 {
-  OmniAccount *omni = user_data;
-  purple_debug_warning ("omnichannel", "inbox: %s rejected: %s\n", name, reason);
-  g_autofree char *text = g_strdup_printf (_("%s was moved to rejected/: %s"), name, reason);
-  purple_notify_error (omni->gc, _("Session document rejected"), _("A session document was rejected"), text);
+  purple_debug_warning ("omnichannel", "%s moved to rejected/: %s\n", name, reason);
+  g_autofree char *text = g_strdup_printf (_("%s was moved to rejected/ in %s: %s"), name,
+                                           oc_store_get_root (store), reason);
+  purple_notify_error (user_data, _("Session document rejected"), _("A session document was rejected"), text);
+}
+
+gulong
+omni_handoffs_watch_store (OcStore *store, PurpleConnection *gc)
+{
+  return g_signal_connect (store, "rejected", G_CALLBACK (on_rejected), gc);
 }
 
 static gboolean
@@ -86,6 +94,7 @@ omni_handoffs_start (OmniAccount *omni)
       purple_connection_error_reason (omni->gc, PURPLE_CONNECTION_ERROR_OTHER_ERROR, error->message);
       return;
     }
+  omni->rejected_handler = omni_handoffs_watch_store (omni->store, omni->gc);
   omni->shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   omni->engine = oc_handoff_engine_new (omni->connection, omni->store);
   omni->added_handler = g_signal_connect (omni->engine, "handoff-added", G_CALLBACK (on_handoff), omni);
@@ -95,7 +104,6 @@ omni_handoffs_start (OmniAccount *omni)
   oc_watcher_start (omni->watcher);
 
   omni->inbox = oc_inbox_new (omni->store, omni->engine);
-  omni->rejected_handler = g_signal_connect (omni->inbox, "rejected", G_CALLBACK (on_rejected), omni);
   if (!oc_inbox_start (omni->inbox, &error))
     purple_debug_error ("omnichannel", "cannot watch %s: %s\n", oc_store_get_inbox_dir (omni->store), error->message);
   omni_buddies_expire (omni);
@@ -109,7 +117,6 @@ omni_handoffs_stop (OmniAccount *omni)
   g_clear_handle_id (&omni->expire_idle, g_source_remove);
   if (omni->inbox)
     {
-      g_clear_signal_handler (&omni->rejected_handler, omni->inbox);
       oc_inbox_stop (omni->inbox);
       g_clear_object (&omni->inbox);
     }
@@ -125,6 +132,8 @@ omni_handoffs_stop (OmniAccount *omni)
       oc_handoff_engine_shutdown (omni->engine);
       g_clear_object (&omni->engine);
     }
+  if (omni->store)
+    g_clear_signal_handler (&omni->rejected_handler, omni->store);
   g_clear_object (&omni->store);
   g_clear_pointer (&omni->shown, g_hash_table_unref);
 }
@@ -168,17 +177,23 @@ on_file_chosen (gpointer user_data, const char *filename)
       return;
     }
 
-  /* Offline: validate now, then queue it in the inbox for the next sign-in. */
+  /* Offline: the same parser and the same store decision as online; the
+   * session waits in the store for the next sign-in. */
   g_autoptr(OcSession) session = oc_session_load_file (filename, &error);
   g_autoptr(OcStore) store = session ? omni_handoffs_open_store (account, &error) : NULL;
-  if (store == NULL || !oc_store_save (store, session, &error))
+  g_autoptr(OcSession) stored = NULL;
+  if (store)
+    omni_handoffs_watch_store (store, NULL);
+  if (store == NULL || !oc_store_accept (store, session, &stored, &error))
     {
       g_autofree char *text = g_strdup_printf (_("%s was not accepted: %s"), filename, error->message);
       purple_notify_error (NULL, _("Hand off a session file"), _("The session was not accepted"), text);
       return;
     }
-  g_autofree char *text = g_strdup_printf (_("Session %s is stored and will be handed off when the "
-                                             "account signs in."), oc_session_get_id (session));
+  g_autofree char *text = g_strdup_printf (stored ? _("Session %s was already stored; it will be handed off "
+                                                      "when the account signs in.")
+                                                  : _("Session %s is stored and will be handed off when the "
+                                                      "account signs in."), oc_session_get_id (session));
   purple_notify_info (NULL, _("Hand off a session file"), _("Session accepted"), text);
 }
 

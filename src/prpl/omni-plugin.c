@@ -9,6 +9,7 @@
 #include "omni-i18n.h"
 
 static guint log_handler_id;
+static char *last_normalized;   /* omni_normalize's result, freed at unload (the module's statics go with it) */
 
 /* Core logs through GLib under the "omnichannel" domain; libpurple users read
  * the debug window, so forward it there. Core never logs secrets. */
@@ -36,10 +37,27 @@ plugin_unload (PurplePlugin *plugin)
 {
   omni_command_unregister ();
   omni_account_forget_all ();
+  g_clear_pointer (&last_normalized, g_free);
   if (log_handler_id)
     g_log_remove_handler ("omnichannel", log_handler_id);
   log_handler_id = 0;
   return TRUE;
+}
+
+/* Buddy names are session ids, and ids are opaque: "café-1" written in NFC
+ * and in NFD are two sessions with two records. libpurple's default
+ * normalisation (purple_normalize() without a prpl normalize is
+ * g_utf8_normalize (G_NORMALIZE_DEFAULT), i.e. NFD) is what purple_find_buddy()
+ * and the buddy cache key on, so both handoffs would share one buddy. The
+ * identity keeps one buddy per session. The copy (kept until the next call,
+ * like libpurple's own static buffer) survives callers that free @who. */
+static const char *
+omni_normalize (const PurpleAccount *account, const char *who)
+{
+  char *copy = g_strdup (who);   /* before freeing: @who may be the last result */
+  g_free (last_normalized);
+  last_normalized = copy;
+  return last_normalized;
 }
 
 static PurplePluginProtocolInfo prpl_info = {
@@ -53,6 +71,7 @@ static PurplePluginProtocolInfo prpl_info = {
   .tooltip_text = omni_buddies_tooltip,
   .blist_node_menu = omni_buddies_menu,
   .send_im = omni_handoffs_send_im,
+  .normalize = omni_normalize,
   .get_account_text_table = omni_account_text_table,
   .struct_size = sizeof (PurplePluginProtocolInfo),
 };

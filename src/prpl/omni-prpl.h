@@ -46,7 +46,7 @@ typedef struct {
   OcWatcher        *watcher;
   gulong            added_handler;
   gulong            changed_handler;
-  gulong            rejected_handler;
+  gulong            rejected_handler;  /* on store */
   GHashTable       *shown;             /* session id → "status-id\nmessage" last pushed */
   guint             retention_source;
   guint             expire_idle;
@@ -63,6 +63,8 @@ GHashTable   *omni_account_text_table (PurpleAccount *account);
 
 /* omni-handoffs.c */
 OcStore      *omni_handoffs_open_store (PurpleAccount *account, GError **error);
+/* Shows every document @store moves to rejected/ (@gc may be NULL offline). */
+gulong        omni_handoffs_watch_store (OcStore *store, PurpleConnection *gc);
 void          omni_handoffs_start (OmniAccount *omni);
 void          omni_handoffs_stop (OmniAccount *omni);
 OmniAccount  *omni_account_from_purple (PurpleAccount *account);

@@ -418,6 +418,16 @@ harness_drop_in_inbox (const char *source_path, const char *name)
   g_assert_cmpint (g_rename (tmp, final), ==, 0);
 }
 
+void
+harness_drop_document (const char *name, const char *json)
+{
+  g_autofree char *dir = g_dir_make_tmp ("omnichannel-doc-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_assert_true (g_file_set_contents (path, json, -1, NULL));
+  harness_drop_in_inbox (path, name);
+  g_unlink (path);
+  g_rmdir (dir);
+}
 
 JsonArray *
 harness_mock_records (const char *entity_set)

@@ -59,6 +59,8 @@ char          *harness_store_path (const char *sub);
 JsonNode      *harness_stored_session (const char *session_id);
 /* Copies a file into the inbox the way integrators should: temp name, then rename. */
 void          harness_drop_in_inbox (const char *source_path, const char *name);
+/* The same for a document given as text. */
+void          harness_drop_document (const char *name, const char *json);
 /* Records of an entity set in the mock (GET /_mock/store/<set>). */
 JsonArray     *harness_mock_records (const char *entity_set);   /* owned by a node kept until next call */
 /* Counts mock requests with @method whose path contains @needle. */

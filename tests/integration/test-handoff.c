@@ -205,7 +205,7 @@ test_inbox_rejects (void)
   g_assert_true (g_file_get_contents (big_reason, &big_text, NULL, NULL));
   g_assert_nonnull (strstr (big_text, "1 MiB"));
 
-  /* written in place, slowly: nothing happens until the writer closes it */
+  /* written in place, slowly: nothing happens until it is finished and quiet */
   g_autofree char *slow = g_build_filename (inbox, "slow.json", NULL);
   FILE *out = fopen (slow, "w");
   g_assert_nonnull (out);

@@ -44,17 +44,6 @@ buddy_gone (gpointer name)
 }
 
 static void
-drop_document (const char *name, const char *json)
-{
-  g_autofree char *dir = g_dir_make_tmp ("omnichannel-doc-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_assert_true (g_file_set_contents (path, json, -1, NULL));
-  harness_drop_in_inbox (path, name);
-  g_unlink (path);
-  g_rmdir (dir);
-}
-
-static void
 set_state (const char *id, int statecode, int statuscode, int reason, const char *agent)
 {
   g_autofree char *body = g_strdup_printf ("{\"entity\":\"msdyn_ocliveworkitems\",\"id\":\"%s\",\"statecode\":%d,"
@@ -78,7 +67,7 @@ static void
 test_retention_zero (void)
 {
   setup (NULL, 0);
-  drop_document ("r.json", "{\"id\":\"ret_1\",\"channel\":\"web\",\"summary\":\"short-lived\"}");
+  harness_drop_document ("r.json", "{\"id\":\"ret_1\",\"channel\":\"web\",\"summary\":\"short-lived\"}");
   wait_for ("ret_1", "open");
   set_state (harness_record_id ("ret_1"), 1, 4, 192350008, ALEX);
   harness_run_until (buddy_gone, "ret_1", 40);
@@ -94,7 +83,7 @@ test_mine_hides_others (void)
 {
   setup ("mine", -1);
   JsonArray *others = bulk (3, MOCK_APP_USER);   /* same app, another client */
-  drop_document ("m.json", "{\"id\":\"mine_1\",\"channel\":\"web\",\"summary\":\"mine\"}");
+  harness_drop_document ("m.json", "{\"id\":\"mine_1\",\"channel\":\"web\",\"summary\":\"mine\"}");
   wait_for ("mine_1", "open");
   harness_run_for (6000);
   for (guint i = 0; i < json_array_get_length (others); i++)
@@ -134,7 +123,7 @@ static void
 test_token_renewal_while_watching (void)
 {
   setup (NULL, -1);
-  drop_document ("t.json", "{\"id\":\"tok_1\",\"channel\":\"web\",\"summary\":\"token\"}");
+  harness_drop_document ("t.json", "{\"id\":\"tok_1\",\"channel\":\"web\",\"summary\":\"token\"}");
   wait_for ("tok_1", "open");
   guint tokens_before = harness_mock_count ("POST", "/oauth2/v2.0/token");
 
@@ -153,7 +142,7 @@ test_hostile_email_literal (void)
   setup (NULL, -1);
   /* quote, plus and percent: the filter must match this exact address only */
   const char *email = "o'hara+vip%41@example.com";
-  drop_document ("h1.json", "{\"id\":\"hostile_1\",\"channel\":\"web\",\"summary\":\"x\","
+  harness_drop_document ("h1.json", "{\"id\":\"hostile_1\",\"channel\":\"web\",\"summary\":\"x\","
                             "\"customer\":{\"email\":\"o'hara+vip%41@example.com\",\"email_verified\":true}}");
   wait_for ("hostile_1", "open");
   JsonObject *first = json_array_get_object_element (harness_mock_records ("msdyn_ocliveworkitems"), 0);
@@ -163,7 +152,7 @@ test_hostile_email_literal (void)
   harness_mock_post ("/_mock/seed", "{\"contacts\":[{\"contactid\":\"c0a7ac70-0099-4000-8000-000000000099\","
                                     "\"firstname\":\"Maureen\",\"lastname\":\"O'Hara\","
                                     "\"emailaddress1\":\"o'hara+vip%41@example.com\",\"statecode\":0}]}");
-  drop_document ("h2.json", "{\"id\":\"hostile_2\",\"channel\":\"web\",\"summary\":\"y\","
+  harness_drop_document ("h2.json", "{\"id\":\"hostile_2\",\"channel\":\"web\",\"summary\":\"y\","
                             "\"customer\":{\"email\":\"o'hara+vip%41@example.com\",\"email_verified\":true}}");
   wait_for ("hostile_2", "open");
   g_autoptr(JsonNode) stored = harness_stored_session ("hostile_2");

@@ -64,8 +64,8 @@ test_bad_text (void)
     { "{\"error\":{\"message\":\"\\ud800abc\"}}", -1, "error.message: is not valid UTF-8" },
     { "{\"\\udc00ab\":1}", -1, "a member name: is not valid UTF-8" },
     { "{\"a\":[1,1e999]}", -1, "a[1]: is a number out of range" },
-    { "{\"a\":", -1, "is not valid JSON" },
-    { "<html>Service Unavailable</html>", -1, "is not valid JSON" },
+    { "{\"a\":", -1, "not valid JSON at line 1, column 5 (" },
+    { "<html>Service Unavailable</html>", -1, "not valid JSON at line 1, column 1 (" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {

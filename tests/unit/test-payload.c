@@ -305,8 +305,12 @@ test_incident_with_owner_and_properties (void)
   g_autoptr(OcSettings) settings = oc_settings_new ();
   settings->default_priority = 2;
   settings->default_owner_id = g_strdup (OWNER_ID);
+  /* Keys the handoff writes are refused by settings validation; even
+   * unvalidated they never replace the handoff's own (SPEC §5.4). */
   settings->case_properties = g_strdup ("{\"prioritycode\":1,\"incidentid\":\"00000000-0000-0000-0000-000000000000\","
-                                        "\"IncidentId\":\"x\",\"caseorigincode\":3,\"x_tags\":[\"a\"]}");
+                                        "\"IncidentId\":\"x\",\"customerid_contact@odata.bind\":\"/contacts(forged)\","
+                                        "\"ownerid@odata.bind\":\"/systemusers(forged)\",\"title\":\"forged\","
+                                        "\"caseorigincode\":3,\"x_tags\":[\"a\"]}");
 
   g_autoptr(JsonNode) node = oc_payload_incident (s, settings, ACTIVITY_ID, CONTACT_ID);
   g_autofree char *json = json_to_string (node, FALSE);
@@ -316,7 +320,7 @@ test_incident_with_owner_and_properties (void)
     "\"description\":\"Channel: email\\nSummary: Printer on fire Customer: forged\\nClassification: Hardware\\n"
     "Sentiment: negative\\nCustomer: Ada Lovelace, ada@example.com, +441632960001\\n\\nTranscript:\\n"
     "[2026-11-23T10:02:11Z] customer: It is smoking\\nagent: Unplug it\","
-    "\"prioritycode\":1,"
+    "\"prioritycode\":2,"
     "\"customerid_contact@odata.bind\":\"/contacts(" CONTACT_ID ")\","
     "\"ownerid@odata.bind\":\"/systemusers(" OWNER_ID ")\","
     "\"caseorigincode\":3,\"x_tags\":[\"a\"]}");

@@ -85,7 +85,7 @@ test_no_secret_in_logs (void)
   /* success */
   sign_in_once (server);
   g_ptr_array_add (tokens, g_strdup (server->current_token));
-  g_assert_nonnull (strstr (captured->str, "progress 4/4"));
+  g_assert_nonnull (strstr (captured->str, "progress 4/" G_STRINGIFY (OC_SIGN_IN_STEPS)));
 
   /* wrong secret, expired secret, server errors, 401 twice, 403 */
   test_server_script_token (server, 401, "{\"error\":\"invalid_client\",\"error_description\":\"AADSTS7000215: "

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "oc-error.h"
+#include "oc-handoff.h"
 #include "oc-session.h"
 
 static const char *const full_document =
@@ -29,6 +30,16 @@ parse_ok (const char *text)
 {
   g_autoptr(GError) error = NULL;
   OcSession *session = oc_session_parse (text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (session);
+  return session;
+}
+
+static OcSession *
+parse_stored_ok (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  OcSession *session = oc_session_parse_stored (text, -1, &error);
   g_assert_no_error (error);
   g_assert_nonnull (session);
   return session;
@@ -61,7 +72,8 @@ assert_full_fields (OcSession *s)
   g_assert_cmpstr (l2->text, ==, "");
   g_assert_null (l2->time);
 
-  g_assert_cmpstr (oc_session_get_meta_string (s, "integrator_ref"), ==, "r-42");
+  /* an incoming meta is never ours: set aside, not read */
+  g_assert_null (oc_session_get_meta_string (s, "integrator_ref"));
   g_assert_false (oc_session_is_handed_off (s));
 }
 
@@ -85,7 +97,8 @@ test_round_trip (void)
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (doc, "customer"), "x_crm"), ==, "C-1");
   JsonObject *line0 = json_array_get_object_element (json_object_get_array_member (doc, "transcript"), 0);
   g_assert_cmpint (json_object_get_int_member (line0, "x_msg"), ==, 7);
-  g_autofree char *meta = json_to_string (json_object_get_member (doc, "meta"), FALSE);
+  g_assert_false (json_object_has_member (doc, "meta"));
+  g_autofree char *meta = json_to_string (json_object_get_member (doc, "meta_received"), FALSE);
   g_assert_cmpstr (meta, ==, "{\"integrator_ref\":\"r-42\",\"nested\":{\"k\":[1,2]}}");
 
   /* Serialising is stable: a stored session reads back to the same bytes. */
@@ -167,9 +180,9 @@ static const RejectCase reject_cases[] = {
   { "[]", "the document must be a JSON object" },
   { "\"text\"", "the document must be a JSON object" },
   { "42", "the document must be a JSON object" },
-  { "{", "document is not valid JSON (" },
-  { "{\"id\":\"s1\",}", "document is not valid JSON (" },
-  { "", "document is not valid JSON" },
+  { "{", "not valid JSON at line 1, column 1" },
+  { "{\"id\":\"s1\",}", "not valid JSON at line 1, column " },
+  { "", "not valid JSON" },
   { "{\"channel\":\"web\"}", "id: must be 1–100 printable characters" },
   { "{\"id\":5,\"channel\":\"web\"}", "id: must be 1–100 printable characters" },
   { "{\"id\":\"\",\"channel\":\"web\"}", "id: must be 1–100 printable characters" },
@@ -213,8 +226,6 @@ static const RejectCase reject_cases[] = {
   { WITH_LINE ("{\"role\":\"ai\",\"text\":\"b\",\"time\":\"yesterday\"}"), "transcript[1].time: must be an ISO 8601 date-time" },
   { WITH_LINE ("{\"role\":\"ai\",\"text\":\"b\",\"time\":\"2026-13-45T10:00:00Z\"}"), "transcript[1].time: must be an ISO 8601 date-time" },
   { WITH_LINE ("{\"role\":\"ai\",\"text\":\"b\",\"time\":1764000000}"), "transcript[1].time: must be an ISO 8601 date-time" },
-  { "{" BASE ",\"meta\":[]}", "meta: must be an object" },
-  { "{" BASE ",\"meta\":\"x\"}", "meta: must be an object" },
   { "{" BASE ",\"x\":\"\\ud800abc\"}", "x: is not valid UTF-8" },
   { "{" BASE ",\"meta\":{\"k\":[\"ok\",\"\\udc00ab\"]}}", "meta.k[1]: is not valid UTF-8" },
   { "{" BASE ",\"x\":{\"big\":1e999}}", "x.big: is a number out of range" },
@@ -336,7 +347,7 @@ assert_member_names (JsonObject *obj, const char *const *expected)
 static void
 test_mark_handed_off (void)
 {
-  g_autoptr(OcSession) chat = parse_ok ("{" BASE ",\"meta\":{\"integrator_ref\":\"r\"}}");
+  g_autoptr(OcSession) chat = parse_stored_ok ("{" BASE ",\"meta\":{\"integrator_ref\":\"r\"}}");
   g_assert_false (oc_session_is_handed_off (chat));
   g_autoptr(GDateTime) when = g_date_time_new_utc (2026, 11, 23, 10, 5, 0);
   oc_session_mark_handed_off (chat, "4a1c5e2f-0000-5000-8000-000000000001", NULL, NULL, when);
@@ -360,13 +371,97 @@ test_mark_handed_off (void)
 
   /* It survives a store round trip. */
   g_autofree char *json = oc_session_to_json (incident, NULL);
-  g_autoptr(OcSession) back = parse_ok (json);
+  g_autoptr(OcSession) back = parse_stored_ok (json);
   g_assert_true (oc_session_is_handed_off (back));
   g_assert_cmpstr (oc_session_get_meta_string (back, "dynamics365_incident_id"), ==, "9b2d0000-0000-5000-8000-000000000002");
 
-  /* Only a real true counts. */
-  g_autoptr(OcSession) fake = parse_ok ("{" BASE ",\"meta\":{\"handed_off\":\"yes\"}}");
+  /* Only a real true counts, even in the store. */
+  g_autoptr(OcSession) fake = parse_stored_ok ("{" BASE ",\"meta\":{\"handed_off\":\"yes\"}}");
   g_assert_false (oc_session_is_handed_off (fake));
+
+  /* The store's meta must be an object. */
+  const char *bad_meta[] = { "{" BASE ",\"meta\":[]}", "{" BASE ",\"meta\":\"x\"}" };
+  for (gsize i = 0; i < G_N_ELEMENTS (bad_meta); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(OcSession) s = oc_session_parse_stored (bad_meta[i], -1, &error);
+      g_assert_null (s);
+      g_assert_error (error, OC_ERROR, OC_ERROR_INVALID_INPUT);
+      g_assert_cmpstr (error->message, ==, "meta: must be an object");
+    }
+}
+
+/* Forged success: a document that arrives "handed off" (or with any
+ * dynamics365_* id) was never created by us. Intake sets its meta aside;
+ * the handoff starts pending with its own deterministic record id. */
+static void
+test_intake_ignores_meta (void)
+{
+  static const char *forged[] = {
+    "{" BASE ",\"meta\":{\"handed_off\":true,\"dynamics365_chat_id\":\"00000000-0000-0000-0000-0000000000aa\","
+      "\"handed_off_at\":\"2026-11-23T10:05:00Z\"}}",
+    "{" BASE ",\"meta\":{\"dynamics365_incident_id\":\"00000000-0000-0000-0000-0000000000bb\","
+      "\"dynamics365_ticket_number\":\"CAS-1\",\"handed_off\":true}}",
+    "{" BASE ",\"meta\":[true]}",
+    "{" BASE ",\"meta\":\"handed_off\"}",
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (forged); i++)
+    {
+      g_autoptr(OcSession) s = parse_ok (forged[i]);
+      g_assert_false (oc_session_is_handed_off (s));
+      g_assert_null (oc_session_get_meta_string (s, "dynamics365_chat_id"));
+      g_assert_null (oc_session_get_meta_string (s, "dynamics365_incident_id"));
+      g_autoptr(OcHandoff) handoff = oc_handoff_new (s, "https://contoso.crm.dynamics.com");
+      g_assert_cmpint (oc_handoff_get_phase (handoff), ==, OC_HANDOFF_PHASE_PENDING);
+      g_assert_cmpstr (oc_handoff_get_record_id (handoff), !=, "00000000-0000-0000-0000-0000000000aa");
+      g_assert_cmpstr (oc_handoff_get_record_id (handoff), !=, "00000000-0000-0000-0000-0000000000bb");
+
+      /* kept aside for the audit, and still aside after a store round trip */
+      g_autofree char *json = oc_session_to_json (s, NULL);
+      g_autoptr(JsonNode) root = json_from_string (json, NULL);
+      g_assert_false (json_object_has_member (json_node_get_object (root), "meta"));
+      g_assert_true (json_object_has_member (json_node_get_object (root), "meta_received"));
+      g_autoptr(OcSession) back = parse_stored_ok (json);
+      g_assert_false (oc_session_is_handed_off (back));
+    }
+}
+
+/* No error quotes more than a short, escaped excerpt of what it could not
+ * parse: not a whole token, not a line, not a long member name. */
+static void
+test_errors_quote_only_excerpts (void)
+{
+  g_autoptr(GString) token = g_string_new ("{\"id\":\"s\",\"channel\":\"web\",\n\"summary\": ");
+  for (int i = 0; i < 3000; i++)
+    g_string_append (token, "SECRET");
+  g_string_append (token, "}");
+  g_autoptr(GString) string = g_string_new ("{\"id\":\"s\" \"");
+  for (int i = 0; i < 3000; i++)
+    g_string_append (string, "SECRET");
+  g_string_append (string, "\"}");
+  g_autoptr(GString) name = g_string_new ("{\"id\":\"s\",\"channel\":\"web\",\"x\":{\"");
+  for (int i = 0; i < 3000; i++)
+    g_string_append (name, "SECRET");
+  g_string_append (name, "\":1e999}}");
+  const char *docs[] = { token->str, string->str, name->str, "root:x:0:0:root:/root:/bin/bash\nSECRET" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (docs); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(OcSession) s = oc_session_parse (docs[i], -1, &error);
+      g_assert_null (s);
+      g_test_message ("%s", error->message);
+      g_assert_cmpuint (strlen (error->message), <, 200);
+      g_assert_null (strstr (error->message, "SECRETSECRETSECRETSECRETSECRETSECRETSECRET"));   /* 42: beyond any excerpt */
+    }
+
+  /* the position, and control characters escaped */
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OcSession) s = oc_session_parse ("{\"id\":\"s\",\n  \"channel\": web\x01\x1b[31m}", -1, &error);
+  g_assert_null (s);
+  g_assert_true (g_str_has_prefix (error->message, "not valid JSON at line 2, column "));
+  g_assert_null (strchr (error->message, '\x1b'));
+  g_assert_null (strchr (error->message, '\x01'));
 }
 
 static void
@@ -487,6 +582,8 @@ main (int argc, char **argv)
   g_test_add_func ("/session/reject-sizes-and-shapes", test_reject_sizes_and_shapes);
   g_test_add_func ("/session/email-rule", test_email_rule);
   g_test_add_func ("/session/mark-handed-off", test_mark_handed_off);
+  g_test_add_func ("/session/intake-ignores-meta", test_intake_ignores_meta);
+  g_test_add_func ("/session/errors-quote-only-excerpts", test_errors_quote_only_excerpts);
   g_test_add_func ("/session/build", test_build);
   g_test_add_func ("/session/fuzz", test_fuzz);
   return g_test_run ();

@@ -137,7 +137,15 @@ static void bad_workstream (OcSettings *s) { s->workstream_id = g_strdup ("12345
 static void bad_queue (OcSettings *s) { s->case_queue_id = g_strdup ("queue"); }
 static void bad_owner (OcSettings *s) { s->default_owner_id = g_strdup ("alex"); }
 static void bad_contact (OcSettings *s) { s->anonymous_contact_id = g_strdup ("x"); }
-static void bad_priority (OcSettings *s) { s->default_priority = 7; }
+static void bad_priority (OcSettings *s) { s->default_priority = 0; }
+static void negative_priority (OcSettings *s) { s->default_priority = -5; }
+static void deep_properties (OcSettings *s)
+{
+  GString *deep = g_string_new ("{\"x\":");
+  for (int i = 0; i < 60000; i++)   /* within 64 KiB: the depth is what is refused */
+    g_string_append_c (deep, '[');
+  s->case_properties = g_string_free (deep, FALSE);
+}
 static void bad_properties (OcSettings *s) { s->case_properties = g_strdup ("[1,2]"); }
 static void broken_properties (OcSettings *s) { s->case_properties = g_strdup ("{\"a\":"); }
 static void bad_channel (OcSettings *s) { g_free (s->handoff_channel); s->handoff_channel = g_strdup ("web chat"); }
@@ -156,7 +164,9 @@ test_validate_rejects (void)
     { bad_queue, "Case queue ID", "is not a GUID" },
     { bad_owner, "Default owner ID", "is not a GUID" },
     { bad_contact, "Anonymous customer", "is not a GUID" },
-    { bad_priority, "Default priority", "1 (High) to 4" },
+    { bad_priority, "Default priority", "use 1 (High), 2 (Normal, the default) or 3 (Low)" },
+    { negative_priority, "Default priority", "is not a case priority" },
+    { deep_properties, "Case properties", "deeper than 64 levels" },
     { bad_properties, "Case properties", "JSON object" },
     { broken_properties, "Case properties", "JSON object" },
     { bad_channel, "Chat channel", "one word" },
@@ -175,6 +185,70 @@ test_validate_rejects (void)
       if (strstr (error->message, cases[i].needle) == NULL)
         g_error ("case %" G_GSIZE_FORMAT ": “%s” lacks “%s”", i, error->message, cases[i].needle);
       g_assert_cmpint (oc_error_get_kind (error), ==, OC_ERROR_KIND_SETTINGS);
+    }
+}
+
+/* Case properties are spread on top of the case: a key the handoff writes
+ * itself would silently replace it (a customer bind moves the case to
+ * another customer while the handoff reports the contact it linked). */
+static void
+test_case_properties_protected_keys (void)
+{
+  static const struct { const char *json; const char *key; } refused[] = {
+    { "{\"customerid_contact@odata.bind\":\"/contacts(00000000-0000-0000-0000-000000000001)\"}",
+      "customerid_contact@odata.bind" },
+    { "{\"casetypecode\":2,\"customerid_account@odata.bind\":\"/accounts(x)\"}", "customerid_account@odata.bind" },
+    { "{\"CustomerId_Contact@odata.bind\":\"/contacts(x)\"}", "CustomerId_Contact@odata.bind" },
+    { "{\"customerid\":\"x\"}", "customerid" },
+    { "{\"ownerid@odata.bind\":\"/systemusers(x)\"}", "ownerid@odata.bind" },
+    { "{\"ownerid_team@odata.bind\":\"/teams(x)\"}", "ownerid_team@odata.bind" },
+    { "{\"_ownerid_value\":\"x\"}", "_ownerid_value" },
+    { "{\"incidentid\":\"00000000-0000-0000-0000-000000000000\"}", "incidentid" },
+    { "{\"IncidentId\":\"x\"}", "IncidentId" },
+    { "{\"title\":\"Forged\"}", "title" },
+    { "{\"description\":\"Forged\"}", "description" },
+    { "{\"prioritycode\":1}", "prioritycode" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(OcSettings) settings = valid_settings ();
+      g_autoptr(GError) error = NULL;
+      settings->case_properties = g_strdup (refused[i].json);
+      g_assert_false (oc_settings_validate (settings, &error));
+      g_assert_error (error, OC_ERROR, OC_ERROR_INVALID_SETTINGS);
+      g_assert_cmpstr (oc_error_get_field (error), ==, "Case properties");
+      g_autofree char *quoted = g_strdup_printf ("“%s”", refused[i].key);
+      if (strstr (error->message, quoted) == NULL)
+        g_error ("%s: “%s” does not name %s", refused[i].json, error->message, quoted);
+    }
+
+  /* what the handoff does not write stays allowed */
+  static const char *allowed[] = {
+    "{\"casetypecode\":2,\"caseorigincode\":3,\"customerpriority\":1}",
+    "{\"new_customeridnumber\":\"x\",\"msdyn_ownerpreference\":1,\"subjectid@odata.bind\":\"/subjects(x)\"}",
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (allowed); i++)
+    {
+      g_autoptr(OcSettings) settings = valid_settings ();
+      g_autoptr(GError) error = NULL;
+      settings->case_properties = g_strdup (allowed[i]);
+      g_assert_true (oc_settings_validate (settings, &error));
+      g_assert_no_error (error);
+    }
+}
+
+/* 1–3 always; another positive value waits for the org's option set at sign-in. */
+static void
+test_priority_range (void)
+{
+  const int accepted[] = { 1, 2, 3, 4, 100000000, G_MAXINT32 };
+  for (gsize i = 0; i < G_N_ELEMENTS (accepted); i++)
+    {
+      g_autoptr(OcSettings) settings = valid_settings ();
+      g_autoptr(GError) error = NULL;
+      settings->default_priority = accepted[i];
+      g_assert_true (oc_settings_validate (settings, &error));
+      g_assert_no_error (error);
     }
 }
 
@@ -204,5 +278,7 @@ main (int argc, char **argv)
   g_test_add_func ("/settings/validate-normalises", test_validate_normalises);
   g_test_add_func ("/settings/validate-rejects", test_validate_rejects);
   g_test_add_func ("/settings/copy-and-show-modes", test_copy_and_show_modes);
+  g_test_add_func ("/settings/case-properties-protected-keys", test_case_properties_protected_keys);
+  g_test_add_func ("/settings/priority-range", test_priority_range);
   return g_test_run ();
 }

@@ -2,11 +2,14 @@
 /* The durable session store: layout, hashed names, atomic saves, listing,
  * rejection with a reason, and failures that say where and why. */
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "oc-error.h"
 #include "oc-store.h"
 
 static void
@@ -35,7 +38,15 @@ typedef struct {
   char *tmp;
   char *root;
   OcStore *store;
+  GPtrArray *rejected;   /* "name: reason" of each ::rejected */
 } Fixture;
+
+static void
+on_rejected (OcStore *store, const char *name, const char *reason, gpointer user_data)
+{
+  Fixture *f = user_data;
+  g_ptr_array_add (f->rejected, g_strdup_printf ("%s: %s", name, reason));
+}
 
 static void
 fixture_setup (Fixture *f, gconstpointer data)
@@ -47,12 +58,15 @@ fixture_setup (Fixture *f, gconstpointer data)
   f->store = oc_store_new (f->root, &error);
   g_assert_no_error (error);
   g_assert_nonnull (f->store);
+  f->rejected = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect (f->store, "rejected", G_CALLBACK (on_rejected), f);
 }
 
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
   g_clear_object (&f->store);
+  g_clear_pointer (&f->rejected, g_ptr_array_unref);
   rm_rf (f->tmp);
   g_free (f->root);
   g_free (f->tmp);
@@ -223,42 +237,64 @@ test_save_load_list_remove (Fixture *f, gconstpointer data)
   g_assert_cmpuint (left->len, ==, 2);
 }
 
+static char *read_file (const char *path);
+
 static void
-test_list_skips_bad_files (Fixture *f, gconstpointer data)
+test_list_rejects_bad_files (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(OcSession) good = make_session ("good");
   g_assert_true (oc_store_save (f->store, good, &error));
   g_assert_no_error (error);
 
-  /* A temp file of an interrupted write is ignored without a word. */
+  /* A temp file of a write in progress and other names are ignored without a word. */
   g_autofree char *tmp = sub (f, "sessions", ".tmp-abc123");
   g_assert_true (g_file_set_contents (tmp, "{", -1, NULL));
   g_autofree char *note = sub (f, "sessions", "notes.txt");
   g_assert_true (g_file_set_contents (note, "hello", -1, NULL));
 
-  /* Invalid JSON: skipped with one warning... */
+  /* A stored session that can no longer be read is never skipped silently:
+   * it moves to rejected/ with its reason, and ::rejected says so. */
   g_autofree char *garbage = sub (f, "sessions", "garbage.json");
-  g_assert_true (g_file_set_contents (garbage, "{", -1, NULL));
-  g_test_expect_message ("omnichannel", G_LOG_LEVEL_WARNING, "*garbage.json*not valid JSON*");
+  g_assert_true (g_file_set_contents (garbage, "{\"id\":\"g\",\"channel\":\"web\",", -1, NULL));
   g_autoptr(GPtrArray) first = oc_store_list (f->store);
-  g_test_assert_expected_messages ();
   g_assert_cmpuint (first->len, ==, 1);
   g_assert_cmpstr (oc_session_get_id (g_ptr_array_index (first, 0)), ==, "good");
+  g_assert_cmpuint (f->rejected->len, ==, 1);
+  g_assert_true (g_str_has_prefix (f->rejected->pdata[0], "garbage.json: a stored session could not be read back"));
+  g_assert_nonnull (strstr (f->rejected->pdata[0], "not valid JSON"));
+  g_assert_false (g_file_test (garbage, G_FILE_TEST_EXISTS));
+  g_autofree char *moved = sub (f, "rejected", "garbage.json");
+  g_autofree char *moved_reason = sub (f, "rejected", "garbage.json.reason");
+  g_autofree char *moved_text = read_file (moved);
+  g_assert_cmpstr (moved_text, ==, "{\"id\":\"g\",\"channel\":\"web\",");
+  g_autofree char *reason_text = read_file (moved_reason);
+  g_assert_nonnull (strstr (reason_text, "not valid JSON"));
 
-  /* ...and not again on the next listing (warnings are fatal in tests, so
-   * a repeat would abort here); a session copied under a foreign name is
-   * skipped with its own warning. */
+  /* A session copied under a foreign name, and an unreadable stored
+   * session (what an older client could store: "email=x" from /handoff). */
   g_autofree char *json = oc_session_to_json (good, NULL);
   g_autofree char *copied = sub (f, "sessions", "copied.json");
   g_assert_true (g_file_set_contents (copied, json, -1, NULL));
-  g_test_expect_message ("omnichannel", G_LOG_LEVEL_WARNING, "*copied.json*does not match its id*");
+  g_autofree char *bad_email_name = oc_store_file_name ("bad-email");
+  g_autofree char *bad_email = sub (f, "sessions", bad_email_name);
+  g_assert_true (g_file_set_contents (bad_email, "{\"id\":\"bad-email\",\"channel\":\"web\",\"customer\":{\"email\":\"x\"}}",
+                                      -1, NULL));
   g_autoptr(GPtrArray) second = oc_store_list (f->store);
-  g_test_assert_expected_messages ();
   g_assert_cmpuint (second->len, ==, 1);
+  g_assert_cmpuint (f->rejected->len, ==, 3);
+  g_autoptr(GString) all = g_string_new (NULL);
+  for (guint i = 0; i < f->rejected->len; i++)
+    g_string_append_printf (all, "%s\n", (const char *) f->rejected->pdata[i]);
+  g_assert_nonnull (strstr (all->str, "copied.json: a stored session could not be read back"));
+  g_assert_nonnull (strstr (all->str, "copied by hand"));
+  g_assert_nonnull (strstr (all->str, "customer.email: must be an email address"));
+  g_ptr_array_set_size (f->rejected, 0);
 
+  /* Nothing is announced twice: the files are gone from sessions/. */
   g_autoptr(GPtrArray) third = oc_store_list (f->store);
   g_assert_cmpuint (third->len, ==, 1);
+  g_assert_cmpuint (f->rejected->len, ==, 0);
 
   /* A file whose content is another session than its name says is not loaded. */
   g_autofree char *other_name = oc_store_file_name ("other");
@@ -267,6 +303,160 @@ test_list_skips_bad_files (Fixture *f, gconstpointer data)
   g_autoptr(OcSession) wrong = oc_store_load (f->store, "other", &error);
   g_assert_null (wrong);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_cmpuint (f->rejected->len, ==, 1);
+  g_assert_false (g_file_test (other, G_FILE_TEST_EXISTS));
+}
+
+/* A link in sessions/ is refused without reading its target, and neither
+ * the reason nor the announcement quotes a file it could not parse. */
+static void
+test_reasons_never_quote_content (Fixture *f, gconstpointer data)
+{
+  g_autofree char *target = g_build_filename (f->tmp, "private.txt", NULL);
+  g_assert_true (g_file_set_contents (target, "root:x:0:0:root:/root:/bin/bash\nTOP-SECRET-LINE\n", -1, NULL));
+  g_autofree char *link_name = oc_store_file_name ("linked");
+  g_autofree char *link = sub (f, "sessions", link_name);
+  g_assert_cmpint (symlink (target, link), ==, 0);
+
+  /* a long secret token on a line of a broken document */
+  GString *secret = g_string_new ("{\"id\":\"s\",\"channel\":\"web\",\"summary\": SECRET");
+  for (int i = 0; i < 5000; i++)
+    g_string_append_c (secret, 'A' + i % 26);
+  g_string_append (secret, "}");
+  g_autofree char *broken = sub (f, "sessions", "broken.json");
+  g_assert_true (g_file_set_contents (broken, secret->str, (gssize) secret->len, NULL));
+
+  g_autoptr(GPtrArray) none = oc_store_list (f->store);
+  g_assert_cmpuint (none->len, ==, 0);
+  g_assert_cmpuint (f->rejected->len, ==, 2);
+  for (guint i = 0; i < f->rejected->len; i++)
+    {
+      const char *line = f->rejected->pdata[i];
+      g_test_message ("%s", line);
+      g_assert_null (strstr (line, "root:x"));
+      g_assert_null (strstr (line, "TOP-SECRET"));
+      g_assert_cmpuint (strlen (line), <, 400);
+      if (g_str_has_prefix (line, "broken.json"))
+        g_assert_nonnull (strstr (line, "line 1, column"));
+      else
+        g_assert_nonnull (strstr (line, "symbolic link"));
+    }
+  /* the link itself moved; its target is untouched */
+  g_autofree char *moved_link = sub (f, "rejected", link_name);
+  g_assert_true (g_file_test (moved_link, G_FILE_TEST_IS_SYMLINK));
+  g_autofree char *still = read_file (target);
+  g_assert_true (g_str_has_prefix (still, "root:x"));
+  g_string_free (secret, TRUE);
+}
+
+/* Never store what the store could not read back: the door that asked
+ * would say "accepted" and the next sign-in would lose the session. */
+static void
+test_save_refuses_unreadable (Fixture *f, gconstpointer data)
+{
+  g_autoptr(OcSession) email = oc_session_new ("typed-email", "web");
+  oc_session_set_customer (email, "Ada", "x", FALSE, NULL);   /* /handoff email=x */
+  g_autoptr(GError) error = NULL;
+  g_assert_false (oc_store_save (f->store, email, &error));
+  g_assert_error (error, OC_ERROR, OC_ERROR_INVALID_INPUT);
+  g_assert_true (g_str_has_prefix (error->message, "customer.email: "));
+  g_clear_error (&error);
+  g_assert_false (oc_store_contains (f->store, "typed-email"));
+
+  g_autoptr(OcSession) phone = oc_session_new ("typed-phone", "web");
+  oc_session_set_customer (phone, NULL, NULL, FALSE, "+44 1632 960001 extension 1234567890 ask for Ada please");
+  g_assert_false (oc_store_accept (f->store, phone, NULL, &error));
+  g_assert_error (error, OC_ERROR, OC_ERROR_INVALID_INPUT);
+  g_assert_true (g_str_has_prefix (error->message, "customer.phone: "));
+  g_clear_error (&error);
+
+  g_autofree char *sessions_dir = sub (f, "sessions", NULL);
+  g_autofree char *listing = sorted_listing (sessions_dir);
+  g_assert_cmpstr (listing, ==, "");
+}
+
+/* oc_store_accept: the first readable copy wins; a broken one is moved aside. */
+static void
+test_accept (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OcSession) first = make_session ("acc");
+  g_autoptr(OcSession) stored = NULL;
+  g_assert_true (oc_store_accept (f->store, first, &stored, &error));
+  g_assert_no_error (error);
+  g_assert_null (stored);
+
+  g_autoptr(OcSession) second = oc_session_new ("acc", "phone");
+  g_assert_true (oc_store_accept (f->store, second, &stored, &error));
+  g_assert_nonnull (stored);
+  g_assert_cmpstr (oc_session_get_channel (stored), ==, "web");
+  g_clear_pointer (&stored, oc_session_unref);
+
+  g_autofree char *name = oc_store_file_name ("acc");
+  g_autofree char *path = sub (f, "sessions", name);
+  g_assert_true (g_file_set_contents (path, "{\"id\":\"acc\"", -1, NULL));
+  g_assert_true (oc_store_accept (f->store, second, &stored, &error));
+  g_assert_null (stored);
+  g_assert_cmpuint (f->rejected->len, ==, 1);
+  g_autoptr(OcSession) now = oc_store_load (f->store, "acc", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (oc_session_get_channel (now), ==, "phone");
+}
+
+static void
+make_old (const char *path)
+{
+  struct timespec times[2] = { { .tv_sec = time (NULL) - 3600 }, { .tv_sec = time (NULL) - 3600 } };
+  g_assert_cmpint (utimensat (AT_FDCWD, path, times, AT_SYMLINK_NOFOLLOW), ==, 0);
+}
+
+/* A write killed between mkstemp and rename leaves ".tmp-XXXXXX": opening
+ * the store removes old, unlocked ones of exactly that pattern, nothing else. */
+static void
+test_stale_temp_files (Fixture *f, gconstpointer data)
+{
+  const char *names[] = { ".tmp-abc123", ".tmp-fresh1", ".tmp-lockd1", ".tmp-notours", "x.tmp-abc123", ".tmp-link01" };
+  g_autofree char *dir = sub (f, "sessions", NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = sub (f, "sessions", names[i]);
+      if (g_str_equal (names[i], ".tmp-link01"))
+        {
+          g_autofree char *target = g_build_filename (f->tmp, "keep-me", NULL);
+          g_assert_true (g_file_set_contents (target, "x", -1, NULL));
+          g_assert_cmpint (symlink (target, path), ==, 0);
+        }
+      else
+        g_assert_true (g_file_set_contents (path, "{\"half", -1, NULL));
+      if (!g_str_equal (names[i], ".tmp-fresh1"))
+        make_old (path);
+    }
+  g_autofree char *rejected_tmp = sub (f, "rejected", ".tmp-zzz999");
+  g_assert_true (g_file_set_contents (rejected_tmp, "half a reason", -1, NULL));
+  make_old (rejected_tmp);
+
+  /* another process, still writing: it holds the lock */
+  g_autofree char *locked = sub (f, "sessions", ".tmp-lockd1");
+  int fd = g_open (locked, O_RDONLY, 0);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (flock (fd, LOCK_EX), ==, 0);
+
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OcStore) again = oc_store_new (f->root, &error);
+  g_assert_no_error (error);
+  close (fd);
+
+  g_autofree char *listing = sorted_listing (dir);
+  g_assert_cmpstr (listing, ==, ".tmp-fresh1,.tmp-link01,.tmp-lockd1,.tmp-notours,x.tmp-abc123");
+  g_assert_false (g_file_test (rejected_tmp, G_FILE_TEST_EXISTS));
+  g_autofree char *target = g_build_filename (f->tmp, "keep-me", NULL);
+  g_assert_true (g_file_test (target, G_FILE_TEST_EXISTS));
+
+  /* saving still works, and leaves no temp file of its own */
+  g_autoptr(OcSession) s = make_session ("after");
+  g_assert_true (oc_store_save (again, s, &error));
+  g_autofree char *after = sorted_listing (dir);
+  g_assert_cmpuint (strlen (after), ==, strlen (listing) + 1 + 32 + strlen (".json"));
 }
 
 static char *
@@ -363,6 +553,67 @@ test_save_failures (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (error->message, sessions_dir));
 }
 
+/* A rejected document written after its .reason deserves another look;
+ * the review renews the reason or lets the document go. */
+static void
+test_review_rejected (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *inbox_doc = sub (f, "inbox", "late.json");
+  g_assert_true (g_file_set_contents (inbox_doc, "{\"id\":\"late\",", -1, NULL));
+  g_assert_true (oc_store_reject (f->store, inbox_doc, "not valid JSON at line 1, column 13", &error));
+  g_assert_false (oc_store_rejected_changed (f->store, "late.json"));
+
+  /* the writer, still holding the file, finishes it — at once, within one
+   * tick of the file-system clock: the size tells */
+  g_autofree char *moved = sub (f, "rejected", "late.json");
+  g_autofree char *reason = sub (f, "rejected", "late.json.reason");
+  FILE *writer = fopen (moved, "a");
+  g_assert_nonnull (writer);
+  fputs ("\"channel\":\"web\"}", writer);
+  fclose (writer);
+  g_assert_true (oc_store_rejected_changed (f->store, "late.json"));
+
+  /* after a restart (no memory of the refusal), newer than its reason counts */
+  g_autoptr(OcStore) restarted = oc_store_new (f->root, &error);
+  g_assert_no_error (error);
+  make_old (moved);    /* written long before its reason */
+  g_assert_false (oc_store_rejected_changed (restarted, "late.json"));
+  g_assert_cmpint (utimensat (AT_FDCWD, moved, NULL, 0), ==, 0);
+  make_old (reason);   /* written after it */
+  g_assert_true (oc_store_rejected_changed (restarted, "late.json"));
+  g_assert_false (oc_store_rejected_changed (f->store, "late.json.reason"));
+  g_assert_false (oc_store_rejected_changed (f->store, "../sessions/late.json"));
+  g_assert_false (oc_store_rejected_changed (f->store, "missing.json"));
+
+  /* still refused: a new reason, announced again, and no longer "changed" */
+  g_ptr_array_set_size (f->rejected, 0);
+  g_assert_true (oc_store_review_rejected (f->store, "late.json", "channel: must be one word", &error));
+  g_assert_no_error (error);
+  g_autofree char *text = read_file (reason);
+  g_assert_cmpstr (text, ==, "channel: must be one word\n");
+  g_assert_cmpuint (f->rejected->len, ==, 1);
+  g_assert_false (oc_store_rejected_changed (f->store, "late.json"));
+
+  /* accepted: both leave rejected/ */
+  g_assert_true (oc_store_review_rejected (f->store, "late.json", NULL, &error));
+  g_autofree char *rejected_dir = sub (f, "rejected", NULL);
+  g_autofree char *listing = sorted_listing (rejected_dir);
+  g_assert_cmpstr (listing, ==, "");
+
+  /* a link in rejected/ is never looked at again */
+  g_autofree char *target = g_build_filename (f->tmp, "target.json", NULL);
+  g_assert_true (g_file_set_contents (target, "{}", -1, NULL));
+  g_autofree char *link = sub (f, "inbox", "link.json");
+  g_assert_cmpint (symlink (target, link), ==, 0);
+  g_assert_true (oc_store_reject (f->store, link, "is a symbolic link", &error));
+  g_autofree char *link_reason = sub (f, "rejected", "link.json.reason");
+  make_old (link_reason);
+  g_assert_false (oc_store_rejected_changed (f->store, "link.json"));
+  g_assert_false (oc_store_review_rejected (f->store, "../x", NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -370,7 +621,14 @@ main (int argc, char **argv)
   g_test_add_func ("/store/file-names", test_file_names);
   g_test_add ("/store/layout", Fixture, NULL, fixture_setup, test_layout, fixture_teardown);
   g_test_add ("/store/save-load-list-remove", Fixture, NULL, fixture_setup, test_save_load_list_remove, fixture_teardown);
-  g_test_add ("/store/list-skips-bad-files", Fixture, NULL, fixture_setup, test_list_skips_bad_files, fixture_teardown);
+  g_test_add ("/store/list-rejects-bad-files", Fixture, NULL, fixture_setup, test_list_rejects_bad_files, fixture_teardown);
+  g_test_add ("/store/reasons-never-quote-content", Fixture, NULL, fixture_setup, test_reasons_never_quote_content,
+              fixture_teardown);
+  g_test_add ("/store/save-refuses-unreadable", Fixture, NULL, fixture_setup, test_save_refuses_unreadable,
+              fixture_teardown);
+  g_test_add ("/store/accept", Fixture, NULL, fixture_setup, test_accept, fixture_teardown);
+  g_test_add ("/store/review-rejected", Fixture, NULL, fixture_setup, test_review_rejected, fixture_teardown);
+  g_test_add ("/store/stale-temp-files", Fixture, NULL, fixture_setup, test_stale_temp_files, fixture_teardown);
   g_test_add ("/store/reject", Fixture, NULL, fixture_setup, test_reject, fixture_teardown);
   g_test_add ("/store/save-failures", Fixture, NULL, fixture_setup, test_save_failures, fixture_teardown);
   return g_test_run ();
