@@ -94,6 +94,8 @@ report_text (Run *run, OcHandoff *handoff)
     printf ("  contact: %s\n", oc_handoff_get_contact_note (handoff));
   if (oc_handoff_get_queue_note (handoff))
     printf ("  queue: %s\n", oc_handoff_get_queue_note (handoff));
+  if (oc_handoff_get_routing_note (handoff))
+    printf ("  routing: %s\n", oc_handoff_get_routing_note (handoff));
 }
 
 static void
@@ -119,6 +121,7 @@ report_json (Run *run, JsonBuilder *builder, OcHandoff *handoff)
   add_string (builder, "ticket_number", oc_handoff_get_ticket_number (handoff));
   add_string (builder, "contact", oc_handoff_get_contact_note (handoff));
   add_string (builder, "queue", oc_handoff_get_queue_note (handoff));
+  add_string (builder, "routing", oc_handoff_get_routing_note (handoff));
   json_builder_set_member_name (builder, "resumed");
   json_builder_add_boolean_value (builder, g_hash_table_contains (run->resumed, handoff));
   if (oc_handoff_get_phase (handoff) == OC_HANDOFF_PHASE_FAILED)

@@ -79,9 +79,10 @@ cli_prepare (CliOptions *options, OcSettings *settings, OcConnection **connectio
     return cli_output_usage_error (options->json, error);
 
   const OcSettings *valid = oc_connection_get_settings (made);
-  g_autofree char *purple_dir = options->store_dir ? NULL : g_build_filename (g_get_home_dir (), ".purple", NULL);
-  g_autofree char *path = oc_store_default_root (options->store_dir ? options->store_dir : purple_dir,
-                                                 valid->environment_host);
+  /* --store, then OMNICHANNEL_STORE, as for every other option */
+  const char *store_dir = options->store_dir ? options->store_dir : g_getenv ("OMNICHANNEL_STORE");
+  g_autofree char *purple_dir = store_dir && *store_dir ? NULL : g_build_filename (g_get_home_dir (), ".purple", NULL);
+  g_autofree char *path = oc_store_default_root (purple_dir ? purple_dir : store_dir, valid->environment_host);
   OcStore *opened = oc_store_new (path, &error);
   if (opened == NULL)
     return cli_output_usage_error (options->json, error);

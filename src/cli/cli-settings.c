@@ -23,6 +23,7 @@ cli_options_entries (CliOptions *o)
     { "show", 0, 0, G_OPTION_ARG_STRING, &o->show, "mine, integration (default) or workstream", "MODE" },
     { "authority", 0, 0, G_OPTION_ARG_STRING, &o->authority, "Sign-in authority (default https://login.microsoftonline.com)", "URL" },
     { "closed-retention-hours", 0, 0, G_OPTION_ARG_STRING, &o->closed_retention_hours, "Hours a closed handoff stays listed", "N" },
+    { "route-cases", 0, 0, G_OPTION_ARG_NONE, &o->route_cases, "Send each new case to unified routing (msdyn_ApplyRoutingRuleEntityRecord)", NULL },
     { "secret-file", 0, 0, G_OPTION_ARG_FILENAME, &o->secret_file, "Read the client secret's Value from FILE (or set OMNICHANNEL_CLIENT_SECRET)", "FILE" },
     { "store", 0, 0, G_OPTION_ARG_FILENAME, &o->store_dir, "Keep sessions under DIR/omnichannel/<host> (default ~/.purple, as the plugin)", "DIR" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "Machine-readable output", NULL },
@@ -66,6 +67,23 @@ parse_uint (const char *text, const char *flag, guint max, guint *out, GError **
     }
   *out = (guint) value;
   return TRUE;
+}
+
+/* For OMNICHANNEL_ROUTE_CASES and the like: true/false, yes/no, 1/0. */
+static gboolean
+parse_bool (const char *text, const char *flag, gboolean *out, GError **error)
+{
+  static const char *yes[] = { "1", "true", "yes", "on" };
+  static const char *no[] = { "0", "false", "no", "off", "" };
+  for (gsize i = 0; i < G_N_ELEMENTS (yes); i++)
+    if (g_ascii_strcasecmp (text, yes[i]) == 0)
+      return *out = TRUE, TRUE;
+  for (gsize i = 0; i < G_N_ELEMENTS (no); i++)
+    if (g_ascii_strcasecmp (text, no[i]) == 0)
+      return *out = FALSE, TRUE;
+  g_set_error (error, OC_ERROR, OC_ERROR_INVALID_SETTINGS,
+               "--%s must be true or false, not “%s”", flag, text);
+  return FALSE;
 }
 
 static char *
@@ -130,6 +148,10 @@ cli_options_to_settings (CliOptions *o, GError **error)
                    "--show must be mine, integration or workstream, not “%s”", show);
       return NULL;
     }
+
+  g_autofree char *route = o->route_cases ? g_strdup ("true") : pick (NULL, "route_cases");
+  if (route && !parse_bool (route, "route-cases", &settings->route_cases, error))
+    return NULL;
 
   settings->client_secret = read_secret (o->secret_file, error);
   if (settings->client_secret == NULL && error && *error)

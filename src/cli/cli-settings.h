@@ -24,6 +24,7 @@ typedef struct {
   char    *closed_retention_hours;
   char    *secret_file;
   char    *store_dir;
+  gboolean route_cases;
   gboolean json;
 } CliOptions;
 

@@ -17,6 +17,7 @@ typedef enum {
   STEP_CREATE_RECORD,
   STEP_READ_RECORD,
   STEP_ADD_TO_QUEUE,
+  STEP_ROUTE_CASE,
   STEP_DONE,
 } Step;
 
@@ -260,6 +261,15 @@ on_contact_read (GObject *source, GAsyncResult *result, gpointer user_data)
   job_run (job);
 }
 
+/* Record routing comes last: it may move the case out of the case queue. */
+static Step
+step_after_queue (Job *job)
+{
+  gboolean route = oc_handoff_get_path (job->handoff) == OC_HANDOFF_PATH_CASE &&
+                   oc_handoff_engine_settings (job->engine)->route_cases;
+  return route ? STEP_ROUTE_CASE : STEP_DONE;
+}
+
 static void
 record_exists (Job *job, const char *ticket_number)
 {
@@ -267,7 +277,7 @@ record_exists (Job *job, const char *ticket_number)
   job->ticket_number = g_strdup (ticket_number);
   gboolean queue = oc_handoff_get_path (job->handoff) == OC_HANDOFF_PATH_CASE &&
                    oc_handoff_engine_settings (job->engine)->case_queue_id != NULL;
-  job->step = queue ? STEP_ADD_TO_QUEUE : STEP_DONE;
+  job->step = queue ? STEP_ADD_TO_QUEUE : step_after_queue (job);
   job_run (job);
 }
 
@@ -355,6 +365,31 @@ on_added_to_queue (GObject *source, GAsyncResult *result, gpointer user_data)
       g_autofree char *note = g_strdup_printf ("not added to the case queue: %s", error->message);
       oc_handoff_set_queue_note (job->handoff, note);
     }
+  job->step = step_after_queue (job);
+  job_run (job);
+}
+
+static void
+on_routed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Job *job = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OcResponse) response = oc_web_api_send_finish (OC_WEB_API (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      job_free (job);
+      return;
+    }
+  /* As with the queue: the case exists, so a refusal is reported, not fatal
+   * (typically no active routing rule set for cases in the org). */
+  if (error)
+    {
+      g_autofree char *note = g_strdup_printf ("not sent to unified routing: %s", error->message);
+      oc_handoff_set_routing_note (job->handoff, note);
+    }
+  else
+    oc_handoff_set_routing_note (job->handoff, "sent to unified routing (msdyn_ApplyRoutingRuleEntityRecord)");
   job->step = STEP_DONE;
   job_run (job);
 }
@@ -458,6 +493,10 @@ job_run (Job *job)
       path = g_strdup_printf ("queues(%s)/Microsoft.Dynamics.CRM.AddToQueue", settings->case_queue_id);
       body = oc_payload_add_to_queue (id);
       job_send (job, "POST", path, body, FALSE, FALSE, on_added_to_queue);
+      return;
+    case STEP_ROUTE_CASE:
+      body = oc_payload_apply_routing (id);
+      job_send (job, "POST", "msdyn_ApplyRoutingRuleEntityRecord", body, FALSE, FALSE, on_routed);
       return;
     case STEP_DONE:
     default:

@@ -14,6 +14,7 @@ struct _OcHandoff {
   char           *contact_id;
   char           *contact_note;
   char           *queue_note;
+  char           *routing_note;
   char           *case_queue_name;
   GError         *error;
   gint64          retry_at;
@@ -38,6 +39,7 @@ oc_handoff_finalize (GObject *object)
   g_free (self->contact_id);
   g_free (self->contact_note);
   g_free (self->queue_note);
+  g_free (self->routing_note);
   g_free (self->case_queue_name);
   g_clear_error (&self->error);
   oc_live_state_clear (&self->live);
@@ -126,6 +128,7 @@ const char *oc_handoff_get_ticket_number (OcHandoff *self) { return self->ticket
 const char *oc_handoff_get_contact_id (OcHandoff *self) { return self->contact_id; }
 const char *oc_handoff_get_contact_note (OcHandoff *self) { return self->contact_note; }
 const char *oc_handoff_get_queue_note (OcHandoff *self) { return self->queue_note; }
+const char *oc_handoff_get_routing_note (OcHandoff *self) { return self->routing_note; }
 const char *oc_handoff_get_case_queue_name (OcHandoff *self) { return self->case_queue_name; }
 
 void
@@ -197,8 +200,17 @@ oc_handoff_set_created (OcHandoff *self, const char *ticket_number)
 void
 oc_handoff_set_queue_note (OcHandoff *self, const char *note)
 {
+  g_return_if_fail (OC_IS_HANDOFF (self));
   g_free (self->queue_note);
   self->queue_note = g_strdup (note);
+}
+
+void
+oc_handoff_set_routing_note (OcHandoff *self, const char *note)
+{
+  g_return_if_fail (OC_IS_HANDOFF (self));
+  g_free (self->routing_note);
+  self->routing_note = g_strdup (note);
 }
 
 void

@@ -61,6 +61,8 @@ const GError  *oc_handoff_get_error (OcHandoff *self);
 gint64         oc_handoff_get_retry_at (OcHandoff *self);
 guint          oc_handoff_get_attempts (OcHandoff *self);
 const char    *oc_handoff_get_queue_note (OcHandoff *self);
+/* "sent to unified routing" or why not; NULL when routing was not asked for. */
+const char    *oc_handoff_get_routing_note (OcHandoff *self);
 /* The case queue's display name (cases only; Dynamics reports no queue on
  * the incident row itself). */
 const char    *oc_handoff_get_case_queue_name (OcHandoff *self);
@@ -73,6 +75,7 @@ void           oc_handoff_set_failed (OcHandoff *self, const GError *error);
 void           oc_handoff_set_pending (OcHandoff *self);
 void           oc_handoff_set_created (OcHandoff *self, const char *ticket_number);
 void           oc_handoff_set_queue_note (OcHandoff *self, const char *note);
+void           oc_handoff_set_routing_note (OcHandoff *self, const char *note);
 /* Takes the new live state; returns TRUE (and emits ::changed) only when the
  * state, reason, rep or queue changed — unchanged states are never re-announced. */
 gboolean       oc_handoff_set_live (OcHandoff *self, const OcLiveState *live);

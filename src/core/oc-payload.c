@@ -293,6 +293,22 @@ oc_payload_incident (OcSession *session, const OcSettings *settings,
   return root;
 }
 
+/* Microsoft's reference for msdyn_ApplyRoutingRuleEntityRecord gives the
+ * Target as the entity path string, {"Target":"incidents(<id>)"}; that
+ * documented form is what is sent. */
+JsonNode *
+oc_payload_apply_routing (const char *incident_id)
+{
+  g_return_val_if_fail (incident_id != NULL, NULL);
+
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  g_autofree char *target = g_strdup_printf ("incidents(%s)", incident_id);
+  add_string (builder, "Target", target);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
 JsonNode *
 oc_payload_add_to_queue (const char *incident_id)
 {

@@ -36,6 +36,8 @@ JsonNode   *oc_payload_incident (OcSession        *session,
                                  const char       *contact_id);
 
 /* POST queues(<id>)/Microsoft.Dynamics.CRM.AddToQueue body for a case. */
+/* {"Target":"incidents(<id>)"} for msdyn_ApplyRoutingRuleEntityRecord. */
+JsonNode   *oc_payload_apply_routing (const char *incident_id);
 JsonNode   *oc_payload_add_to_queue (const char *incident_id);
 
 /* "Chat with Ada Lovelace" / "Chat with ada@example.com" / "Chat with anonymous visitor". */

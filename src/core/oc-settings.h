@@ -34,6 +34,7 @@ typedef struct {
   char      *handoff_channel;
   OcShowMode show;
   guint      closed_retention_hours;
+  gboolean   route_cases;          /* msdyn_ApplyRoutingRuleEntityRecord after a case is created */
 } OcSettings;
 
 OcSettings *oc_settings_new (void);

@@ -55,6 +55,8 @@ omni_account_options (void)
   options = g_list_append (options, purple_account_option_int_new (_("Closed retention (hours)"),
                                                                    OMNI_OPT_CLOSED_RETENTION,
                                                                    OC_DEFAULT_RETENTION_HOURS));
+  options = g_list_append (options, purple_account_option_bool_new (_("Send new cases to unified routing"),
+                                                                    OMNI_OPT_ROUTE_CASES, FALSE));
   return options;
 }
 
@@ -92,6 +94,7 @@ omni_account_read_settings (PurpleAccount *account)
   settings->default_priority = purple_account_get_int (account, OMNI_OPT_DEFAULT_PRIORITY, OC_DEFAULT_PRIORITY);
   int retention = purple_account_get_int (account, OMNI_OPT_CLOSED_RETENTION, OC_DEFAULT_RETENTION_HOURS);
   settings->closed_retention_hours = retention < 0 ? G_MAXUINT : (guint) retention;
+  settings->route_cases = purple_account_get_bool (account, OMNI_OPT_ROUTE_CASES, FALSE);
   const char *show = purple_account_get_string (account, OMNI_OPT_SHOW, "integration");
   if (!oc_show_mode_from_string (show, &settings->show))
     settings->show = OC_SHOW_INTEGRATION;

@@ -230,6 +230,7 @@ omni_buddies_tooltip (PurpleBuddy *buddy, PurpleNotifyUserInfo *info, gboolean f
   add_row (info, _("Customer"), customer);
   add_row (info, _("Contact"), oc_handoff_get_contact_note (handoff));
   add_row (info, _("Case queue"), oc_handoff_get_queue_note (handoff));
+  add_row (info, _("Unified routing"), oc_handoff_get_routing_note (handoff));
 
   if (live->created_on > 0 && !is_case)
     {

@@ -32,6 +32,7 @@
 #define OMNI_OPT_SHOW                 "show"
 #define OMNI_OPT_AUTHORITY            "authority"
 #define OMNI_OPT_CLOSED_RETENTION     "closed_retention_hours"
+#define OMNI_OPT_ROUTE_CASES          "route_cases"
 
 /* Per-connection state, the protocol data of a PurpleConnection. */
 typedef struct {

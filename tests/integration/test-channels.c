@@ -20,6 +20,7 @@ typedef struct {
   const char *document;          /* the session's JSON */
   const char *expected[5];       /* "METHOD path-fragment" in order, NULL-terminated */
   const char *contact;           /* contact the record must bind, or NULL */
+  gboolean    route;             /* the account's route_cases option */
 } Case;
 
 static const Case cases[] = {
@@ -40,6 +41,10 @@ static const Case cases[] = {
   { "api", "{\"id\":\"ch_api\",\"channel\":\"api\",\"summary\":\"Bot escalation\",\"customer\":{\"name\":\"Linus Newcomer\","
            "\"email\":\"linus@example.org\",\"phone\":\"+3581234567\"}}",
     { "GET /contacts", "POST /contacts", "POST /incidents", "POST /queues(", NULL }, "new" },
+  /* route_cases: one more request, after the queue, with the documented body */
+  { "phone-routed", "{\"id\":\"ch_routed\",\"channel\":\"phone\",\"summary\":\"Router reboots\","
+                    "\"customer\":{\"name\":\"Alan Turing\"}}",
+    { "POST /incidents", "POST /queues(", "POST /msdyn_ApplyRoutingRuleEntityRecord", NULL }, ANONYMOUS_CONTACT, TRUE },
 };
 
 static OcSettings *
@@ -67,6 +72,7 @@ test_channel (gconstpointer data)
   account = harness_account_new ();
   purple_account_set_string (account, "anonymous_contact_id", ANONYMOUS_CONTACT);
   purple_account_set_string (account, "case_queue_id", CASE_QUEUE);
+  purple_account_set_bool (account, "route_cases", c->route);
   harness_connect (account);
   g_assert_true (harness_events.signed_on);
   JsonNode *cleared = harness_mock_control ("DELETE", "/_mock/requests", NULL);
@@ -87,6 +93,7 @@ test_channel (gconstpointer data)
   JsonArray *requests = json_node_get_array (log);
   g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
   JsonObject *create = NULL;
+  JsonObject *route = NULL;
   for (guint i = 0; i < json_array_get_length (requests); i++)
     {
       JsonObject *request = json_array_get_object_element (requests, i);
@@ -98,6 +105,8 @@ test_channel (gconstpointer data)
       g_ptr_array_add (seen, g_strdup_printf ("%s %s", method, p + strlen ("/api/data/v9.2")));
       if (g_str_equal (method, "POST") && (g_str_has_suffix (p, "/msdyn_ocliveworkitems") || g_str_has_suffix (p, "/incidents")))
         create = request;
+      if (g_str_has_suffix (p, "/msdyn_ApplyRoutingRuleEntityRecord"))
+        route = request;
     }
   guint expected = 0;
   while (c->expected[expected])
@@ -111,7 +120,16 @@ test_channel (gconstpointer data)
   /* the body is exactly what the payload builder makes for this session */
   g_assert_nonnull (create);
   g_autoptr(OcSettings) settings = settings_for_mock ();
+  settings->route_cases = c->route;
   g_autofree char *record_id = oc_uuid_for_session (settings->environment, oc_session_get_id (session));
+  if (c->route)
+    {
+      g_autofree char *target = g_strdup_printf ("{\"Target\":\"incidents(%s)\"}", record_id);
+      g_autoptr(JsonNode) want_route = json_from_string (target, NULL);
+      g_assert_nonnull (route);
+      g_assert_true (json_node_equal (want_route, json_object_get_member (route, "body")));
+    }
+  g_assert_true (c->route == (route != NULL));
   const char *contact = c->contact;
   if (g_strcmp0 (contact, "new") == 0)
     {
