@@ -21,8 +21,8 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
  * message may ever contain it. */
 #define FUZZ_MARKER "FzSecret-7q3Wm9-do-not-print"
 
-/* Once per process: GLib and json-glib criticals and warnings abort, as
- * G_DEBUG=fatal-criticals would, so a wrong-type read is a finding. */
+/* Once per process: GLib and json-glib criticals and warnings abort (via
+ * fuzz_fail), so a wrong-type read is a finding. */
 void     fuzz_init (void);
 
 G_NORETURN void fuzz_fail (const char *where, const char *format, ...) G_GNUC_PRINTF (2, 3);
