@@ -27,7 +27,7 @@ if [ ! -f build-fuzz/build.ninja ]; then
 fi
 ninja -C build-fuzz "${targets[@]/#/tests/fuzz/fuzz-}" >/dev/null || { ninja -C build-fuzz "${targets[@]/#/tests/fuzz/fuzz-}"; exit 1; }
 
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 

@@ -37,6 +37,8 @@ hostile = {
     'wrong-types.json': '{"UserId":{"a":1},"statecode":"1","value":{},"error":"x","expires_in":[3599]}',
     'bom.json': '\ufeff{"UserId":"%s"}' % GUID,
     'comments.json': '/* c */ {"a": /* "[[[[" */ 1}',
+    'comment-only.json': '// nothing here',
+    'bom-only.json': '\ufeff',
     'single-quotes.json': "{'a': '[[[[['}",
     'bad-utf8.json': b'{"a":"\xff\xfe"}',
     'overlong-utf8.json': b'{"a":"\xc0\xaf"}',
