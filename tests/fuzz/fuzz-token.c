@@ -12,7 +12,8 @@
 #include "oc-error.h"
 #include "oc-token.h"
 
-static const guint statuses[] = { 400, 401, 403, 404, 408, 429, 500, 501, 503, 302 };
+/* one status of each branch: refused, not found, throttled, transient, 501 */
+static const guint statuses[] = { 400, 404, 429, 503, 501 };
 
 static void
 check_answer (const char *data, gsize size, const OcSettings *settings, const char *secret)

@@ -12,7 +12,7 @@
 
 #include "fuzz-common.h"
 
-#define DEFAULT_MUTATIONS 200
+#define DEFAULT_MUTATIONS 100
 #define REPLAY_MAX_INPUT (1024 * 1024)
 
 /* Pieces that tend to break JSON readers: escapes of surrogates and NUL,
