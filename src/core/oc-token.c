@@ -163,6 +163,20 @@ json_first_code (JsonArray *codes)
   return JSON_NODE_HOLDS_VALUE (code) && json_node_get_value_type (code) == G_TYPE_INT64 ? json_node_get_int (code) : 0;
 }
 
+/* RFC 6749 §5.2 error codes are short ASCII words ("invalid_client").
+ * Only such a word is quoted back: "error" is the server's text, and a
+ * broken or hostile one may put anything there, even the secret it was
+ * sent, or a quarter of a megabyte. */
+static gboolean
+is_error_word (const char *text)
+{
+  gsize n = 0;
+  for (const char *p = text; *p != '\0'; p++, n++)
+    if (n >= 64 || !(g_ascii_islower (*p) || g_ascii_isdigit (*p) || *p == '_'))
+      return FALSE;
+  return n > 0;
+}
+
 GError *
 oc_token_error_from_response (guint status, GBytes *body, const OcSettings *settings, gint64 retry_after_s)
 {
@@ -235,7 +249,8 @@ oc_token_error_from_response (guint status, GBytes *body, const OcSettings *sett
 
   return oc_error_new_full (OC_ERROR_TOKEN_REJECTED, status, code_text, -1,
       "Microsoft Entra ID refused the token request: %s%s%s%s.",
-      error_name ? error_name : "error", code_text ? " (" : "", code_text ? code_text : "",
+      error_name && is_error_word (error_name) ? error_name : "an unrecognised error",
+      code_text ? " (" : "", code_text ? code_text : "",
       code_text ? ")" : "");
 }
 

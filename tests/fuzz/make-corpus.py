@@ -119,6 +119,9 @@ tokens = {
     'codes-wrong-types.json': {'error': 'invalid_client', 'error_codes': ['7000222', None, {'a': 1}, 1.5]},
     'codes-not-array.json': {'error': 'invalid_client', 'error_codes': 7000222},
     'error-not-string.json': {'error': ['invalid_client'], 'error_codes': [7000215]},
+    # found by libFuzzer: "error" was quoted whole, whatever it held
+    'error-echoes-secret.json': {'error': 'invalid Fz8~client-secret-VALUE-never-shown', 'error_codes': [70011]},
+    'error-long.json': {'error': 'x' * 3000},
 }
 
 def write(target, name, content):
