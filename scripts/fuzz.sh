@@ -37,8 +37,9 @@ printf '%-12s %12s %8s %s\n' target executions new result
 for t in "${targets[@]}"; do
   work=build-fuzz/fuzz-work/$t crashes=build-fuzz/fuzz-crashes/$t log=build-fuzz/fuzz-work/$t.log
   mkdir -p "$work" "$crashes"
+  seeds=(); [ -d "tests/fuzz/corpus/$t" ] && seeds=("tests/fuzz/corpus/$t")
   build-fuzz/tests/fuzz/fuzz-"$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-    -print_final_stats=1 -artifact_prefix="$crashes/" "$work" "tests/fuzz/corpus/$t" >"$log" 2>&1
+    -print_final_stats=1 -artifact_prefix="$crashes/" "$work" "${seeds[@]}" >"$log" 2>&1
   rc=$?
   execs=$(awk '/stat::number_of_executed_units/ {print $2}' "$log")
   added=$(awk '/stat::new_units_added/ {print $2}' "$log")
