@@ -10,6 +10,8 @@ packages=(
   # tests and demo
   libglib2.0-bin appstream finch tmux
 )
+# fuzzing (scripts/fuzz.sh passes --fuzz): clang and its libFuzzer runtime
+[ "${1:-}" = --fuzz ] && packages+=(clang libclang-rt-14-dev)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -163,6 +163,20 @@ json_first_code (JsonArray *codes)
   return JSON_NODE_HOLDS_VALUE (code) && json_node_get_value_type (code) == G_TYPE_INT64 ? json_node_get_int (code) : 0;
 }
 
+/* RFC 6749 §5.2 error codes are short ASCII words ("invalid_client").
+ * Only such a word is quoted back: "error" is the server's text, and a
+ * broken or hostile one may put anything there, even the secret it was
+ * sent, or a quarter of a megabyte. */
+static gboolean
+is_error_word (const char *text)
+{
+  gsize n = 0;
+  for (const char *p = text; *p != '\0'; p++, n++)
+    if (n >= 64 || !(g_ascii_islower (*p) || g_ascii_isdigit (*p) || *p == '_'))
+      return FALSE;
+  return n > 0;
+}
+
 GError *
 oc_token_error_from_response (guint status, GBytes *body, const OcSettings *settings, gint64 retry_after_s)
 {
@@ -235,7 +249,8 @@ oc_token_error_from_response (guint status, GBytes *body, const OcSettings *sett
 
   return oc_error_new_full (OC_ERROR_TOKEN_REJECTED, status, code_text, -1,
       "Microsoft Entra ID refused the token request: %s%s%s%s.",
-      error_name ? error_name : "error", code_text ? " (" : "", code_text ? code_text : "",
+      error_name && is_error_word (error_name) ? error_name : "an unrecognised error",
+      code_text ? " (" : "", code_text ? code_text : "",
       code_text ? ")" : "");
 }
 
@@ -281,31 +296,48 @@ read_lifetime (OcJsonReader *reader)
   return lifetime <= 0 ? 0 : MIN (lifetime, TOKEN_MAX_LIFETIME_S);
 }
 
-static gboolean
-store_token (OcTokenProvider *self, GBytes *body, GError **error)
+gboolean
+oc_token_parse_answer (GBytes *body, char **token, gint64 *lifetime, GError **error)
 {
+  g_return_val_if_fail (token != NULL && lifetime != NULL, FALSE);
+
   gsize size = 0;
-  const char *data = g_bytes_get_data (body, &size);
+  const char *data = body ? g_bytes_get_data (body, &size) : NULL;
   g_autoptr(GError) parse_error = NULL;
   g_autoptr(JsonNode) root = oc_json_parse (data, (gssize) size, 0, NULL, &parse_error);
 
   OcJsonReader reader;
   oc_json_reader_init_node (&reader, root, NULL);
-  const char *token = oc_json_reader_require_string (&reader, "access_token");
-  gint64 lifetime = read_lifetime (&reader);
+  const char *value = oc_json_reader_require_string (&reader, "access_token");
+  gint64 seconds = read_lifetime (&reader);
   gboolean readable = oc_json_reader_finish (&reader, parse_error ? NULL : &parse_error);
-  if (!readable || token == NULL || lifetime <= 0)
+  if (!readable || value == NULL || seconds <= 0)
     {
       /* The reason names a member or a shape, never the token's text. */
       g_set_error (error, OC_ERROR, OC_ERROR_BAD_RESPONSE,
                    "Microsoft Entra ID sent a token answer that could not be read (%s)",
                    parse_error ? parse_error->message
-                   : token == NULL ? "no access_token" : "expires_in: must be a positive number of seconds");
+                   : value == NULL ? "no access_token" : "expires_in: must be a positive number of seconds");
       return FALSE;
     }
 
+  *token = g_strdup (value);
+  *lifetime = seconds;
+  /* do not leave a copy of the token in the parsed tree */
+  memset ((char *) value, 0, strlen (value));
+  return TRUE;
+}
+
+static gboolean
+store_token (OcTokenProvider *self, GBytes *body, GError **error)
+{
+  g_autofree char *token = NULL;
+  gint64 lifetime = 0;
+  if (!oc_token_parse_answer (body, &token, &lifetime, error))
+    return FALSE;
+
   wipe_token (self);
-  self->token = g_strdup (token);
+  self->token = g_steal_pointer (&token);
   self->lifetime_s = lifetime;
   gint64 now = g_get_monotonic_time ();
   /* Stop handing out a token a little before it expires, so a request never
@@ -317,10 +349,6 @@ store_token (OcTokenProvider *self, GBytes *body, GError **error)
   gint64 renew_in_s = lifetime - MIN (300, lifetime / 5);
   self->renew_attempt = 0;
   schedule_renewal (self, (guint) (MAX (1, renew_in_s) * 1000));
-
-  /* do not leave a copy of the token in the parsed tree */
-  JsonNode *token_node = json_object_get_member (json_node_get_object (root), "access_token");
-  memset ((char *) json_node_get_string (token_node), 0, strlen (token));
   return TRUE;
 }
 

@@ -43,6 +43,15 @@ guint  oc_token_provider_get_fetch_count (OcTokenProvider *self);
 gint64 oc_token_provider_get_lifetime (OcTokenProvider *self);
 gint64 oc_token_provider_get_renewal_in (OcTokenProvider *self);
 
+/* Reads a 200 answer of the token endpoint: a new copy of access_token
+ * (free it after wiping it) and its lifetime in seconds, cut to a day.
+ * Errors are OC_ERROR_BAD_RESPONSE naming a member or a shape, never the
+ * token's text. Exposed for the fuzz targets and tests. */
+gboolean oc_token_parse_answer (GBytes  *body,
+                                char   **token,
+                                gint64  *lifetime,
+                                GError **error);
+
 /* Maps a token endpoint answer to a precise OcError (exposed for tests). */
 GError *oc_token_error_from_response (guint             status,
                                       GBytes           *body,
