@@ -141,11 +141,16 @@ check_structure (const char *data, gsize len, guint max_depth, const char *subje
   return TRUE;
 }
 
+/* @path NULL: an answer, whose member names may be anything the other side
+ * sent (a token, say), so none is named; the failure is described alone. */
 static gboolean
-value_fail (GError **error, GString *path, const char *rule)
+value_fail (GError **error, GString *path, const char *bare, const char *rule)
 {
-  g_set_error (error, OC_ERROR, OC_ERROR_INVALID_INPUT, "%s%s%s",
-               path->str, path->len > 0 ? ": " : "", rule);
+  if (path == NULL)
+    g_set_error_literal (error, OC_ERROR, OC_ERROR_INVALID_INPUT, bare);
+  else
+    g_set_error (error, OC_ERROR, OC_ERROR_INVALID_INPUT, "%s%s%s",
+                 path->str, path->len > 0 ? ": " : "", rule);
   return FALSE;
 }
 
@@ -156,7 +161,7 @@ value_fail (GError **error, GString *path, const char *rule)
 static gboolean
 check_values (JsonNode *node, GString *path, GError **error)
 {
-  gsize mark = path->len;
+  gsize mark = path ? path->len : 0;
 
   switch (json_node_get_node_type (node))
     {
@@ -169,17 +174,23 @@ check_values (JsonNode *node, GString *path, GError **error)
             const char *name = l->data;
             if (!g_utf8_validate (name, -1, NULL))
               {
-                g_string_append (path, path->len > 0 ? ": a member name" : "a member name");
-                return value_fail (error, path, "is not valid UTF-8 (lone surrogate escape)");
+                if (path)
+                  g_string_append (path, path->len > 0 ? ": a member name" : "a member name");
+                return value_fail (error, path, "a member name is not valid UTF-8 (lone surrogate escape)",
+                                   "is not valid UTF-8 (lone surrogate escape)");
               }
-            if (path->len > 0)
-              g_string_append_c (path, '.');
-            /* member names are content too: shown only as a short excerpt */
-            g_autofree char *shown = oc_json_excerpt (name, -1, OC_JSON_EXCERPT_CHARS);
-            g_string_append (path, shown);
+            if (path)
+              {
+                if (path->len > 0)
+                  g_string_append_c (path, '.');
+                /* member names are content too: shown only as a short excerpt */
+                g_autofree char *shown = oc_json_excerpt (name, -1, OC_JSON_EXCERPT_CHARS);
+                g_string_append (path, shown);
+              }
             if (!check_values (json_object_get_member (object, name), path, error))
               return FALSE;
-            g_string_truncate (path, mark);
+            if (path)
+              g_string_truncate (path, mark);
           }
         break;
       }
@@ -188,19 +199,22 @@ check_values (JsonNode *node, GString *path, GError **error)
         JsonArray *array = json_node_get_array (node);
         for (guint i = 0; i < json_array_get_length (array); i++)
           {
-            g_string_append_printf (path, "[%u]", i);
+            if (path)
+              g_string_append_printf (path, "[%u]", i);
             if (!check_values (json_array_get_element (array, i), path, error))
               return FALSE;
-            g_string_truncate (path, mark);
+            if (path)
+              g_string_truncate (path, mark);
           }
         break;
       }
     case JSON_NODE_VALUE:
       if (json_node_get_value_type (node) == G_TYPE_STRING
           && !g_utf8_validate (json_node_get_string (node), -1, NULL))
-        return value_fail (error, path, "is not valid UTF-8 (lone surrogate escape)");
+        return value_fail (error, path, "a string is not valid UTF-8 (lone surrogate escape)",
+                           "is not valid UTF-8 (lone surrogate escape)");
       if (json_node_get_value_type (node) == G_TYPE_DOUBLE && !isfinite (json_node_get_double (node)))
-        return value_fail (error, path, "is a number out of range");
+        return value_fail (error, path, "a number is out of range", "is a number out of range");
       break;
     case JSON_NODE_NULL:
     default:
@@ -322,7 +336,7 @@ parse_text (const char *data, gsize len, gsize max_bytes, guint max_depth, const
   g_autoptr(JsonNode) root = json_parser_steal_root (parser);
   if (root == NULL)
     return NULL;
-  g_autoptr(GString) path = g_string_new (NULL);
+  g_autoptr(GString) path = show_excerpt ? g_string_new (NULL) : NULL;
   if (!check_values (root, path, error))
     return NULL;
   return g_steal_pointer (&root);

@@ -27,8 +27,9 @@ G_BEGIN_DECLS
  * OC_ERROR_INVALID_INPUT with a message that describes the text without
  * quoting any of it: "@subject nests arrays and objects deeper than 64
  * levels", "not valid JSON at line 1, column 9 (a missing comma)" (@subject
- * may be NULL: no subject), or for one value "error.message: is not valid
- * UTF-8 (lone surrogate escape)". */
+ * may be NULL: no subject), or for one value "a string is not valid UTF-8
+ * (lone surrogate escape)" — no member is named, since a name in an answer
+ * may be anything the other side sent, a token included. */
 JsonNode *oc_json_parse (const char *data,
                          gssize      length,
                          gsize       max_bytes,

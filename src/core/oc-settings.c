@@ -259,6 +259,16 @@ validate_case_properties (OcSettings *self, GError **error)
       return TRUE;
     }
 
+  /* Errors below quote an excerpt of the text; a secret pasted into the
+   * wrong field must not be echoed into a dialog or a log. */
+  if (self->client_secret && *self->client_secret && strstr (trimmed, self->client_secret))
+    {
+      g_propagate_error (error, oc_error_new_field ("Case properties",
+          "Case properties contains the client secret. The secret belongs only in the password "
+          "field; remove it from Case properties (and consider creating a new secret)."));
+      return FALSE;
+    }
+
   g_autoptr(GError) parse_error = NULL;
   g_autoptr(JsonNode) root = oc_json_parse_bounded (trimmed, -1, CASE_PROPERTIES_MAX_BYTES, OC_JSON_MAX_DEPTH,
                                                     &parse_error);

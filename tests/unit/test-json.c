@@ -61,9 +61,10 @@ test_bad_text (void)
     { "{\"a\":\"x\\u0000y\"}", -1, "\\u0000" },
     { "{\"a\":\"\xff\"}", -1, "not valid UTF-8 (at byte 6)" },
     { "{\"a\":1}\0{}", 10, "not valid UTF-8 (at byte 7)" },
-    { "{\"error\":{\"message\":\"\\ud800abc\"}}", -1, "error.message: is not valid UTF-8" },
-    { "{\"\\udc00ab\":1}", -1, "a member name: is not valid UTF-8" },
-    { "{\"a\":[1,1e999]}", -1, "a[1]: is a number out of range" },
+    /* answers: no member is named, as a name may be anything the server sent */
+    { "{\"error\":{\"message\":\"\\ud800abc\"}}", -1, "a string is not valid UTF-8" },
+    { "{\"\\udc00ab\":1}", -1, "a member name is not valid UTF-8" },
+    { "{\"a\":[1,1e999]}", -1, "a number is out of range" },
     { "{\"a\":", -1, "not valid JSON at line 1, column 5 (" },
     { "<html>Service Unavailable</html>", -1, "not valid JSON at line 1, column 1 (" },
   };
