@@ -4,7 +4,9 @@
 # build-fuzz and runs each for FUZZ_SECONDS (default 60) seconds, starting
 # from its corpus. New inputs go to build-fuzz/fuzz-work/TARGET (the corpus in
 # the tree is only read); a crash is kept in build-fuzz/fuzz-crashes/TARGET/.
-# Prints executions and crashes per target; exits 1 if anything crashed.
+# Prints executions and crashes per target, writes the same as TAP to
+# build-fuzz/results.tap (counted by scripts/count-results.py when
+# scripts/test.sh --fuzz runs it); exits 1 if anything crashed.
 #   scripts/fuzz.sh [TARGET…]      e.g. FUZZ_SECONDS=10 scripts/fuzz.sh json token
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +35,9 @@ export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 
 status=0
 total=0
+tap=build-fuzz/results.tap
+: >"$tap"
+n=0
 printf '%-12s %12s %8s %s\n' target executions new result
 for t in "${targets[@]}"; do
   work=build-fuzz/fuzz-work/$t crashes=build-fuzz/fuzz-crashes/$t log=build-fuzz/fuzz-work/$t.log
@@ -51,7 +56,14 @@ for t in "${targets[@]}"; do
     status=1
   fi
   printf '%-12s %12s %8s %s\n' "$t" "${execs:-?}" "${added:-?}" "$result"
+  n=$((n + 1))
+  if [ "$result" = "0 crashes" ] && [ -n "$execs" ]; then
+    echo "ok $n - libFuzzer $t: $execs executions in $seconds s, 0 crashes" >>"$tap"
+  else
+    echo "not ok $n - libFuzzer $t: $result" >>"$tap"
+  fi
   total=$((total + ${execs:-0}))
 done
+echo "1..$n" >>"$tap"
 echo "total: $total executions in ${#targets[@]} targets of ${seconds} s"
 exit $status

@@ -7,15 +7,20 @@
 #                                 installs, tries and purges them
 #                                 (scripts/package.sh --test: root and apt),
 #                                 and counts those checks in the same line.
+#   scripts/test.sh --fuzz        then also runs every libFuzzer target for a
+#                                 bounded time (FUZZ_SECONDS, default 20 each;
+#                                 scripts/fuzz.sh) and counts them too.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-packaging=
-case "${1:-}" in
-  --packaging) packaging=1 ;;
-  "") ;;
-  *) echo "usage: scripts/test.sh [--packaging]" >&2; exit 2 ;;
-esac
+packaging= fuzz=
+for arg in "$@"; do
+  case "$arg" in
+    --packaging) packaging=1 ;;
+    --fuzz) fuzz=1 ;;
+    *) echo "usage: scripts/test.sh [--packaging] [--fuzz]" >&2; exit 2 ;;
+  esac
+done
 
 bash scripts/deps.sh || exit 1
 
@@ -46,6 +51,12 @@ if [ -n "$packaging" ]; then
   echo "== Debian packages: build, lintian, install, try, purge (scripts/package.sh --test)"
   bash scripts/package.sh --test || status=1
   results+=(build-deb/results.tap)
+fi
+
+if [ -n "$fuzz" ]; then
+  echo "== libFuzzer, ${FUZZ_SECONDS:-20} s a target (scripts/fuzz.sh)"
+  FUZZ_SECONDS=${FUZZ_SECONDS:-20} bash scripts/fuzz.sh || status=1
+  results+=(build-fuzz/results.tap)
 fi
 
 python3 scripts/count-results.py "${results[@]}" || status=1
