@@ -52,6 +52,7 @@ cli_serve_options_clear (void)
   g_clear_pointer (&serve.outcomes, g_free);
 }
 
+#ifdef OC_HAVE_AMQP
 /* One line each, stamped, on stderr (the journal under systemd). Never a secret. */
 G_GNUC_PRINTF (1, 2) static void
 log_line (const char *format, ...)
@@ -66,12 +67,15 @@ log_line (const char *format, ...)
   fflush (stderr);
 }
 
+#endif /* OC_HAVE_AMQP */
+
 static char *
 flag_or_env (const char *flag, const char *variable)
 {
   return g_strdup (flag ? flag : g_getenv (variable));
 }
 
+#ifdef OC_HAVE_AMQP
 typedef struct {
   GMainLoop       *loop;
   OcHandoffEngine *engine;
@@ -104,7 +108,6 @@ on_handoff (OcHandoffEngine *engine, OcHandoff *handoff, gpointer user_data)
 {
   Serve *serve_run = user_data;
   log_handoff (handoff);
-#ifdef OC_HAVE_AMQP
   if (serve_run->intake == NULL)
     return;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
@@ -115,10 +118,8 @@ on_handoff (OcHandoffEngine *engine, OcHandoff *handoff, gpointer user_data)
       serve_run->seq = seq;
       oc_amqp_intake_publish (serve_run->intake, event);
     }
-#endif
 }
 
-#ifdef OC_HAVE_AMQP
 static void
 on_settled (OcAmqpIntake *intake, const char *session_id, const char *outcome, const char *reason, gpointer user_data)
 {
@@ -171,7 +172,6 @@ read_password (GError **error)
     }
   return g_strdup (g_getenv ("OMNICHANNEL_AMQP_PASSWORD"));
 }
-#endif
 
 static gboolean
 on_terminate (gpointer user_data)
@@ -181,13 +181,11 @@ on_terminate (gpointer user_data)
     return G_SOURCE_CONTINUE;
   serve_run->stopping = TRUE;
   log_line ("stopping: releasing held messages");
-#ifdef OC_HAVE_AMQP
   if (serve_run->intake)
     {
       oc_amqp_intake_stop_async (serve_run->intake, NULL, on_stopped, serve_run);
       return G_SOURCE_CONTINUE;
     }
-#endif
   g_main_loop_quit (serve_run->loop);
   return G_SOURCE_CONTINUE;
 }
@@ -255,6 +253,8 @@ sign_in_until_online (Serve *serve_run, OcConnection *first, OcSettings *setting
     }
 }
 
+#endif /* OC_HAVE_AMQP */
+
 int
 cli_serve_run (CliOptions *options, OcSettings *settings)
 {
@@ -273,7 +273,6 @@ cli_serve_run (CliOptions *options, OcSettings *settings)
 #ifndef OC_HAVE_AMQP
   (void) user;
   (void) outcomes;
-  (void) sign_in_until_online;
   g_set_error_literal (&error, OC_ERROR, OC_ERROR_INVALID_SETTINGS,
                        "--amqp: this omnichannel was built without AMQP support (meson -Damqp=enabled, "
                        "libqpid-proton11-dev)");

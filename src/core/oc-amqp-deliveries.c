@@ -86,9 +86,13 @@ same_document (OcSession *a, OcSession *b)
   return same;
 }
 
-/* The handoff's fate decides the message's: TRUE if it was settled. */
+/* The handoff's fate decides the message's: TRUE if it was settled.
+ * @attempts_at_take: the handoff's attempts when this message was taken;
+ * the message is released only after release_after more of them, so a
+ * message of a handoff that keeps failing is not bounced between
+ * consumers at the broker's speed while Dynamics is down. */
 static gboolean
-settle_by_handoff (OcAmqpIntake *self, pn_delivery_t *delivery, OcHandoff *handoff)
+settle_by_handoff (OcAmqpIntake *self, pn_delivery_t *delivery, OcHandoff *handoff, guint attempts_at_take)
 {
   const char *id = oc_handoff_get_id (handoff);
   const GError *error = oc_handoff_get_error (handoff);
@@ -108,7 +112,8 @@ settle_by_handoff (OcAmqpIntake *self, pn_delivery_t *delivery, OcHandoff *hando
       return TRUE;
     case OC_HANDOFF_PHASE_PENDING:
     default:
-      if (oc_handoff_get_retry_at (handoff) != 0 && oc_handoff_get_attempts (handoff) >= self->release_after)
+      if (oc_handoff_get_retry_at (handoff) != 0 &&
+          oc_handoff_get_attempts (handoff) >= attempts_at_take + self->release_after)
         {
           settle (self, delivery, id, PN_RELEASED, NULL, error ? error->message : "still retrying");
           return TRUE;
@@ -154,11 +159,13 @@ take_message (OcAmqpIntake *self, pn_delivery_t *delivery, Incoming *incoming)
       settle (self, delivery, id, PN_REJECTED, OC_AMQP_CONDITION_CONFLICT, reason);
       return;
     }
-  if (settle_by_handoff (self, delivery, handoff))
+  guint attempts = oc_handoff_get_attempts (handoff);
+  if (settle_by_handoff (self, delivery, handoff, attempts))
     return;
   OcAmqpHeld *held = g_new0 (OcAmqpHeld, 1);
   held->delivery = delivery;
   held->handoff = g_object_ref (handoff);
+  held->attempts_at_take = attempts;
   g_ptr_array_add (self->held, held);
 }
 
@@ -225,7 +232,7 @@ on_handoff_changed (OcHandoffEngine *engine, OcHandoff *handoff, gpointer user_d
   for (guint i = 0; i < self->held->len;)
     {
       OcAmqpHeld *held = self->held->pdata[i];
-      if (held->handoff == handoff && settle_by_handoff (self, held->delivery, handoff))
+      if (held->handoff == handoff && settle_by_handoff (self, held->delivery, handoff, held->attempts_at_take))
         {
           g_ptr_array_remove_index (self->held, i);
           held_free (held);

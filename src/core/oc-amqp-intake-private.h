@@ -14,6 +14,7 @@
 typedef struct {
   pn_delivery_t *delivery;
   OcHandoff     *handoff;
+  guint          attempts_at_take;
 } OcAmqpHeld;
 
 struct _OcAmqpIntake {

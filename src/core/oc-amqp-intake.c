@@ -385,7 +385,8 @@ oc_amqp_intake_stop_async (OcAmqpIntake *self, GCancellable *cancellable, GAsync
   GTask *task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, oc_amqp_intake_stop_async);
   g_clear_handle_id (&self->reconnect_id, g_source_remove);
-  if (self->stopping || self->driver == NULL)
+  /* Not attached yet: nothing is held, nothing to release. */
+  if (self->stopping || self->driver == NULL || !self->link_up)
     {
       self->stopping = TRUE;
       drop_connection (self);

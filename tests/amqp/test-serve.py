@@ -51,6 +51,15 @@ def queue_depth(name):
     return None
 
 
+def unacked(name):
+    out = broker("ctl", "list_queues", "name", "messages_unacknowledged").stdout
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[0] == name:
+            return int(parts[1])
+    return None
+
+
 def drain(address, idle_ms=1500):
     out = subprocess.run([TOOL, "drain", amqp_host, address, str(idle_ms)], capture_output=True,
                          text=True, check=True).stdout.splitlines()
@@ -208,12 +217,27 @@ try:
     for path, reason in invalid:
         check(reason in log, "part 1: the log gives the reason for %s (%s)" % (os.path.basename(path), reason))
     check("as guest" in log, "part 1: signed in to the broker with SASL PLAIN as guest")
+    # Dynamics failing: the message stays unsettled, with no record, until it exists.
+    mock_post("/_mock/faults", {"method": "POST", "path_contains": "msdyn_ocliveworkitems", "status": 503,
+                                "count": 1000})
+    send("/queue/intake", [write_session(d1, "amqp-held", session("amqp-held", "Part one held"))])
+    held = wait_for(lambda: unacked("intake") == 1, 15)
+    time.sleep(2)   # retries happen meanwhile
+    check(held and unacked("intake") == 1 and "Part one held" not in titles(),
+          "part 1: a message is held unsettled while Dynamics fails")
+    urllib.request.urlopen(urllib.request.Request(mock_url + "/_mock/faults", method="DELETE")).close()
+    done = wait_for(lambda: titles().get("Part one held") == 1 and queue_depth("intake") == 0, 30)
+    check(done, "part 1: accepted once its record exists")
+
     status = one.terminate()
     check(status == 0, "part 1: serve exits 0 on SIGTERM (got %s)" % status)
     check("stopped" in one.log(), "part 1: serve logs its stop")
     events = [json.loads(line) for line in drain("/queue/outcomes")[0] if line.strip()]
     seen = {e["session_id"] for e in events}
-    check(set(valid) <= seen, "part 1: outcome events for every handed-off session")
+    check(set(valid) | {"amqp-held"} <= seen, "part 1: outcome events for every handed-off session")
+    held_events = [e["status"] for e in events if e["session_id"] == "amqp-held"]
+    check(held_events[:1] == ["handing-off"] and held_events[-1] != "handing-off",
+          "part 1: the outcome events follow the handoff (handing-off, then created)")
     keys = {"session_id", "record_id", "ticket_number", "kind", "status", "rep", "queue", "reason", "at", "seq"}
     check(all(set(e) == keys for e in events), "part 1: outcome events carry exactly the outbox fields")
     seqs = [e["seq"] for e in events]
