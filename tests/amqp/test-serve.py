@@ -225,9 +225,15 @@ try:
     time.sleep(2)   # retries happen meanwhile
     check(held and unacked("intake") == 1 and "Part one held" not in titles(),
           "part 1: a message is held unsettled while Dynamics fails")
+    # SIGTERM while holding it: released (back in the queue, nothing unsettled), exit 0
+    status = one.terminate()
+    check(status == 0, "part 1: serve exits 0 on SIGTERM while holding a message (got %s)" % status)
+    check(queue_depth("intake") == 1 and unacked("intake") == 0,
+          "part 1: the held message was released back to the queue")
     urllib.request.urlopen(urllib.request.Request(mock_url + "/_mock/faults", method="DELETE")).close()
+    one.start()
     done = wait_for(lambda: titles().get("Part one held") == 1 and queue_depth("intake") == 0, 30)
-    check(done, "part 1: accepted once its record exists")
+    check(done, "part 1: after a restart, accepted once its record exists")
 
     status = one.terminate()
     check(status == 0, "part 1: serve exits 0 on SIGTERM (got %s)" % status)
