@@ -107,6 +107,10 @@ static void
 on_handoff (OcHandoffEngine *engine, OcHandoff *handoff, gpointer user_data)
 {
   Serve *serve_run = user_data;
+  /* Records other consumers made (shown in integration mode) are theirs to
+   * log and announce: N consumers must not publish N events per change. */
+  if (oc_handoff_is_foreign (handoff))
+    return;
   log_handoff (handoff);
   if (serve_run->intake == NULL)
     return;
