@@ -12,6 +12,7 @@
 #include "oc-backoff.h"
 #include "oc-error.h"
 #include "oc-handoff-engine.h"
+#include "oc-inbox.h"
 #include "oc-store.h"
 #include "oc-watcher.h"
 #ifdef OC_HAVE_AMQP
@@ -24,6 +25,7 @@ static struct {
   char *amqp_password_file;
   char *queue;
   char *outcomes;
+  char *inbox;
   int   max_unsettled;
 } serve;
 
@@ -36,6 +38,7 @@ cli_serve_entries (void)
     { "amqp-password-file", 0, 0, G_OPTION_ARG_FILENAME, &serve.amqp_password_file, "serve: read the AMQP password from FILE (or set OMNICHANNEL_AMQP_PASSWORD)", "FILE" },
     { "queue", 0, 0, G_OPTION_ARG_STRING, &serve.queue, "serve: the queue's address (Service Bus: its name; RabbitMQ 3.x: /queue/NAME)", "ADDRESS" },
     { "outcomes", 0, 0, G_OPTION_ARG_STRING, &serve.outcomes, "serve: also publish every state change as JSON to ADDRESS", "ADDRESS" },
+    { "inbox", 0, 0, G_OPTION_ARG_FILENAME, &serve.inbox, "serve: also take session documents moved into DIR/inbox/ (refused ones: DIR/rejected/)", "DIR" },
     { "max-unsettled", 0, 0, G_OPTION_ARG_INT, &serve.max_unsettled, "serve: messages held at most while their handoffs run (default 32)", "N" },
     { NULL }
   };
@@ -50,9 +53,9 @@ cli_serve_options_clear (void)
   g_clear_pointer (&serve.amqp_password_file, g_free);
   g_clear_pointer (&serve.queue, g_free);
   g_clear_pointer (&serve.outcomes, g_free);
+  g_clear_pointer (&serve.inbox, g_free);
 }
 
-#ifdef OC_HAVE_AMQP
 /* One line each, stamped, on stderr (the journal under systemd). Never a secret. */
 G_GNUC_PRINTF (1, 2) static void
 log_line (const char *format, ...)
@@ -67,19 +70,16 @@ log_line (const char *format, ...)
   fflush (stderr);
 }
 
-#endif /* OC_HAVE_AMQP */
-
 static char *
 flag_or_env (const char *flag, const char *variable)
 {
   return g_strdup (flag ? flag : g_getenv (variable));
 }
 
-#ifdef OC_HAVE_AMQP
 typedef struct {
   GMainLoop       *loop;
   OcHandoffEngine *engine;
-  gpointer         intake;   /* OcAmqpIntake* when built with AMQP */
+  gpointer         intake;   /* OcAmqpIntake* when built with AMQP and --amqp is given */
   guint64          seq;
   int              status;
   gboolean         stopping;
@@ -112,6 +112,7 @@ on_handoff (OcHandoffEngine *engine, OcHandoff *handoff, gpointer user_data)
   if (oc_handoff_is_foreign (handoff))
     return;
   log_handoff (handoff);
+#ifdef OC_HAVE_AMQP
   if (serve_run->intake == NULL)
     return;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
@@ -122,8 +123,12 @@ on_handoff (OcHandoffEngine *engine, OcHandoff *handoff, gpointer user_data)
       serve_run->seq = seq;
       oc_amqp_intake_publish (serve_run->intake, event);
     }
+#else
+  (void) serve_run;
+#endif
 }
 
+#ifdef OC_HAVE_AMQP
 static void
 on_settled (OcAmqpIntake *intake, const char *session_id, const char *outcome, const char *reason, gpointer user_data)
 {
@@ -176,6 +181,13 @@ read_password (GError **error)
     }
   return g_strdup (g_getenv ("OMNICHANNEL_AMQP_PASSWORD"));
 }
+#endif /* OC_HAVE_AMQP */
+
+static void
+on_drop_rejected (OcStore *drop, const char *name, const char *reason, gpointer user_data)
+{
+  log_line ("rejected %s (moved to %s): %s", name, oc_store_get_rejected_dir (drop), reason);
+}
 
 static gboolean
 on_terminate (gpointer user_data)
@@ -185,11 +197,13 @@ on_terminate (gpointer user_data)
     return G_SOURCE_CONTINUE;
   serve_run->stopping = TRUE;
   log_line ("stopping: releasing held messages");
+#ifdef OC_HAVE_AMQP
   if (serve_run->intake)
     {
       oc_amqp_intake_stop_async (serve_run->intake, NULL, on_stopped, serve_run);
       return G_SOURCE_CONTINUE;
     }
+#endif
   g_main_loop_quit (serve_run->loop);
   return G_SOURCE_CONTINUE;
 }
@@ -257,8 +271,6 @@ sign_in_until_online (Serve *serve_run, OcConnection *first, OcSettings *setting
     }
 }
 
-#endif /* OC_HAVE_AMQP */
-
 int
 cli_serve_run (CliOptions *options, OcSettings *settings)
 {
@@ -267,33 +279,39 @@ cli_serve_run (CliOptions *options, OcSettings *settings)
   g_autofree char *user = flag_or_env (serve.amqp_user, "OMNICHANNEL_AMQP_USER");
   g_autofree char *queue = flag_or_env (serve.queue, "OMNICHANNEL_QUEUE");
   g_autofree char *outcomes = flag_or_env (serve.outcomes, "OMNICHANNEL_OUTCOMES");
+  g_autofree char *inbox = flag_or_env (serve.inbox, "OMNICHANNEL_INBOX");
 
-  if (url == NULL || queue == NULL)
+  if ((url == NULL) != (queue == NULL) || (url == NULL && inbox == NULL))
     {
       g_set_error_literal (&error, OC_ERROR, OC_ERROR_INVALID_SETTINGS,
-                           "serve needs --amqp URL and --queue ADDRESS");
+                           "serve needs --amqp URL with --queue ADDRESS, or --inbox DIR (or both)");
       return cli_output_usage_error (options->json, error);
     }
-#ifndef OC_HAVE_AMQP
-  (void) user;
-  (void) outcomes;
-  g_set_error_literal (&error, OC_ERROR, OC_ERROR_INVALID_SETTINGS,
-                       "--amqp: this omnichannel was built without AMQP support (meson -Damqp=enabled, "
-                       "libqpid-proton11-dev)");
-  return cli_output_usage_error (options->json, error);
-#else
   if (serve.max_unsettled < 0 || serve.max_unsettled > 10000)
     {
       g_set_error_literal (&error, OC_ERROR, OC_ERROR_INVALID_SETTINGS, "--max-unsettled must be 1 to 10000");
       return cli_output_usage_error (options->json, error);
     }
-  g_autofree char *password = read_password (&error);
+#ifdef OC_HAVE_AMQP
+  g_autofree char *password = url ? read_password (&error) : NULL;
   if (password == NULL && error)
     return cli_output_usage_error (options->json, error);
   OcAmqpUrl checked;
-  if (!oc_amqp_url_parse (url, user && *user, &checked, &error))
+  if (url && !oc_amqp_url_parse (url, user && *user, &checked, &error))
     return cli_output_usage_error (options->json, error);
-  oc_amqp_url_clear (&checked);
+  if (url)
+    oc_amqp_url_clear (&checked);
+#else
+  (void) user;
+  (void) outcomes;
+  if (url)
+    {
+      g_set_error_literal (&error, OC_ERROR, OC_ERROR_INVALID_SETTINGS,
+                           "--amqp: this omnichannel was built without AMQP support (meson -Damqp=enabled, "
+                           "libqpid-proton11-dev); --inbox works without it");
+      return cli_output_usage_error (options->json, error);
+    }
+#endif
 
   g_autoptr(OcConnection) prepared_connection = NULL;
   g_autoptr(OcStore) store = NULL;
@@ -301,6 +319,11 @@ cli_serve_run (CliOptions *options, OcSettings *settings)
   int prepared = cli_prepare (options, settings, &prepared_connection, &store, &root);
   if (prepared != CLI_EXIT_OK)
     return prepared;
+  /* The drop directory has the store's layout: DIR/inbox/ in, DIR/rejected/
+   * for refused documents with their .reason. Accepted ones go to the store. */
+  g_autoptr(OcStore) drop = inbox ? oc_store_new (inbox, &error) : NULL;
+  if (inbox && drop == NULL)
+    return cli_output_usage_error (options->json, error);
 
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   Serve serve_run = { .loop = loop, .status = CLI_EXIT_OK };
@@ -312,51 +335,82 @@ cli_serve_run (CliOptions *options, OcSettings *settings)
     {
       g_source_remove (sigint);
       g_source_remove (sigterm);
+#ifdef OC_HAVE_AMQP
       if (password)
         memset (password, 0, strlen (password));
+#endif
       return status;
     }
   log_line ("signed in to %s; sessions stored in %s", oc_connection_get_settings (connection)->environment, root);
 
   g_autoptr(OcHandoffEngine) engine = oc_handoff_engine_new (connection, store);
-  OcAmqpIntakeOptions intake_options = {
-    .url = url, .user = user, .password = password, .queue = queue, .outcomes = outcomes,
-    .max_unsettled = (guint) serve.max_unsettled,
-  };
-  g_autoptr(OcAmqpIntake) intake = oc_amqp_intake_new (engine, &intake_options, &error);
-  if (password)
-    memset (password, 0, strlen (password));
-  if (intake == NULL)
-    {
-      g_source_remove (sigint);
-      g_source_remove (sigterm);
-      return cli_output_usage_error (options->json, error);
-    }
-
   serve_run.engine = engine;
-  serve_run.intake = intake;
+#ifdef OC_HAVE_AMQP
+  g_autoptr(OcAmqpIntake) intake = NULL;
+  if (url)
+    {
+      OcAmqpIntakeOptions intake_options = {
+        .url = url, .user = user, .password = password, .queue = queue, .outcomes = outcomes,
+        .max_unsettled = (guint) serve.max_unsettled,
+      };
+      intake = oc_amqp_intake_new (engine, &intake_options, &error);
+      if (password)
+        memset (password, 0, strlen (password));
+      if (intake == NULL)
+        {
+          g_source_remove (sigint);
+          g_source_remove (sigterm);
+          return cli_output_usage_error (options->json, error);
+        }
+      serve_run.intake = intake;
+      g_signal_connect (intake, "settled", G_CALLBACK (on_settled), &serve_run);
+      g_signal_connect (intake, "connection", G_CALLBACK (on_connection), &serve_run);
+      g_signal_connect (intake, "failed", G_CALLBACK (on_intake_failed), &serve_run);
+    }
+#endif
+
   g_autoptr(OcWatcher) watcher = oc_watcher_new (connection, engine);
   g_signal_connect (engine, "handoff-added", G_CALLBACK (on_handoff), &serve_run);
   g_signal_connect (engine, "handoff-changed", G_CALLBACK (on_handoff), &serve_run);
-  g_signal_connect (intake, "settled", G_CALLBACK (on_settled), &serve_run);
-  g_signal_connect (intake, "connection", G_CALLBACK (on_connection), &serve_run);
-  g_signal_connect (intake, "failed", G_CALLBACK (on_intake_failed), &serve_run);
   /* What an earlier run stored and did not finish goes on first. */
   oc_handoff_engine_resume (engine);
   oc_watcher_start (watcher);
-  oc_amqp_intake_start (intake);
+  g_autoptr(OcInbox) drop_intake = drop ? oc_inbox_new (drop, engine) : NULL;
+  if (drop_intake)
+    {
+      g_signal_connect (drop, "rejected", G_CALLBACK (on_drop_rejected), &serve_run);
+      if (!oc_inbox_start (drop_intake, &error))
+        {
+          log_line ("--inbox %s: %s", inbox, error->message);
+          serve_run.status = CLI_EXIT_FAILED;
+          serve_run.stopping = TRUE;
+        }
+      else
+        log_line ("taking session documents moved into %s", oc_store_get_inbox_dir (drop));
+    }
+#ifdef OC_HAVE_AMQP
+  if (intake)
+    oc_amqp_intake_start (intake);
+#endif
 
   if (!serve_run.stopping)
     g_main_loop_run (loop);
   g_source_remove (sigint);
   g_source_remove (sigterm);
 
+  if (drop_intake)
+    {
+      oc_inbox_stop (drop_intake);
+      g_signal_handlers_disconnect_by_data (drop, &serve_run);
+    }
   g_signal_handlers_disconnect_by_data (engine, &serve_run);
-  g_signal_handlers_disconnect_by_data (intake, &serve_run);
+#ifdef OC_HAVE_AMQP
+  if (intake)
+    g_signal_handlers_disconnect_by_data (intake, &serve_run);
+#endif
   oc_watcher_stop (watcher);
   oc_handoff_engine_shutdown (engine);
   oc_connection_close (connection);
   log_line ("stopped");
   return serve_run.status;
-#endif
 }

@@ -18,7 +18,7 @@ static const char *commands_help =
   "  check              sign in step by step and diagnose what fails\n"
   "  handoff FILE…      hand session documents off (conversation or case)\n"
   "  watch [ID…]        follow handoffs' state as it changes (until all given ids close)\n"
-  "  serve              hand off sessions taken from an AMQP 1.0 queue (--amqp, --queue), until SIGTERM\n"
+  "  serve              hand off sessions from an AMQP 1.0 queue (--amqp, --queue) and/or --inbox DIR, until SIGTERM\n"
   "\n"
   "Every option is also read from OMNICHANNEL_<OPTION> (e.g. OMNICHANNEL_TENANT_ID).\n"
   "The client secret is read only from OMNICHANNEL_CLIENT_SECRET or --secret-file.\n"

@@ -118,8 +118,9 @@ class Serve:
     def start(self, env_extra=None):
         args = [CLI, "--environment", mock_url, "--authority", mock_url, "--tenant-id", seed["tenant"]["id"],
                 "--client-id", seed["application"]["client_id"], "--store", self.store,
-                "--workstream-id", seed["workstreams"][0]["msdyn_liveworkstreamid"],
-                "--amqp", "amqp://" + amqp_host, "--queue", self.queue]
+                "--workstream-id", seed["workstreams"][0]["msdyn_liveworkstreamid"]]
+        if self.queue:
+            args += ["--amqp", "amqp://" + amqp_host, "--queue", self.queue]
         if self.outcomes:
             args += ["--outcomes", self.outcomes]
         args += self.extra
@@ -266,6 +267,19 @@ try:
     # a foreign record (another consumer's) is neither logged nor announced here
     handed = [line.split("handed off ")[1].split(":")[0] for line in log.splitlines() if "handed off " in line]
     check(sorted(handed) == sorted(set(valid) | {"amqp-after"}), "part 1: one log line per handoff (%s)" % handed)
+
+    # ---- the directory intake, brokerless: --inbox DIR ----
+    drop_dir = os.path.join(work, "drop")
+    dropper = Serve("drop", None, extra=["--inbox", drop_dir])
+    dropper.start()
+    check(wait_for(lambda: os.path.isdir(os.path.join(drop_dir, "inbox")), 15), "--inbox: DIR/inbox/ is created")
+    for name, document in (("good", session("drop-good", "Dropped in the inbox")), ("bad", {"id": "drop-bad"})):
+        staged = write_session(drop_dir, name, document)
+        os.rename(staged, os.path.join(drop_dir, "inbox", name + ".json"))
+    done = wait_for(lambda: titles().get("Dropped in the inbox") == 1 and
+                    os.path.exists(os.path.join(drop_dir, "rejected", "bad.json.reason")), 20)
+    check(done, "--inbox: a document moved in is handed off, a bad one goes to rejected/ with its reason")
+    check(dropper.terminate() == 0 and "rejected bad.json" in dropper.log(), "--inbox: logged, clean exit")
 
     # ---- refusals: wrong password, a queue that does not exist ----
     wrong = Serve("wrong", "/queue/intake", extra=["--amqp-user", "guest"])
