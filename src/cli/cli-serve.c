@@ -196,7 +196,7 @@ on_terminate (gpointer user_data)
   if (serve_run->stopping)
     return G_SOURCE_CONTINUE;
   serve_run->stopping = TRUE;
-  log_line ("stopping: releasing held messages");
+  log_line (serve_run->intake ? "stopping: releasing held messages" : "stopping");
 #ifdef OC_HAVE_AMQP
   if (serve_run->intake)
     {
