@@ -9,6 +9,8 @@ packages=(
   libglib2.0-dev libsoup-3.0-dev libjson-glib-dev libpurple-dev
   # tests and demo
   libglib2.0-bin appstream finch tmux
+  # AMQP 1.0 intake (optional at build time) and its real-broker tests
+  libqpid-proton11-dev rabbitmq-server
 )
 # fuzzing (scripts/fuzz.sh passes --fuzz): clang and its libFuzzer runtime
 [ "${1:-}" = --fuzz ] && packages+=(clang libclang-rt-14-dev)

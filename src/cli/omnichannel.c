@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* omnichannel.c — the command-line front end over core:
- *   omnichannel check | handoff FILE… | watch [SESSION-ID…] */
+ *   omnichannel check | handoff FILE… | watch [SESSION-ID…] | serve */
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli-check.h"
 #include "cli-handoff.h"
+#include "cli-serve.h"
 #include "cli-watch.h"
 #include "cli-output.h"
 #include "cli-settings.h"
@@ -17,6 +18,7 @@ static const char *commands_help =
   "  check              sign in step by step and diagnose what fails\n"
   "  handoff FILE…      hand session documents off (conversation or case)\n"
   "  watch [ID…]        follow handoffs' state as it changes (until all given ids close)\n"
+  "  serve              hand off sessions from an AMQP 1.0 queue (--amqp, --queue) and/or --inbox DIR, until SIGTERM\n"
   "\n"
   "Every option is also read from OMNICHANNEL_<OPTION> (e.g. OMNICHANNEL_TENANT_ID).\n"
   "The client secret is read only from OMNICHANNEL_CLIENT_SECRET or --secret-file.\n"
@@ -33,15 +35,19 @@ main (int argc, char **argv)
   g_option_context_set_summary (context, "Hand chat sessions off to Dynamics 365 Omnichannel.");
   g_option_context_set_description (context, commands_help);
   g_option_context_add_main_entries (context, entries, NULL);
+  g_autofree GOptionEntry *serve_entries = cli_serve_entries ();
+  g_option_context_add_main_entries (context, serve_entries, NULL);
 
   g_autoptr(GError) error = NULL;
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      gboolean secret_flag = strstr (error->message, "secret") != NULL;
+      gboolean secret_flag = strstr (error->message, "secret") != NULL || strstr (error->message, "password") != NULL;
       fprintf (stderr, "omnichannel: %s\n%s", error->message,
                secret_flag ? "The secret is never taken as a flag value (it would show in the process "
-                             "list and shell history): use OMNICHANNEL_CLIENT_SECRET or --secret-file.\n" : "");
+                             "list and shell history): use OMNICHANNEL_CLIENT_SECRET or --secret-file "
+                             "(AMQP: OMNICHANNEL_AMQP_PASSWORD or --amqp-password-file).\n" : "");
       cli_options_clear (&options);
+      cli_serve_options_clear ();
       return CLI_EXIT_USAGE;
     }
   if (argc < 2)
@@ -49,6 +55,7 @@ main (int argc, char **argv)
       g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
       fprintf (stderr, "%s", help);
       cli_options_clear (&options);
+      cli_serve_options_clear ();
       return CLI_EXIT_USAGE;
     }
 
@@ -63,11 +70,14 @@ main (int argc, char **argv)
     status = cli_handoff_run (&options, settings, argv + 2, argc - 2);
   else if (g_strcmp0 (command, "watch") == 0)
     status = cli_watch_run (&options, settings, argv + 2, argc - 2);
+  else if (g_strcmp0 (command, "serve") == 0 && argc == 2)
+    status = cli_serve_run (&options, settings);
   else
     {
       fprintf (stderr, "omnichannel: unknown command “%s” (try --help)\n", command);
       status = CLI_EXIT_USAGE;
     }
   cli_options_clear (&options);
+  cli_serve_options_clear ();
   return status;
 }
