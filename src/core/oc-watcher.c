@@ -53,6 +53,8 @@ oc_watcher_dispose (GObject *object)
   g_clear_pointer (&self->batch, g_hash_table_unref);
   g_clear_error (&self->last_error);
   g_clear_pointer (&self->reported, g_free);
+  if (self->engine)
+    g_signal_handlers_disconnect_by_data (self->engine, self);
   g_clear_object (&self->engine);
   g_clear_object (&self->connection);
   g_clear_object (&self->cancellable);
@@ -74,21 +76,70 @@ oc_watcher_init (OcWatcher *self)
   self->max_pages = OC_WATCHER_MAX_PAGES;
 }
 
+/* A record Dynamics has not reported on yet: ask soon, not at the next tick. */
+static void
+on_engine_handoff (OcHandoffEngine *engine, OcHandoff *handoff, gpointer user_data)
+{
+  if (oc_handoff_get_phase (handoff) == OC_HANDOFF_PHASE_CREATED && oc_handoff_get_live (handoff)->statecode < 0)
+    oc_watcher_poke (user_data);
+}
+
 OcWatcher *
 oc_watcher_new (OcConnection *connection, OcHandoffEngine *engine)
 {
+  g_return_val_if_fail (OC_IS_CONNECTION (connection), NULL);
+  g_return_val_if_fail (OC_IS_HANDOFF_ENGINE (engine), NULL);
+
   OcWatcher *self = g_object_new (OC_TYPE_WATCHER, NULL);
   self->connection = g_object_ref (connection);
   self->engine = g_object_ref (engine);
+  g_signal_connect (engine, "handoff-added", G_CALLBACK (on_engine_handoff), self);
+  g_signal_connect (engine, "handoff-changed", G_CALLBACK (on_engine_handoff), self);
   return self;
 }
 
-void oc_watcher_set_intervals (OcWatcher *self, guint fast_s, guint slow_s) { self->fast_s = MAX (1, fast_s); self->slow_s = MAX (1, slow_s); }
-void oc_watcher_set_page_size (OcWatcher *self, guint rows) { self->page_size = MAX (1, rows); }
-void oc_watcher_set_max_pages (OcWatcher *self, guint pages) { self->max_pages = MAX (1, pages); }
-const GError *oc_watcher_get_last_error (OcWatcher *self) { return self->last_error; }
-guint oc_watcher_get_polls (OcWatcher *self) { return self->polls; }
-guint oc_watcher_get_requests (OcWatcher *self) { return self->requests; }
+void
+oc_watcher_set_intervals (OcWatcher *self, guint fast_s, guint slow_s)
+{
+  g_return_if_fail (OC_IS_WATCHER (self));
+  self->fast_s = MAX (1, fast_s);
+  self->slow_s = MAX (1, slow_s);
+}
+
+void
+oc_watcher_set_page_size (OcWatcher *self, guint rows)
+{
+  g_return_if_fail (OC_IS_WATCHER (self));
+  self->page_size = MAX (1, rows);
+}
+
+void
+oc_watcher_set_max_pages (OcWatcher *self, guint pages)
+{
+  g_return_if_fail (OC_IS_WATCHER (self));
+  self->max_pages = MAX (1, pages);
+}
+
+const GError *
+oc_watcher_get_last_error (OcWatcher *self)
+{
+  g_return_val_if_fail (OC_IS_WATCHER (self), NULL);
+  return self->last_error;
+}
+
+guint
+oc_watcher_get_polls (OcWatcher *self)
+{
+  g_return_val_if_fail (OC_IS_WATCHER (self), 0);
+  return self->polls;
+}
+
+guint
+oc_watcher_get_requests (OcWatcher *self)
+{
+  g_return_val_if_fail (OC_IS_WATCHER (self), 0);
+  return self->requests;
+}
 
 int
 oc_watcher_get_next_poll (OcWatcher *self)
@@ -544,6 +595,7 @@ schedule (OcWatcher *self)
 void
 oc_watcher_start (OcWatcher *self)
 {
+  g_return_if_fail (OC_IS_WATCHER (self));
   self->running = TRUE;
   if (self->cancellable == NULL)
     self->cancellable = g_cancellable_new ();
@@ -554,6 +606,7 @@ oc_watcher_start (OcWatcher *self)
 void
 oc_watcher_poke (OcWatcher *self)
 {
+  g_return_if_fail (OC_IS_WATCHER (self));
   if (!self->running)
     return;
   self->poke_pending = TRUE;
@@ -564,6 +617,7 @@ oc_watcher_poke (OcWatcher *self)
 void
 oc_watcher_stop (OcWatcher *self)
 {
+  g_return_if_fail (OC_IS_WATCHER (self));
   self->running = FALSE;
   g_clear_handle_id (&self->timer, g_source_remove);
   self->next_poll_us = 0;
