@@ -16,6 +16,7 @@ struct _OcHandoffEngine {
   GPtrArray    *ordered;    /* OcHandoff* (ref), in the order they became known */
   GHashTable   *running;    /* OcHandoff* being processed → its Job* */
   GHashTable   *by_record;  /* record id → OcHandoff* (borrowed from by_id) */
+  GHashTable   *accepting;  /* session id → GPtrArray of GTask* waiting for its store write */
   gboolean      shut_down;
   char         *case_queue_name;     /* fetched once, when a case needs it */
   gboolean      fetching_queue_name;

@@ -27,6 +27,19 @@ OcHandoff       *oc_handoff_engine_submit (OcHandoffEngine *self,
                                            OcSession       *session,
                                            gboolean        *known,
                                            GError         **error);
+/* The same, with the store write in a thread (oc_store_accept_async): the
+ * callback is "accepted" (durable) or the reason. Submits of one id while
+ * its write is in flight all get the one handoff (the later ones *known).
+ * finish returns the handoff, borrowed (the engine tracks it). */
+void             oc_handoff_engine_submit_async (OcHandoffEngine    *self,
+                                                 OcSession          *session,
+                                                 GCancellable       *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer            user_data);
+OcHandoff       *oc_handoff_engine_submit_finish (OcHandoffEngine *self,
+                                                  GAsyncResult    *result,
+                                                  gboolean        *known,
+                                                  GError         **error);
 /* Tracks every stored session; pending ones are (re)started. */
 void             oc_handoff_engine_resume (OcHandoffEngine *self);
 /* Restarts a failed handoff. FALSE if there is no such failed handoff. */

@@ -395,6 +395,22 @@ on_routed (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+on_audit_saved (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Job *job = user_data;
+  g_autoptr(GError) error = NULL;
+  if (!oc_store_save_finish (OC_STORE (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("handoff %s succeeded but its audit record could not be saved: %s",
+               oc_handoff_get_id (job->handoff), error->message);
+  /* shut down meanwhile: no signal; the record exists, and its deterministic
+   * id lets the next sign-in find it */
+  if (!job->engine->shut_down)
+    oc_handoff_set_created (job->handoff, job->ticket_number);
+  job_free (job);
+}
+
+static void
 job_done (Job *job)
 {
   OcHandoff *handoff = job->handoff;
@@ -402,15 +418,12 @@ job_done (Job *job)
   gboolean is_case = oc_handoff_get_path (handoff) == OC_HANDOFF_PATH_CASE;
   const char *id = oc_handoff_get_record_id (handoff);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GError) error = NULL;
 
   oc_session_mark_handed_off (session, is_case ? NULL : id, is_case ? id : NULL,
                               is_case ? job->ticket_number : NULL, now);
-  if (!oc_store_save (job->engine->store, session, &error))
-    g_warning ("handoff %s succeeded but its audit record could not be saved: %s",
-               oc_session_get_id (session), error->message);
-  oc_handoff_set_created (handoff, job->ticket_number);
-  job_free (job);
+  /* the write runs in a thread: "created" is said once the audit is on disk,
+   * and the main loop never waits for it */
+  oc_store_save_async (job->engine->store, session, job->engine->cancellable, on_audit_saved, job);
 }
 
 static void

@@ -271,6 +271,62 @@ oc_service_accept (OcService *self, OcSession *session, gboolean *known, GError 
   return TRUE;
 }
 
+static void
+on_submitted (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  gboolean *known = g_task_get_task_data (task);
+  GError *error = NULL;
+  if (oc_handoff_engine_submit_finish (OC_HANDOFF_ENGINE (source), result, known, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_stored (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  gboolean *known = g_task_get_task_data (task);
+  g_autoptr(OcSession) stored = NULL;
+  GError *error = NULL;
+  if (oc_store_accept_finish (OC_STORE (source), result, &stored, &error))
+    {
+      *known = stored != NULL;
+      g_task_return_boolean (task, TRUE);
+    }
+  else
+    g_task_return_error (task, error);
+}
+
+void
+oc_service_accept_async (OcService *self, OcSession *session, GCancellable *cancellable,
+                         GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (OC_IS_SERVICE (self));
+  g_return_if_fail (session != NULL);
+
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, oc_service_accept_async);
+  g_task_set_task_data (task, g_new0 (gboolean, 1), g_free);
+  if (self->started)
+    oc_handoff_engine_submit_async (self->engine, session, NULL, on_submitted, task);
+  else
+    oc_store_accept_async (self->store, session, NULL, on_stored, task);
+}
+
+gboolean
+oc_service_accept_finish (OcService *self, GAsyncResult *result, gboolean *known, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  gboolean accepted = g_task_propagate_boolean (G_TASK (result), error);
+  if (known)
+    *known = accepted && *(gboolean *) g_task_get_task_data (G_TASK (result));
+  return accepted;
+}
+
 OcHandoff *
 oc_service_lookup (OcService *self, const char *session_id)
 {

@@ -68,6 +68,16 @@ gboolean         oc_service_is_started (OcService *self);
  * error: not accepted (OC_ERROR_INVALID_INPUT for a document that breaks a
  * rule; anything else: it could not be made durable). */
 gboolean         oc_service_accept (OcService *self, OcSession *session, gboolean *known, GError **error);
+/* The same without waiting for the disk on the main loop (the write runs in
+ * a thread); the callback is "accepted" — the session is durable — or not.
+ * Front ends with a UI use this. The synchronous call stays for callers
+ * whose API needs the answer before they return: libpurple's command
+ * callback (/handoff must return its refusal at once) and the CLI, which
+ * has no main loop to keep responsive while it validates its files. */
+void             oc_service_accept_async (OcService *self, OcSession *session, GCancellable *cancellable,
+                                          GAsyncReadyCallback callback, gpointer user_data);
+gboolean         oc_service_accept_finish (OcService *self, GAsyncResult *result, gboolean *known,
+                                           GError **error);
 
 /* The tracked handoff of @session_id (borrowed), or NULL (also when stopped). */
 OcHandoff       *oc_service_lookup (OcService *self, const char *session_id);

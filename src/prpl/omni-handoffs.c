@@ -103,12 +103,52 @@ omni_handoffs_send_im (PurpleConnection *gc, const char *who, const char *messag
 
 /* ---- "Hand off a session file…" ---- */
 
+typedef struct {
+  PurpleAccount *account;
+  char          *filename;
+  OcSession     *session;
+} Chosen;
+
+/* The session is durable (or refused): say so. */
+static void
+on_file_accepted (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Chosen *chosen = user_data;
+  OcService *service = OC_SERVICE (source);
+  gboolean offline = !oc_service_is_started (service);
+  OmniAccount *omni = omni_account_from_purple (chosen->account);
+  PurpleConnection *gc = omni ? omni->gc : NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean known = FALSE;
+
+  if (!oc_service_accept_finish (service, result, &known, &error))
+    {
+      g_autofree char *text = g_strdup_printf (offline ? _("%s was not accepted: %s") : _("%s was not handed off: %s"),
+                                               chosen->filename, error->message);
+      purple_notify_error (gc, _("Hand off a session file"), _("The session was not accepted"), text);
+    }
+  else
+    {
+      OcHandoff *handoff = oc_service_lookup (service, oc_session_get_id (chosen->session));
+      g_autofree char *text = handoff
+        ? g_strdup_printf (_("Session %s was accepted: %s."), oc_handoff_get_id (handoff),
+                           oc_handoff_get_path_reason (handoff))
+        : g_strdup_printf (known ? _("Session %s was already stored; it will be handed off "
+                                     "when the account signs in.")
+                                 : _("Session %s is stored and will be handed off when the "
+                                     "account signs in."), oc_session_get_id (chosen->session));
+      purple_notify_info (gc, _("Hand off a session file"), _("Session accepted"), text);
+    }
+  g_free (chosen->filename);
+  oc_session_unref (chosen->session);
+  g_free (chosen);
+}
+
 static void
 on_file_chosen (gpointer user_data, const char *filename)
 {
   PurpleAccount *account = user_data;
   OmniAccount *omni = omni_account_from_purple (account);
-  PurpleConnection *gc = omni ? omni->gc : NULL;
   g_autoptr(GError) error = NULL;
 
   if (filename == NULL || *filename == '\0')
@@ -119,25 +159,21 @@ on_file_chosen (gpointer user_data, const char *filename)
   g_autoptr(OcSession) session = oc_session_load_file (filename, &error);
   g_autoptr(OcService) offline = session && omni == NULL ? omni_handoffs_open_service (account, NULL, &error) : NULL;
   OcService *service = omni ? omni->service : offline;
-  gboolean known = FALSE;
-  if (session == NULL || service == NULL || !oc_service_accept (service, session, &known, &error))
+  if (session == NULL || service == NULL)
     {
-      g_autofree char *text = error ? g_strdup_printf (omni ? _("%s was not handed off: %s")
-                                                            : _("%s was not accepted: %s"), filename, error->message)
-                                    : g_strdup_printf (_("%s was not handed off: %s"), filename,
-                                                       _("The Dynamics 365 account is not ready."));
-      purple_notify_error (gc, _("Hand off a session file"), _("The session was not accepted"), text);
+      g_autofree char *text = g_strdup_printf (omni ? _("%s was not handed off: %s") : _("%s was not accepted: %s"),
+                                               filename, error ? error->message
+                                                               : _("The Dynamics 365 account is not ready."));
+      purple_notify_error (omni ? omni->gc : NULL, _("Hand off a session file"), _("The session was not accepted"),
+                           text);
       return;
     }
-  OcHandoff *handoff = oc_service_lookup (service, oc_session_get_id (session));
-  g_autofree char *text = handoff
-    ? g_strdup_printf (_("Session %s was accepted: %s."), oc_handoff_get_id (handoff),
-                       oc_handoff_get_path_reason (handoff))
-    : g_strdup_printf (known ? _("Session %s was already stored; it will be handed off "
-                                 "when the account signs in.")
-                             : _("Session %s is stored and will be handed off when the "
-                                 "account signs in."), oc_session_get_id (session));
-  purple_notify_info (gc, _("Hand off a session file"), _("Session accepted"), text);
+  Chosen *chosen = g_new0 (Chosen, 1);
+  chosen->account = account;
+  chosen->filename = g_strdup (filename);
+  chosen->session = oc_session_ref (session);
+  /* the task holds the service until the write is done */
+  oc_service_accept_async (service, session, NULL, on_file_accepted, chosen);
 }
 
 static void
