@@ -23,22 +23,30 @@
 
 typedef struct {
   gint64 last_us;
-  gint64 worst_us;
+  double last_cpu_s;
+  gint64 worst_us;      /* wall time of the longest gap */
+  double worst_cpu_s;   /* the most CPU time this thread used within one gap */
   guint  over_bar;
 } Ticks;
 
+/* The wall-clock gap includes the time the kernel gave the CPU to other
+ * processes (a shared machine); the CPU time this thread used within the gap
+ * is the main loop's own work, which is what the code controls. */
 static gboolean
 on_tick (gpointer user_data)
 {
   Ticks *ticks = user_data;
   gint64 now = g_get_monotonic_time ();
+  double cpu = bench_thread_cpu_s ();
   if (ticks->last_us)
     {
       gint64 gap = now - ticks->last_us;
       ticks->worst_us = MAX (ticks->worst_us, gap);
+      ticks->worst_cpu_s = MAX (ticks->worst_cpu_s, cpu - ticks->last_cpu_s);
       ticks->over_bar += gap > (gint64) (BAR_MS * 1000);
     }
   ticks->last_us = now;
+  ticks->last_cpu_s = cpu;
   return G_SOURCE_CONTINUE;
 }
 
@@ -165,6 +173,7 @@ main (int argc, char **argv)
     }
   bench_run_for (200);
   ticks.worst_us = 0;
+  ticks.worst_cpu_s = 0;
   ticks.over_bar = 0;
 
   Progress progress = { service, oc_store_get_inbox_dir (oc_service_get_store (service)) };
@@ -174,6 +183,7 @@ main (int argc, char **argv)
   gboolean accepted = bench_run_until (all_accepted, &progress, 120000);
   double accepted_s = bench_now_s () - t0;
   gint64 worst_accept_us = ticks.worst_us;
+  double worst_accept_cpu_s = ticks.worst_cpu_s;
   gboolean created = accepted && bench_run_until (all_created, &progress, 300000);
   double created_s = bench_now_s () - t0;
   g_thread_join (dropper);
@@ -184,12 +194,16 @@ main (int argc, char **argv)
   printf ("%-34s %10s\n", "all accepted (inbox empty)", accepted ? "yes" : "NO");
   printf ("%-34s %10.2f\n", "  after, s", accepted_s);
   printf ("%-34s %10.1f\n", "  longest main-loop stall, ms", worst_accept_us / 1000.0);
+  printf ("%-34s %10.1f\n", "    main-loop CPU in one gap, ms", worst_accept_cpu_s * 1000.0);
   printf ("%-34s %10s\n", "all created in Dynamics (mock)", created ? "yes" : "NO");
   printf ("%-34s %10.2f\n", "  after, s", created_s);
   printf ("%-34s %10.1f\n", "longest main-loop stall, ms", ticks.worst_us / 1000.0);
+  printf ("%-34s %10.1f\n", "  main-loop CPU in one gap, ms", ticks.worst_cpu_s * 1000.0);
   printf ("%-34s %10u\n", "gaps over 50 ms", ticks.over_bar);
   printf ("\nstall = the largest gap between two ticks of a %d ms G_PRIORITY_HIGH timer, from the first\n"
-          "rename until every handoff is created; bar: %.0f ms.\n", TICK_MS, BAR_MS);
+          "rename until every handoff is created; bar: %.0f ms. \"CPU in one gap\" = the most CPU time the\n"
+          "main thread used between two ticks (the rest of a gap is the kernel running other processes).\n",
+          TICK_MS, BAR_MS);
 
   oc_service_stop (service);
   oc_connection_close (connection);
