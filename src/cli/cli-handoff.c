@@ -106,11 +106,10 @@ add_string (JsonBuilder *builder, const char *name, const char *value)
 static void
 report_json (Run *run, JsonBuilder *builder, OcHandoff *handoff)
 {
-  static const char *phases[] = { "pending", "failed", "created" };
   json_builder_begin_object (builder);
   add_string (builder, "session_id", oc_handoff_get_id (handoff));
-  add_string (builder, "state", phases[oc_handoff_get_phase (handoff)]);
-  add_string (builder, "path", oc_handoff_get_path (handoff) == OC_HANDOFF_PATH_CASE ? "case" : "conversation");
+  add_string (builder, "state", oc_handoff_phase_to_string (oc_handoff_get_phase (handoff)));
+  add_string (builder, "path", oc_handoff_path_to_string (oc_handoff_get_path (handoff)));
   add_string (builder, "path_reason", oc_handoff_get_path_reason (handoff));
   add_string (builder, "record_id", oc_handoff_get_record_id (handoff));
   add_string (builder, "ticket_number", oc_handoff_get_ticket_number (handoff));

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "oc-handoff.h"
 
+#include "oc-codes.h"
 #include "oc-uuid.h"
 
 struct _OcHandoff {
@@ -57,8 +58,8 @@ oc_handoff_class_init (OcHandoffClass *klass)
 static void
 oc_handoff_init (OcHandoff *self)
 {
-  self->live.statecode = -1;
-  self->live.statuscode = -1;
+  self->live.statecode = OC_CODE_UNKNOWN;
+  self->live.statuscode = OC_CODE_UNKNOWN;
 }
 
 static void
@@ -239,7 +240,7 @@ oc_handoff_set_live (OcHandoff *self, const OcLiveState *live)
                      g_strcmp0 (old->queue_name, live->queue_name) != 0;
 
   gint64 assigned_on = old->assigned_on;
-  if (assigned_on == 0 && live->statuscode == 2)
+  if (assigned_on == 0 && live->statuscode == OC_CONVERSATION_STATUS_ACTIVE)
     assigned_on = live->modified_on ? live->modified_on : g_get_real_time () / G_USEC_PER_SEC;
 
   oc_live_state_clear (old);
@@ -270,11 +271,34 @@ oc_handoff_set_deleted (OcHandoff *self)
 
   OcLiveState live = { 0 };
   /* conversation: 1 Closed / 4 Closed; case: 2 Cancelled (its statuscode unknown) */
-  live.statecode = is_case ? 2 : 1;
-  live.statuscode = is_case ? -1 : 4;
+  live.statecode = is_case ? OC_CASE_STATE_CANCELLED : OC_CONVERSATION_STATE_CLOSED;
+  live.statuscode = is_case ? OC_CODE_UNKNOWN : OC_CONVERSATION_STATUS_CLOSED;
   live.reason = (char *) "RecordDeleted";
   live.status_label = (char *) "Record deleted";
   live.created_on = self->live.created_on;
   live.modified_on = when ? g_date_time_to_unix (when) : g_get_real_time () / G_USEC_PER_SEC;
   return oc_handoff_set_live (self, &live);
+}
+
+const char *
+oc_handoff_phase_to_string (OcHandoffPhase phase)
+{
+  switch (phase)
+    {
+    case OC_HANDOFF_PHASE_PENDING: return "pending";
+    case OC_HANDOFF_PHASE_FAILED:  return "failed";
+    case OC_HANDOFF_PHASE_CREATED: return "created";
+    default: g_return_val_if_reached (NULL);
+    }
+}
+
+const char *
+oc_handoff_path_to_string (OcHandoffPath path)
+{
+  switch (path)
+    {
+    case OC_HANDOFF_PATH_CONVERSATION: return "conversation";
+    case OC_HANDOFF_PATH_CASE:         return "case";
+    default: g_return_val_if_reached (NULL);
+    }
 }

@@ -20,9 +20,15 @@ typedef enum {
   OC_HANDOFF_PHASE_CREATED,   /* the record exists in Dynamics; meta written */
 } OcHandoffPhase;
 
+/* "pending", "failed", "created": machine-readable (omnichannel handoff
+ * --json "state"), never translated. */
+const char    *oc_handoff_phase_to_string (OcHandoffPhase phase);
+/* "conversation", "case" (--json "path"). */
+const char    *oc_handoff_path_to_string (OcHandoffPath path);
+
 /* What Dynamics says about the record now (filled by the status watcher). */
 typedef struct {
-  int    statecode;         /* -1 while unknown */
+  int    statecode;         /* OC_CODE_UNKNOWN (-1) while unknown; see oc-codes.h */
   int    statuscode;
   char  *reason;            /* formatted msdyn_statuschangereason, e.g. "ConversationEndedByAgent" */
   char  *status_label;      /* formatted statuscode, e.g. "Active", "Problem Solved" */

@@ -73,9 +73,9 @@ on_store_rejected (OcStore *store, const char *name, const char *reason, gpointe
 
 /* Closed for longer than the retention time (at once when it is 0). */
 static gboolean
-is_expired (OcService *self, OcHandoff *handoff, const char *status_id)
+is_expired (OcService *self, OcHandoff *handoff, OcPresenceStatus status)
 {
-  if (!(self->parts & OC_SERVICE_EXPIRE) || g_strcmp0 (status_id, "closed") != 0)
+  if (!(self->parts & OC_SERVICE_EXPIRE) || status != OC_PRESENCE_CLOSED)
     return FALSE;
   gint64 closed_at = oc_handoff_get_live (handoff)->modified_on;
   if (closed_at <= 0)
@@ -95,7 +95,7 @@ expire (OcService *self)
     {
       OcPresence presence = { 0 };
       oc_presence_compute (handoffs->pdata[i], g_get_real_time (), &presence);
-      if (is_expired (self, handoffs->pdata[i], presence.status_id))
+      if (is_expired (self, handoffs->pdata[i], presence.status))
         g_ptr_array_add (expired, g_strdup (oc_handoff_get_id (handoffs->pdata[i])));
       oc_presence_clear (&presence);
     }
@@ -132,7 +132,7 @@ update_presence (OcService *self, OcHandoff *handoff)
   const char *id = oc_handoff_get_id (handoff);
   OcPresence presence = { 0 };
   oc_presence_compute (handoff, g_get_real_time (), &presence);
-  gboolean expired = is_expired (self, handoff, presence.status_id);
+  gboolean expired = is_expired (self, handoff, presence.status);
   const char *before = g_hash_table_lookup (self->shown, id);
   g_autofree char *key = g_strdup_printf ("%s\n%s", presence.status_id, presence.message);
 

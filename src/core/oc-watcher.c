@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "oc-watcher.h"
 
+#include "oc-codes.h"
 #include "oc-error.h"
 #include "oc-guid.h"
 #include "oc-watcher-rows.h"
@@ -80,7 +81,7 @@ oc_watcher_init (OcWatcher *self)
 static void
 on_engine_handoff (OcHandoffEngine *engine, OcHandoff *handoff, gpointer user_data)
 {
-  if (oc_handoff_get_phase (handoff) == OC_HANDOFF_PHASE_CREATED && oc_handoff_get_live (handoff)->statecode < 0)
+  if (oc_handoff_get_phase (handoff) == OC_HANDOFF_PHASE_CREATED && oc_handoff_get_live (handoff)->statecode == OC_CODE_UNKNOWN)
     oc_watcher_poke (user_data);
 }
 
@@ -213,8 +214,8 @@ needs (OcWatcher *self, gboolean discovering)
         out.cases = TRUE;
       else
         out.conversations = TRUE;
-      if (live->statecode <= 0)
-        out.busy = TRUE;
+      if (live->statecode == OC_CODE_UNKNOWN || live->statecode == OC_CONVERSATION_STATE_OPEN)
+        out.busy = TRUE;   /* OC_CASE_STATE_ACTIVE too: both are 0 */
     }
   /* A workstream view shows conversations other systems create: keep looking. */
   if (mode == OC_SHOW_WORKSTREAM)
@@ -447,7 +448,7 @@ collect_unresolved (OcWatcher *self)
     {
       OcHandoff *handoff = handoffs->pdata[i];
       if (oc_handoff_get_phase (handoff) == OC_HANDOFF_PHASE_CREATED && !oc_handoff_is_foreign (handoff) &&
-          oc_handoff_get_path (handoff) == path && oc_handoff_get_live (handoff)->statecode < 0)
+          oc_handoff_get_path (handoff) == path && oc_handoff_get_live (handoff)->statecode == OC_CODE_UNKNOWN)
         g_ptr_array_add (ids, g_strdup (oc_handoff_get_record_id (handoff)));
     }
   return ids;
@@ -463,7 +464,7 @@ end_batch (OcWatcher *self)
   while (g_hash_table_iter_next (&iter, NULL, &id))
     {
       OcHandoff *handoff = oc_handoff_engine_lookup_record (self->engine, id);
-      if (handoff && oc_handoff_get_live (handoff)->statecode < 0)
+      if (handoff && oc_handoff_get_live (handoff)->statecode == OC_CODE_UNKNOWN)
         {
           g_debug ("record %s no longer exists in Dynamics 365", (const char *) id);
           oc_handoff_set_deleted (handoff);
