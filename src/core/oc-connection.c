@@ -8,6 +8,7 @@
 #include "oc-http.h"
 #include "oc-priority.h"
 #include "oc-retry-gate.h"
+#include "oc-odata.h"
 
 #define DEFAULT_TIMEOUT_S 30
 #define SIGN_IN_MAX_RETRY_DELAY_MS 5000
@@ -438,8 +439,8 @@ run_step (GTask *task)
       return;
     case OC_SIGN_IN_STEP_WORKSTREAM:
       {
-        g_autofree char *path = g_strdup_printf ("msdyn_liveworkstreams(%s)?$select=msdyn_name,statecode,msdyn_streamsource",
-                                                 self->settings->workstream_id);
+        g_autofree char *path = oc_odata_entity_path ("msdyn_liveworkstreams", self->settings->workstream_id,
+                                                      "?$select=msdyn_name,statecode,msdyn_streamsource");
         request = sign_in_request (path);
         oc_web_api_send_async (self->web_api, request, cancellable, on_workstream, task);
         return;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "oc-handoff-engine.h"
+#include "oc-handoff-private.h"
 
 G_BEGIN_DECLS
 

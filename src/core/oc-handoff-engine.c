@@ -4,6 +4,7 @@
 #include "oc-handoff-engine-private.h"
 
 #include "oc-error.h"
+#include "oc-odata.h"
 
 enum { SIGNAL_ADDED, SIGNAL_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -64,6 +65,8 @@ oc_handoff_engine_init (OcHandoffEngine *self)
 OcHandoffEngine *
 oc_handoff_engine_new (OcConnection *connection, OcStore *store)
 {
+  g_return_val_if_fail (OC_IS_CONNECTION (connection), NULL);
+  g_return_val_if_fail (OC_IS_STORE (store), NULL);
   OcHandoffEngine *self = g_object_new (OC_TYPE_HANDOFF_ENGINE, NULL);
   self->connection = g_object_ref (connection);
   self->store = g_object_ref (store);
@@ -124,7 +127,7 @@ ensure_queue_name (OcHandoffEngine *self)
       return;
     }
   self->fetching_queue_name = TRUE;
-  g_autofree char *path = g_strdup_printf ("queues(%s)?$select=name", queue);
+  g_autofree char *path = oc_odata_entity_path ("queues", queue, "?$select=name");
   g_autoptr(OcRequest) request = oc_request_new ("GET", path);
   oc_request_set_retry (request, OC_RETRY_BOUNDED, 3);
   oc_web_api_send_async (oc_connection_get_web_api (self->connection), request, self->cancellable,
@@ -154,6 +157,8 @@ OcHandoff *
 oc_handoff_engine_track_foreign (OcHandoffEngine *self, const char *record_id, OcHandoffPath path,
                                  const char *subject)
 {
+  g_return_val_if_fail (OC_IS_HANDOFF_ENGINE (self), NULL);
+  g_return_val_if_fail (record_id != NULL, NULL);
   OcHandoff *handoff = g_hash_table_lookup (self->by_record, record_id);
   return handoff ? handoff : track_handoff (self, oc_handoff_new_foreign (record_id, path, subject));
 }
@@ -161,12 +166,17 @@ oc_handoff_engine_track_foreign (OcHandoffEngine *self, const char *record_id, O
 OcHandoff *
 oc_handoff_engine_lookup_record (OcHandoffEngine *self, const char *record_id)
 {
+  g_return_val_if_fail (OC_IS_HANDOFF_ENGINE (self), NULL);
+  g_return_val_if_fail (record_id != NULL, NULL);
   return g_hash_table_lookup (self->by_record, record_id);
 }
 
 OcHandoff *
 oc_handoff_engine_submit (OcHandoffEngine *self, OcSession *session, gboolean *known, GError **error)
 {
+  g_return_val_if_fail (OC_IS_HANDOFF_ENGINE (self), NULL);
+  g_return_val_if_fail (session != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
   const char *id = oc_session_get_id (session);
   OcHandoff *handoff = g_hash_table_lookup (self->by_id, id);
 
@@ -297,6 +307,7 @@ oc_handoff_engine_submit_finish (OcHandoffEngine *self, GAsyncResult *result, gb
 void
 oc_handoff_engine_resume (OcHandoffEngine *self)
 {
+  g_return_if_fail (OC_IS_HANDOFF_ENGINE (self));
   g_autoptr(GPtrArray) sessions = oc_store_list (self->store);
 
   for (guint i = 0; i < sessions->len; i++)
@@ -313,6 +324,8 @@ oc_handoff_engine_resume (OcHandoffEngine *self)
 gboolean
 oc_handoff_engine_retry (OcHandoffEngine *self, const char *session_id)
 {
+  g_return_val_if_fail (OC_IS_HANDOFF_ENGINE (self), FALSE);
+  g_return_val_if_fail (session_id != NULL, FALSE);
   OcHandoff *handoff = g_hash_table_lookup (self->by_id, session_id);
   if (handoff == NULL || oc_handoff_get_phase (handoff) != OC_HANDOFF_PHASE_FAILED)
     return FALSE;
@@ -323,18 +336,23 @@ oc_handoff_engine_retry (OcHandoffEngine *self, const char *session_id)
 OcHandoff *
 oc_handoff_engine_lookup (OcHandoffEngine *self, const char *session_id)
 {
+  g_return_val_if_fail (OC_IS_HANDOFF_ENGINE (self), NULL);
+  g_return_val_if_fail (session_id != NULL, NULL);
   return g_hash_table_lookup (self->by_id, session_id);
 }
 
 GPtrArray *
 oc_handoff_engine_list (OcHandoffEngine *self)
 {
+  g_return_val_if_fail (OC_IS_HANDOFF_ENGINE (self), NULL);
   return self->ordered;
 }
 
 void
 oc_handoff_engine_forget (OcHandoffEngine *self, const char *session_id)
 {
+  g_return_if_fail (OC_IS_HANDOFF_ENGINE (self));
+  g_return_if_fail (session_id != NULL);
   OcHandoff *handoff = g_hash_table_lookup (self->by_id, session_id);
   if (handoff == NULL || g_hash_table_contains (self->running, handoff))
     return;
@@ -347,12 +365,14 @@ oc_handoff_engine_forget (OcHandoffEngine *self, const char *session_id)
 gboolean
 oc_handoff_engine_is_busy (OcHandoffEngine *self)
 {
+  g_return_val_if_fail (OC_IS_HANDOFF_ENGINE (self), FALSE);
   return g_hash_table_size (self->running) > 0;
 }
 
 void
 oc_handoff_engine_shutdown (OcHandoffEngine *self)
 {
+  g_return_if_fail (OC_IS_HANDOFF_ENGINE (self));
   if (self->shut_down)
     return;
   self->shut_down = TRUE;

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "oc-store.h"
 
+#include "oc-store-private.h"
+
 #include "oc-json.h"
 
 #include <errno.h>
@@ -11,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* write_durably's temporary files: ".tmp-" and six mkstemp characters. */
+/* oc_store_write_durably's temporary files: ".tmp-" and six mkstemp characters. */
 #define TMP_PREFIX ".tmp-"
 #define TMP_SUFFIX_CHARS 6
 /* A temp file this old is no write in progress (a write is write + fsync +
@@ -150,6 +152,12 @@ clean_stale_temp_files (const char *dir_path)
     }
 }
 
+const char *
+oc_store_get_sessions_dir (OcStore *self)
+{
+  return self->sessions;
+}
+
 OcStore *
 oc_store_new (const char *root, GError **error)
 {
@@ -263,8 +271,8 @@ write_all (int fd, const char *data, gsize length)
 /* write + fsync + rename + fsync(dir): after this returns TRUE the file has
  * either its old or its new content after a crash, never a torn one, and
  * the new name survives a power cut. */
-static gboolean
-write_durably (const char *dir, const char *name, const char *data, gsize length, GError **error)
+gboolean
+oc_store_write_durably (const char *dir, const char *name, const char *data, gsize length, GError **error)
 {
   g_autofree char *final_path = g_build_filename (dir, name, NULL);
   g_autofree char *tmp_path = g_build_filename (dir, TMP_PREFIX "XXXXXX", NULL);
@@ -315,126 +323,16 @@ oc_store_save (OcStore *self, OcSession *session, GError **error)
   gsize length = 0;
   g_autofree char *data = oc_session_to_json (session, &length);
   g_autofree char *name = oc_store_file_name (oc_session_get_id (session));
-  return write_durably (self->sessions, name, data, length, error);
-}
-
-/* Both asynchronous calls return a pointer: SAVED, or (accept) the stored
- * copy that wins. */
-#define SAVED GINT_TO_POINTER (1)
-
-/* What the thread of an asynchronous save gets: plain bytes and paths, so
- * that nothing shared (the session, the store) is touched off the main loop. */
-typedef struct {
-  char  *dir;
-  char  *name;
-  char  *data;
-  gsize  length;
-} SaveJob;
-
-static void
-save_job_free (gpointer data)
-{
-  SaveJob *job = data;
-  g_free (job->dir);
-  g_free (job->name);
-  g_free (job->data);
-  g_free (job);
-}
-
-static void
-save_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
-{
-  SaveJob *job = task_data;
-  GError *error = NULL;
-  if (write_durably (job->dir, job->name, job->data, job->length, &error))
-    g_task_return_pointer (task, SAVED, NULL);
-  else
-    g_task_return_error (task, error);
-}
-
-/* Validates and serialises here; writes in a thread. */
-static void
-save_async (OcStore *self, OcSession *session, GTask *task)
-{
-  GError *error = NULL;
-  if (!oc_session_check (session, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  SaveJob *job = g_new0 (SaveJob, 1);
-  job->dir = g_strdup (self->sessions);
-  job->name = oc_store_file_name (oc_session_get_id (session));
-  job->data = oc_session_to_json (session, &job->length);
-  g_task_set_task_data (task, job, save_job_free);
-  g_task_run_in_thread (task, save_in_thread);
-}
-
-void
-oc_store_save_async (OcStore *self, OcSession *session, GCancellable *cancellable,
-                     GAsyncReadyCallback callback, gpointer user_data)
-{
-  g_return_if_fail (OC_IS_STORE (self) && session != NULL);
-
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, oc_store_save_async);
-  save_async (self, session, task);
-}
-
-gboolean
-oc_store_save_finish (OcStore *self, GAsyncResult *result, GError **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_pointer (G_TASK (result), error) == SAVED;
+  return oc_store_write_durably (self->sessions, name, data, length, error);
 }
 
 /* The first readable stored copy of @session's id, or NULL. */
-static OcSession *
-load_existing (OcStore *self, OcSession *session)
+OcSession *
+oc_store_load_existing (OcStore *self, OcSession *session)
 {
   const char *id = oc_session_get_id (session);
   /* one that cannot be read is moved aside by load */
   return oc_store_contains (self, id) ? oc_store_load (self, id, NULL) : NULL;
-}
-
-void
-oc_store_accept_async (OcStore *self, OcSession *session, GCancellable *cancellable,
-                       GAsyncReadyCallback callback, gpointer user_data)
-{
-  g_return_if_fail (OC_IS_STORE (self) && session != NULL);
-
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, oc_store_accept_async);
-  OcSession *existing = load_existing (self, session);
-  if (existing)
-    {
-      g_task_return_pointer (task, existing, (GDestroyNotify) oc_session_unref);
-      return;
-    }
-  save_async (self, session, task);
-}
-
-gboolean
-oc_store_accept_finish (OcStore *self, GAsyncResult *result, OcSession **stored, GError **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  if (stored)
-    *stored = NULL;
-  GError *local = NULL;
-  gpointer value = g_task_propagate_pointer (G_TASK (result), &local);
-  if (local)
-    {
-      g_propagate_error (error, local);
-      return FALSE;
-    }
-  if (value == SAVED)
-    return TRUE;
-  if (stored)
-    *stored = value;
-  else
-    oc_session_unref (value);
-  return TRUE;
 }
 
 gboolean
@@ -445,7 +343,7 @@ oc_store_accept (OcStore *self, OcSession *session, OcSession **stored, GError *
   if (stored)
     *stored = NULL;
   /* the first copy wins */
-  OcSession *existing = load_existing (self, session);
+  OcSession *existing = oc_store_load_existing (self, session);
   if (existing == NULL)
     return oc_store_save (self, session, error);
   if (stored)
@@ -641,7 +539,7 @@ oc_store_reject (OcStore *self, const char *path, const char *reason, GError **e
 
   g_autofree char *reason_name = g_strconcat (name, ".reason", NULL);
   g_autofree char *text = g_strconcat (reason != NULL ? reason : "", "\n", NULL);
-  gboolean written = write_durably (self->rejected, reason_name, text, strlen (text), error);
+  gboolean written = oc_store_write_durably (self->rejected, reason_name, text, strlen (text), error);
   g_signal_emit (self, signals[SIGNAL_REJECTED], 0, base, reason != NULL ? reason : "");
   return written;
 }
@@ -690,7 +588,7 @@ oc_store_review_rejected (OcStore *self, const char *name, const char *reason, G
       if (file_state (doc_path, &state))
         remember_refused (self, name, &state);
       g_autofree char *text = g_strconcat (reason, "\n", NULL);
-      gboolean written = write_durably (self->rejected, reason_name, text, strlen (text), error);
+      gboolean written = oc_store_write_durably (self->rejected, reason_name, text, strlen (text), error);
       g_signal_emit (self, signals[SIGNAL_REJECTED], 0, name, reason);
       return written;
     }

@@ -49,11 +49,12 @@ gboolean    oc_store_accept (OcStore *self, OcSession *session, OcSession **stor
 void        oc_store_accept_async (OcStore *self, OcSession *session, GCancellable *cancellable,
                                    GAsyncReadyCallback callback, gpointer user_data);
 gboolean    oc_store_accept_finish (OcStore *self, GAsyncResult *result, OcSession **stored, GError **error);
-/* The stored session with this id, or NULL. A stored file that cannot be
+/* The stored session with this id (a new reference), or NULL. A stored file that cannot be
  * read back is moved to rejected/ (see ::rejected) by this and by list. */
 OcSession  *oc_store_load (OcStore *self, const char *session_id, GError **error);
 gboolean    oc_store_contains (OcStore *self, const char *session_id);
-/* Every stored session (handed off or not), sorted by id. */
+/* Every stored session (handed off or not), sorted by id: a new array
+ * (transfer full) of OcSession* that it owns; free with g_ptr_array_unref. */
 GPtrArray  *oc_store_list (OcStore *self);   /* OcSession* */
 /* Removes a stored session file (retention is the UI's business; records stay in Dynamics). */
 gboolean    oc_store_remove (OcStore *self, const char *session_id, GError **error);

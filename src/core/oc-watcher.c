@@ -5,6 +5,7 @@
 #include "oc-error.h"
 #include "oc-guid.h"
 #include "oc-watcher-rows.h"
+#include "oc-handoff-private.h"
 
 typedef OcWatcherRowsKind Kind;
 #define KIND_CONVERSATIONS OC_WATCHER_ROWS_CONVERSATIONS
@@ -145,6 +146,7 @@ oc_watcher_get_requests (OcWatcher *self)
 int
 oc_watcher_get_next_poll (OcWatcher *self)
 {
+  g_return_val_if_fail (OC_IS_WATCHER (self), -1);
   if (self->next_poll_us == 0)
     return -1;
   gint64 left = self->next_poll_us - g_get_monotonic_time ();

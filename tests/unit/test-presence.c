@@ -8,6 +8,7 @@
 #include "oc-error.h"
 #include "oc-presence.h"
 #include "oc-watcher.h"
+#include "oc-handoff-private.h"
 
 #define ENV "https://contoso.crm.dynamics.com"
 
