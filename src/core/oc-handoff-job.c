@@ -361,19 +361,29 @@ on_record_created (GObject *source, GAsyncResult *result, gpointer user_data)
   record_exists (job, ticket);
 }
 
+/* The steps after a case exists (queue, routing) are best effort: a refusal
+ * is reported on the handoff, not fatal. Returns the error of the request
+ * (NULL: it succeeded), or ends the job and returns FALSE in *@go_on when it
+ * was cancelled. */
+static GError *
+finish_best_effort (Job *job, GObject *source, GAsyncResult *result, gboolean *go_on)
+{
+  GError *error = NULL;
+  g_autoptr(OcResponse) response = oc_web_api_send_finish (OC_WEB_API (source), result, &error);
+  *go_on = !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  if (!*go_on)
+    job_end (job, error);
+  return *go_on ? error : NULL;
+}
+
 static void
 on_added_to_queue (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Job *job = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(OcResponse) response = oc_web_api_send_finish (OC_WEB_API (source), result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      job_end (job, g_steal_pointer (&error));
-      return;
-    }
-  /* The case exists either way; a queue that refuses it is reported, not fatal. */
+  gboolean go_on;
+  g_autoptr(GError) error = finish_best_effort (job, source, result, &go_on);
+  if (!go_on)
+    return;
   if (error)
     {
       g_autofree char *note = g_strdup_printf ("not added to the case queue: %s", error->message);
@@ -387,16 +397,11 @@ static void
 on_routed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Job *job = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(OcResponse) response = oc_web_api_send_finish (OC_WEB_API (source), result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      job_end (job, g_steal_pointer (&error));
-      return;
-    }
-  /* As with the queue: the case exists, so a refusal is reported, not fatal
-   * (typically no active routing rule set for cases in the org). */
+  gboolean go_on;
+  g_autoptr(GError) error = finish_best_effort (job, source, result, &go_on);
+  if (!go_on)
+    return;
+  /* typically refused when no routing rule set for cases is active in the org */
   if (error)
     {
       g_autofree char *note = g_strdup_printf ("not sent to unified routing: %s", error->message);
