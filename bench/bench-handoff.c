@@ -11,8 +11,7 @@
 #include <stdio.h>
 
 #include "bench-common.h"
-#include "oc-handoff-engine.h"
-#include "oc-store.h"
+#include "oc-service.h"
 
 #define BATCH 500
 
@@ -32,7 +31,7 @@ progress_done (gpointer data)
 }
 
 static void
-on_changed (OcHandoffEngine *engine, OcHandoff *handoff, gpointer user_data)
+on_changed (OcService *service, OcHandoff *handoff, gpointer user_data)
 {
   Progress *progress = user_data;
   OcHandoffPhase phase = oc_handoff_get_phase (handoff);
@@ -73,14 +72,14 @@ typedef struct {
 } Batch;
 
 static gboolean
-run_batch (MockServer *mock, OcHandoffEngine *engine, const char *store_kind, const Batch *batch)
+run_batch (MockServer *mock, OcService *service, const char *store_kind, const Batch *batch)
 {
   g_autoptr(GPtrArray) sessions = g_ptr_array_new_with_free_func ((GDestroyNotify) oc_session_unref);
   for (guint i = 0; i < BATCH; i++)
     g_ptr_array_add (sessions, make_session (store_kind, batch->kind, i, batch->verified));
 
   Progress progress = { .settled = g_hash_table_new (NULL, NULL), .total = BATCH };
-  gulong handler = g_signal_connect (engine, "handoff-changed", G_CALLBACK (on_changed), &progress);
+  gulong handler = g_signal_connect (service, "handoff-changed", G_CALLBACK (on_changed), &progress);
   guint api_before = mock_server_count_requests (mock, NULL, "/api/data/");
   guint posts_before = mock_server_count_requests (mock, "POST", "msdyn_ocliveworkitems");
   guint lookups_before = mock_server_count_requests (mock, "GET", "/contacts");
@@ -91,9 +90,9 @@ run_batch (MockServer *mock, OcHandoffEngine *engine, const char *store_kind, co
     {
       g_autoptr(GError) error = NULL;
       double s0 = bench_now_s ();
-      OcHandoff *handoff = oc_handoff_engine_submit (engine, sessions->pdata[i], NULL, &error);
+      gboolean accepted = oc_service_accept (service, sessions->pdata[i], NULL, &error);
       submit_s += bench_now_s () - s0;
-      if (handoff == NULL)
+      if (!accepted)
         {
           g_printerr ("submit: %s\n", error->message);
           return FALSE;
@@ -101,7 +100,7 @@ run_batch (MockServer *mock, OcHandoffEngine *engine, const char *store_kind, co
     }
   gboolean finished = bench_run_until (progress_done, &progress, 120000);
   double wall_s = bench_now_s () - t0;
-  g_signal_handler_disconnect (engine, handler);
+  g_signal_handler_disconnect (service, handler);
   g_hash_table_unref (progress.settled);
   if (!finished)
     {
@@ -138,19 +137,20 @@ run_store (MockServer *mock, OcConnection *connection, const char *store_kind, c
       g_printerr ("cannot make a directory in %s\n", base);
       return FALSE;
     }
-  g_autoptr(OcStore) store = oc_store_new (root, &error);
-  if (store == NULL)
+  g_autoptr(OcService) service = oc_service_new (connection, root, &error);
+  if (service == NULL)
     {
       g_printerr ("store: %s\n", error->message);
       bench_remove_tree (root);
       return FALSE;
     }
-  g_autoptr(OcHandoffEngine) engine = oc_handoff_engine_new (connection, store);
+  /* the engine alone: no polling or inbox behind the figures */
+  oc_service_start (service, 0, NULL);
   gboolean ok = TRUE;
   for (guint i = 0; i < G_N_ELEMENTS (batches) && ok; i++)
-    ok = run_batch (mock, engine, store_kind, &batches[i]);
-  oc_handoff_engine_shutdown (engine);
-  g_clear_object (&engine);
+    ok = run_batch (mock, service, store_kind, &batches[i]);
+  oc_service_stop (service);
+  g_clear_object (&service);
   bench_run_for (20);
   bench_remove_tree (root);
   return ok;
@@ -191,7 +191,7 @@ main (int argc, char **argv)
     ok = run_store (mock, connection, "tmpfs", "/dev/shm");
 
   printf ("\nhand./s = sessions / wall time from the first submit to the last record created (includes submit).\n"
-          "submit ms = mean time in oc_handoff_engine_submit(): validation + the durable store write; after\n"
+          "submit ms = mean time in oc_service_accept(): validation + the durable store write; after\n"
           "the record exists the session is saved again with its meta (not in submit ms, in wall s).\n");
 
   oc_connection_close (connection);

@@ -9,9 +9,7 @@
 #include <stdio.h>
 
 #include "bench-common.h"
-#include "oc-handoff-engine.h"
-#include "oc-store.h"
-#include "oc-watcher.h"
+#include "oc-service.h"
 
 #define PAGE_SIZE 500
 #define STEADY_POLLS 3
@@ -98,8 +96,8 @@ measure (BenchMockThread *mock, const char *seed, guint n, Row *row)
       return FALSE;
     }
   g_autofree char *root = bench_make_tmpdir ("bench-poll");
-  g_autoptr(OcStore) store = oc_store_new (root, &error);
-  if (store == NULL)
+  g_autoptr(OcService) service = oc_service_new (connection, root, &error);
+  if (service == NULL)
     {
       g_printerr ("store: %s\n", error->message);
       return FALSE;
@@ -112,8 +110,7 @@ measure (BenchMockThread *mock, const char *seed, guint n, Row *row)
   while (g_get_real_time () / G_USEC_PER_SEC <= created_at + OC_WATCHER_OVERLAP_S)
     bench_run_for (100);
 
-  g_autoptr(OcHandoffEngine) engine = oc_handoff_engine_new (connection, store);
-  g_autoptr(OcWatcher) watcher = oc_watcher_new (connection, engine);
+  OcWatcher *watcher = oc_service_get_watcher (service);
   oc_watcher_set_intervals (watcher, 1, 1);
   oc_watcher_set_page_size (watcher, PAGE_SIZE);
   current_watcher = watcher;
@@ -125,7 +122,7 @@ measure (BenchMockThread *mock, const char *seed, guint n, Row *row)
   double cpu0 = bench_thread_cpu_s ();
   double t0 = bench_now_s ();
 
-  oc_watcher_start (watcher);
+  oc_service_start (service, OC_SERVICE_WATCH, NULL);
   wanted_polls = 1;
   if (!bench_run_until (polls_done, NULL, 60000))
     {
@@ -139,7 +136,7 @@ measure (BenchMockThread *mock, const char *seed, guint n, Row *row)
   row->heap_delta = (gssize) heap_discovered - (gssize) heap_before;
   row->rss_delta = (gssize) bench_rss_bytes () - (gssize) rss_before;
   row->discovery_requests = oc_watcher_get_requests (watcher);
-  row->tracked = oc_handoff_engine_list (engine)->len;   /* the engine's own array */
+  row->tracked = oc_service_list (service)->len;   /* the engine's own array */
 
   wanted_polls = 1 + STEADY_POLLS;
   if (!bench_run_until (polls_done, NULL, 60000))
@@ -153,12 +150,10 @@ measure (BenchMockThread *mock, const char *seed, guint n, Row *row)
   row->steady_requests = row->requests - row->discovery_requests;
   row->mock_requests = mock_api_requests (mock) - mock_before;
 
-  oc_watcher_stop (watcher);
-  oc_handoff_engine_shutdown (engine);
-  oc_connection_close (connection);
   current_watcher = NULL;
-  g_clear_object (&watcher);
-  g_clear_object (&engine);
+  oc_service_stop (service);
+  oc_connection_close (connection);
+  g_clear_object (&service);
   g_clear_object (&connection);
   bench_run_for (50);   /* let cancelled callbacks run */
   bench_remove_tree (root);

@@ -5,16 +5,11 @@
 #include <stdio.h>
 
 #include "cli-output.h"
-#include "oc-connection.h"
 #include "oc-error.h"
-#include "oc-handoff-engine.h"
-#include "oc-inbox.h"
-#include "oc-store.h"
 
 typedef struct {
   GMainLoop       *loop;
   gboolean         json;
-  OcHandoffEngine *engine;
   GPtrArray       *handoffs;     /* OcHandoff* we wait for */
   GHashTable      *resumed;      /* OcHandoff* of earlier runs, resumed by this one */
   gboolean         interrupted;
@@ -39,7 +34,7 @@ all_settled (Run *run)
 }
 
 static void
-on_changed (OcHandoffEngine *engine, OcHandoff *handoff, gpointer user_data)
+on_changed (OcService *service, OcHandoff *handoff, gpointer user_data)
 {
   Run *run = user_data;
   if (!g_ptr_array_find (run->handoffs, handoff, NULL))
@@ -111,11 +106,10 @@ add_string (JsonBuilder *builder, const char *name, const char *value)
 static void
 report_json (Run *run, JsonBuilder *builder, OcHandoff *handoff)
 {
-  static const char *phases[] = { "pending", "failed", "created" };
   json_builder_begin_object (builder);
   add_string (builder, "session_id", oc_handoff_get_id (handoff));
-  add_string (builder, "state", phases[oc_handoff_get_phase (handoff)]);
-  add_string (builder, "path", oc_handoff_get_path (handoff) == OC_HANDOFF_PATH_CASE ? "case" : "conversation");
+  add_string (builder, "state", oc_handoff_phase_to_string (oc_handoff_get_phase (handoff)));
+  add_string (builder, "path", oc_handoff_path_to_string (oc_handoff_get_path (handoff)));
   add_string (builder, "path_reason", oc_handoff_get_path_reason (handoff));
   add_string (builder, "record_id", oc_handoff_get_record_id (handoff));
   add_string (builder, "ticket_number", oc_handoff_get_ticket_number (handoff));
@@ -133,9 +127,9 @@ int
 cli_handoff_run (CliOptions *options, OcSettings *settings, char **files, int n_files)
 {
   g_autoptr(OcConnection) connection = NULL;
-  g_autoptr(OcStore) store = NULL;
+  g_autoptr(OcService) service = NULL;
   g_autofree char *root = NULL;
-  int prepared = cli_prepare (options, settings, &connection, &store, &root);
+  int prepared = cli_prepare (options, settings, &connection, &service, &root);
   if (prepared != CLI_EXIT_OK)
     return prepared;
 
@@ -162,35 +156,41 @@ cli_handoff_run (CliOptions *options, OcSettings *settings, char **files, int n_
   if (signed_in != CLI_EXIT_OK)
     return signed_in;
 
-  g_autoptr(OcHandoffEngine) engine = oc_handoff_engine_new (connection, store);
-  Run run = { .loop = loop, .json = options->json, .engine = engine,
+  Run run = { .loop = loop, .json = options->json,
               .handoffs = g_ptr_array_new_with_free_func (g_object_unref),
               .resumed = g_hash_table_new (NULL, NULL) };
-  g_signal_connect (engine, "handoff-changed", G_CALLBACK (on_changed), &run);
+  g_signal_connect (service, "handoff-changed", G_CALLBACK (on_changed), &run);
   guint sigint = g_unix_signal_add (SIGINT, on_interrupt, &run);
+
+  /* Sessions an earlier run left pending (interrupted, Dynamics down) go
+   * too: every run resumes them, as watch and the plugin do. The engine
+   * alone: no polling, no inbox. */
+  g_autoptr(GHashTable) earlier = g_hash_table_new (NULL, NULL);
+  oc_service_start (service, 0, NULL);
+  GPtrArray *tracked = oc_service_list (service);
+  for (guint i = 0; i < tracked->len; i++)
+    g_hash_table_add (earlier, tracked->pdata[i]);
 
   for (guint i = 0; i < sessions->len; i++)
     {
       g_autoptr(GError) submit_error = NULL;
-      OcHandoff *handoff = oc_handoff_engine_submit (engine, sessions->pdata[i], NULL, &submit_error);
-      if (handoff == NULL)
+      OcSession *session = sessions->pdata[i];
+      if (!oc_service_accept (service, session, NULL, &submit_error))
         {
-          fprintf (stderr, "%s: not stored: %s\n", oc_session_get_id (sessions->pdata[i]), submit_error->message);
+          fprintf (stderr, "%s: not stored: %s\n", oc_session_get_id (session), submit_error->message);
           invalid++;
           continue;
         }
+      OcHandoff *handoff = oc_service_lookup (service, oc_session_get_id (session));
       if (!g_ptr_array_find (run.handoffs, handoff, NULL))
         g_ptr_array_add (run.handoffs, g_object_ref (handoff));
     }
 
-  /* Sessions an earlier run left pending (interrupted, Dynamics down) go
-   * too: every run resumes them, as watch and the plugin do. */
-  oc_handoff_engine_resume (engine);
-  GPtrArray *tracked = oc_handoff_engine_list (engine);
   for (guint i = 0; i < tracked->len; i++)
     {
       OcHandoff *handoff = tracked->pdata[i];
-      if (oc_handoff_get_phase (handoff) == OC_HANDOFF_PHASE_PENDING && !g_ptr_array_find (run.handoffs, handoff, NULL))
+      if (g_hash_table_contains (earlier, handoff) && oc_handoff_get_phase (handoff) == OC_HANDOFF_PHASE_PENDING
+          && !g_ptr_array_find (run.handoffs, handoff, NULL))
         {
           g_ptr_array_add (run.handoffs, g_object_ref (handoff));
           g_hash_table_add (run.resumed, handoff);
@@ -221,7 +221,8 @@ cli_handoff_run (CliOptions *options, OcSettings *settings, char **files, int n_
     fprintf (stderr, "interrupted: pending sessions stay stored in %s; the next omnichannel handoff or watch, "
              "or the plugin, resumes them\n", root);
 
-  oc_handoff_engine_shutdown (engine);
+  g_signal_handlers_disconnect_by_data (service, &run);
+  oc_service_stop (service);
   oc_connection_close (connection);
   g_ptr_array_unref (run.handoffs);
   g_hash_table_unref (run.resumed);

@@ -65,13 +65,14 @@ cli_output_usage_error (gboolean json, const GError *error)
 
 /* The store moved a document to rejected/ (and wrote its .reason): say so. */
 static void
-on_store_rejected (OcStore *store, const char *name, const char *reason, gpointer user_data)
+on_rejected (OcService *service, const char *name, const char *reason, gpointer user_data)
 {
-  fprintf (stderr, "%s: moved to rejected/ in %s: %s\n", name, oc_store_get_root (store), reason);
+  fprintf (stderr, "%s: moved to rejected/ in %s: %s\n", name,
+           oc_store_get_root (oc_service_get_store (service)), reason);
 }
 
 int
-cli_prepare (CliOptions *options, OcSettings *settings, OcConnection **connection, OcStore **store, char **root)
+cli_prepare (CliOptions *options, OcSettings *settings, OcConnection **connection, OcService **service, char **root)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(OcConnection) made = oc_connection_new (settings, &error);
@@ -83,13 +84,13 @@ cli_prepare (CliOptions *options, OcSettings *settings, OcConnection **connectio
   const char *store_dir = options->store_dir ? options->store_dir : g_getenv ("OMNICHANNEL_STORE");
   g_autofree char *purple_dir = store_dir && *store_dir ? NULL : g_build_filename (g_get_home_dir (), ".purple", NULL);
   g_autofree char *path = oc_store_default_root (purple_dir ? purple_dir : store_dir, valid->environment_host);
-  OcStore *opened = oc_store_new (path, &error);
+  OcService *opened = oc_service_new (made, path, &error);
   if (opened == NULL)
     return cli_output_usage_error (options->json, error);
 
-  g_signal_connect (opened, "rejected", G_CALLBACK (on_store_rejected), NULL);
+  g_signal_connect (opened, "rejected", G_CALLBACK (on_rejected), NULL);
   *connection = g_steal_pointer (&made);
-  *store = opened;
+  *service = opened;
   *root = g_steal_pointer (&path);
   return CLI_EXIT_OK;
 }

@@ -6,7 +6,7 @@
 
 #include "cli-settings.h"
 #include "oc-connection.h"
-#include "oc-store.h"
+#include "oc-service.h"
 
 #define CLI_EXIT_OK 0
 #define CLI_EXIT_FAILED 1
@@ -18,12 +18,12 @@ void cli_output_print_json (JsonBuilder *builder);
 /* A usage/invalid-input failure, as text on stderr or JSON on stdout. */
 int  cli_output_usage_error (gboolean json, const GError *error);
 
-/* A validated connection and the store the plugin uses
- * (<--store or ~/.purple>/omnichannel/<host>), whose rejections are printed
- * on stderr. Returns CLI_EXIT_OK, or the exit status of a usage error it
- * already reported. */
+/* A validated connection and the (not yet started) service of the store the
+ * plugin uses (<--store or ~/.purple>/omnichannel/<host>), whose rejections
+ * are printed on stderr. Returns CLI_EXIT_OK, or the exit status of a usage
+ * error it already reported. */
 int      cli_prepare (CliOptions *options, OcSettings *settings, OcConnection **connection,
-                      OcStore **store, char **root);
+                      OcService **service, char **root);
 /* Runs the sign-in to completion on @loop. CLI_EXIT_OK, or prints the failure
  * and returns its exit status (see cli_exit_status_for). */
 int      cli_sign_in (OcConnection *connection, GMainLoop *loop);

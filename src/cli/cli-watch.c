@@ -5,20 +5,14 @@
 #include <stdio.h>
 
 #include "cli-output.h"
-#include "oc-connection.h"
 #include "oc-error.h"
-#include "oc-handoff-engine.h"
-#include "oc-presence.h"
-#include "oc-store.h"
-#include "oc-watcher.h"
 
 typedef struct {
   GMainLoop       *loop;
   gboolean         json;
   char           **ids;
   int              n_ids;
-  GHashTable      *shown;   /* id → last status id */
-  OcHandoffEngine *engine;
+  GHashTable      *shown;   /* id → last status id printed */
 } Watch;
 
 static gboolean
@@ -46,25 +40,16 @@ all_done (Watch *watch)
   return TRUE;
 }
 
+/* The service says each change of status or message once. */
 static void
-print_change (Watch *watch, OcHandoff *handoff)
+on_presence (OcService *service, OcHandoff *handoff, const char *previous, const char *status_id,
+             const char *message, const char *line, gpointer user_data)
 {
+  Watch *watch = user_data;
   const char *id = oc_handoff_get_id (handoff);
   if (!wanted (watch, id))
     return;
 
-  OcPresence presence = { 0 };
-  oc_presence_compute (handoff, g_get_real_time (), &presence);
-  const char *before = g_hash_table_lookup (watch->shown, id);
-  g_autofree char *key = g_strdup_printf ("%s\n%s", presence.status_id, presence.message);
-  const char *before_key = g_object_get_data (G_OBJECT (handoff), "cli-shown");
-  if (g_strcmp0 (before_key, key) == 0)
-    {
-      oc_presence_clear (&presence);
-      return;
-    }
-  g_object_set_data_full (G_OBJECT (handoff), "cli-shown", g_strdup (key), g_free);
-  g_autofree char *line = oc_presence_announce (handoff, before, g_get_real_time ());
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *stamp = g_date_time_format (now, "%H:%M:%S");
 
@@ -75,9 +60,9 @@ print_change (Watch *watch, OcHandoff *handoff)
       json_builder_set_member_name (builder, "session_id");
       json_builder_add_string_value (builder, id);
       json_builder_set_member_name (builder, "status");
-      json_builder_add_string_value (builder, presence.status_id);
+      json_builder_add_string_value (builder, status_id);
       json_builder_set_member_name (builder, "message");
-      json_builder_add_string_value (builder, presence.message);
+      json_builder_add_string_value (builder, message);
       json_builder_set_member_name (builder, "record_id");
       json_builder_add_string_value (builder, oc_handoff_get_record_id (handoff));
       json_builder_set_member_name (builder, "announcement");
@@ -91,19 +76,12 @@ print_change (Watch *watch, OcHandoff *handoff)
       printf ("%s\n", text);
     }
   else
-    printf ("%s  %-24s %-12s %s\n", stamp, id, presence.status_id, presence.message);
+    printf ("%s  %-24s %-12s %s\n", stamp, id, status_id, message);
   fflush (stdout);
 
-  g_hash_table_insert (watch->shown, g_strdup (id), g_strdup (presence.status_id));
-  oc_presence_clear (&presence);
+  g_hash_table_insert (watch->shown, g_strdup (id), g_strdup (status_id));
   if (all_done (watch))
     g_main_loop_quit (watch->loop);
-}
-
-static void
-on_handoff (OcHandoffEngine *engine, OcHandoff *handoff, gpointer user_data)
-{
-  print_change (user_data, handoff);
 }
 
 static gboolean
@@ -117,9 +95,9 @@ int
 cli_watch_run (CliOptions *options, OcSettings *settings, char **ids, int n_ids)
 {
   g_autoptr(OcConnection) connection = NULL;
-  g_autoptr(OcStore) store = NULL;
+  g_autoptr(OcService) service = NULL;
   g_autofree char *root = NULL;
-  int prepared = cli_prepare (options, settings, &connection, &store, &root);
+  int prepared = cli_prepare (options, settings, &connection, &service, &root);
   if (prepared != CLI_EXIT_OK)
     return prepared;
 
@@ -128,17 +106,14 @@ cli_watch_run (CliOptions *options, OcSettings *settings, char **ids, int n_ids)
   if (signed_in != CLI_EXIT_OK)
     return signed_in;
 
-  g_autoptr(OcHandoffEngine) engine = oc_handoff_engine_new (connection, store);
-  g_autoptr(OcWatcher) watcher = oc_watcher_new (connection, engine);
-  Watch watch = { .loop = loop, .json = options->json, .ids = ids, .n_ids = n_ids, .engine = engine,
+  Watch watch = { .loop = loop, .json = options->json, .ids = ids, .n_ids = n_ids,
                   .shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free) };
-  g_signal_connect (engine, "handoff-added", G_CALLBACK (on_handoff), &watch);
-  g_signal_connect (engine, "handoff-changed", G_CALLBACK (on_handoff), &watch);
-  oc_handoff_engine_resume (engine);
+  g_signal_connect (service, "presence-changed", G_CALLBACK (on_presence), &watch);
+  /* every handoff asked about is reported, however long ago it closed */
+  oc_service_start (service, OC_SERVICE_WATCH, NULL);
   for (int i = 0; i < n_ids; i++)
-    if (oc_handoff_engine_lookup (engine, ids[i]) == NULL)
+    if (oc_service_lookup (service, ids[i]) == NULL)
       fprintf (stderr, "%s: no such session in %s (watching for it anyway)\n", ids[i], root);
-  oc_watcher_start (watcher);
 
   guint sigint = g_unix_signal_add (SIGINT, on_interrupt, &watch);
   guint sigterm = g_unix_signal_add (SIGTERM, on_interrupt, &watch);
@@ -147,8 +122,8 @@ cli_watch_run (CliOptions *options, OcSettings *settings, char **ids, int n_ids)
   g_source_remove (sigint);
   g_source_remove (sigterm);
 
-  oc_watcher_stop (watcher);
-  oc_handoff_engine_shutdown (engine);
+  g_signal_handlers_disconnect_by_data (service, &watch);
+  oc_service_stop (service);
   oc_connection_close (connection);
   g_hash_table_unref (watch.shown);
   return CLI_EXIT_OK;

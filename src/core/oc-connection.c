@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "oc-connection.h"
 
+#include "oc-codes.h"
+#include "oc-enum-types.h"
 #include "oc-error.h"
 #include "oc-guid.h"
 #include "oc-http.h"
 #include "oc-priority.h"
 #include "oc-retry-gate.h"
+#include "oc-odata.h"
 
 #define DEFAULT_TIMEOUT_S 30
 #define SIGN_IN_MAX_RETRY_DELAY_MS 5000
@@ -57,7 +60,7 @@ oc_connection_get_property (GObject *object, guint prop_id, GValue *value, GPara
   switch (prop_id)
     {
     case PROP_STATE:
-      g_value_set_int (value, self->state);
+      g_value_set_enum (value, self->state);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -97,8 +100,8 @@ oc_connection_class_init (OcConnectionClass *klass)
   object_class->finalize = oc_connection_finalize;
 
   properties[PROP_STATE] =
-    g_param_spec_int ("state", NULL, NULL, OC_CONNECTION_STATE_NEW, OC_CONNECTION_STATE_CLOSED,
-                      OC_CONNECTION_STATE_NEW, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+    g_param_spec_enum ("state", NULL, NULL, OC_TYPE_CONNECTION_STATE, OC_CONNECTION_STATE_NEW,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* (step, total, text) before each sign-in step. */
@@ -343,13 +346,13 @@ on_workstream (GObject *source, GAsyncResult *result, gpointer user_data)
   OcJsonReader reader;
   oc_response_reader_init (&reader, response);
   const char *name = oc_json_reader_string (&reader, "msdyn_name");
-  gint64 statecode = oc_json_reader_int (&reader, "statecode", -1);
+  gint64 statecode = oc_json_reader_int (&reader, "statecode", OC_CODE_UNKNOWN);
   if (!oc_response_reader_finish (&reader, "GET msdyn_liveworkstreams", &error))
     {
       sign_in_fail (task, error);
       return;
     }
-  if (statecode != 0)
+  if (statecode != OC_RECORD_STATE_ACTIVE)
     {
       sign_in_fail (task, oc_error_new_full (OC_ERROR_WORKSTREAM_INVALID, response->status, NULL, -1,
           "Workstream “%s” (%s) is inactive. Activate it in Omnichannel admin center, or set the "
@@ -436,8 +439,8 @@ run_step (GTask *task)
       return;
     case OC_SIGN_IN_STEP_WORKSTREAM:
       {
-        g_autofree char *path = g_strdup_printf ("msdyn_liveworkstreams(%s)?$select=msdyn_name,statecode,msdyn_streamsource",
-                                                 self->settings->workstream_id);
+        g_autofree char *path = oc_odata_entity_path ("msdyn_liveworkstreams", self->settings->workstream_id,
+                                                      "?$select=msdyn_name,statecode,msdyn_streamsource");
         request = sign_in_request (path);
         oc_web_api_send_async (self->web_api, request, cancellable, on_workstream, task);
         return;

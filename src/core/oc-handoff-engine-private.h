@@ -4,6 +4,7 @@
 #pragma once
 
 #include "oc-handoff-engine.h"
+#include "oc-handoff-private.h"
 
 G_BEGIN_DECLS
 
@@ -16,6 +17,7 @@ struct _OcHandoffEngine {
   GPtrArray    *ordered;    /* OcHandoff* (ref), in the order they became known */
   GHashTable   *running;    /* OcHandoff* being processed → its Job* */
   GHashTable   *by_record;  /* record id → OcHandoff* (borrowed from by_id) */
+  GHashTable   *accepting;  /* session id → GPtrArray of GTask* waiting for its store write */
   gboolean      shut_down;
   char         *case_queue_name;     /* fetched once, when a case needs it */
   gboolean      fetching_queue_name;

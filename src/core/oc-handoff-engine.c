@@ -4,6 +4,7 @@
 #include "oc-handoff-engine-private.h"
 
 #include "oc-error.h"
+#include "oc-odata.h"
 
 enum { SIGNAL_ADDED, SIGNAL_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -31,6 +32,7 @@ oc_handoff_engine_dispose (GObject *object)
   g_clear_pointer (&self->ordered, g_ptr_array_unref);
   g_clear_pointer (&self->running, g_hash_table_unref);
   g_clear_pointer (&self->by_record, g_hash_table_unref);
+  g_clear_pointer (&self->accepting, g_hash_table_unref);
   g_clear_object (&self->connection);
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
@@ -57,11 +59,14 @@ oc_handoff_engine_init (OcHandoffEngine *self)
   self->ordered = g_ptr_array_new_with_free_func (g_object_unref);
   self->running = g_hash_table_new (g_direct_hash, g_direct_equal);   /* values: Job* (owned by itself) */
   self->by_record = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->accepting = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
 }
 
 OcHandoffEngine *
 oc_handoff_engine_new (OcConnection *connection, OcStore *store)
 {
+  g_return_val_if_fail (OC_IS_CONNECTION (connection), NULL);
+  g_return_val_if_fail (OC_IS_STORE (store), NULL);
   OcHandoffEngine *self = g_object_new (OC_TYPE_HANDOFF_ENGINE, NULL);
   self->connection = g_object_ref (connection);
   self->store = g_object_ref (store);
@@ -122,7 +127,7 @@ ensure_queue_name (OcHandoffEngine *self)
       return;
     }
   self->fetching_queue_name = TRUE;
-  g_autofree char *path = g_strdup_printf ("queues(%s)?$select=name", queue);
+  g_autofree char *path = oc_odata_entity_path ("queues", queue, "?$select=name");
   g_autoptr(OcRequest) request = oc_request_new ("GET", path);
   oc_request_set_retry (request, OC_RETRY_BOUNDED, 3);
   oc_web_api_send_async (oc_connection_get_web_api (self->connection), request, self->cancellable,
@@ -152,6 +157,8 @@ OcHandoff *
 oc_handoff_engine_track_foreign (OcHandoffEngine *self, const char *record_id, OcHandoffPath path,
                                  const char *subject)
 {
+  g_return_val_if_fail (OC_IS_HANDOFF_ENGINE (self), NULL);
+  g_return_val_if_fail (record_id != NULL, NULL);
   OcHandoff *handoff = g_hash_table_lookup (self->by_record, record_id);
   return handoff ? handoff : track_handoff (self, oc_handoff_new_foreign (record_id, path, subject));
 }
@@ -159,12 +166,17 @@ oc_handoff_engine_track_foreign (OcHandoffEngine *self, const char *record_id, O
 OcHandoff *
 oc_handoff_engine_lookup_record (OcHandoffEngine *self, const char *record_id)
 {
+  g_return_val_if_fail (OC_IS_HANDOFF_ENGINE (self), NULL);
+  g_return_val_if_fail (record_id != NULL, NULL);
   return g_hash_table_lookup (self->by_record, record_id);
 }
 
 OcHandoff *
 oc_handoff_engine_submit (OcHandoffEngine *self, OcSession *session, gboolean *known, GError **error)
 {
+  g_return_val_if_fail (OC_IS_HANDOFF_ENGINE (self), NULL);
+  g_return_val_if_fail (session != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
   const char *id = oc_session_get_id (session);
   OcHandoff *handoff = g_hash_table_lookup (self->by_id, id);
 
@@ -191,9 +203,111 @@ oc_handoff_engine_submit (OcHandoffEngine *self, OcSession *session, gboolean *k
   return handoff;
 }
 
+/* ---- accepting without waiting for the disk ---- */
+
+/* The task data of a submit: whether the id was known before. */
+typedef struct {
+  gboolean known;
+} Submit;
+
+static void
+finish_accepting (OcHandoffEngine *self, const char *id, OcHandoff *handoff, gboolean known, const GError *error)
+{
+  GPtrArray *waiting = NULL;
+  g_autofree char *key = NULL;
+  if (!g_hash_table_steal_extended (self->accepting, id, (gpointer *) &key, (gpointer *) &waiting))
+    return;
+  for (guint i = 0; i < waiting->len; i++)
+    {
+      GTask *task = waiting->pdata[i];
+      Submit *submit = g_task_get_task_data (task);
+      /* only the first caller brought it; the others found it known */
+      submit->known = known || i > 0;
+      if (handoff)
+        g_task_return_pointer (task, g_object_ref (handoff), g_object_unref);
+      else
+        g_task_return_error (task, g_error_copy (error));
+    }
+  g_ptr_array_unref (waiting);
+}
+
+static void
+on_accepted (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) first = user_data;
+  OcHandoffEngine *self = g_task_get_source_object (first);
+  OcSession *session = g_object_get_data (G_OBJECT (first), "oc-session");
+  g_autoptr(OcSession) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *id = oc_session_get_id (session);
+
+  gboolean accepted = oc_store_accept_finish (OC_STORE (source), result, &stored, &error);
+  OcHandoff *handoff = g_hash_table_lookup (self->by_id, id);   /* a synchronous submit won the race */
+  gboolean known = handoff != NULL || stored != NULL;
+  if (accepted && handoff == NULL && !self->shut_down)
+    {
+      handoff = track (self, stored ? stored : session);
+      oc_handoff_job_start (self, handoff);
+    }
+  else if (accepted && handoff == NULL)
+    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                         "Stored; the handoff starts at the next sign-in");
+  finish_accepting (self, id, handoff, known, error);
+}
+
+void
+oc_handoff_engine_submit_async (OcHandoffEngine *self, OcSession *session, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (OC_IS_HANDOFF_ENGINE (self));
+  g_return_if_fail (session != NULL);
+
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, oc_handoff_engine_submit_async);
+  Submit *submit = g_new0 (Submit, 1);
+  g_task_set_task_data (task, submit, g_free);
+
+  const char *id = oc_session_get_id (session);
+  OcHandoff *handoff = g_hash_table_lookup (self->by_id, id);
+  if (handoff)
+    {
+      submit->known = TRUE;
+      g_task_return_pointer (task, g_object_ref (handoff), g_object_unref);
+      return;
+    }
+  GPtrArray *waiting = g_hash_table_lookup (self->accepting, id);
+  if (waiting)
+    {
+      g_ptr_array_add (waiting, g_object_ref (task));
+      return;
+    }
+  waiting = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (waiting, g_object_ref (task));
+  g_hash_table_insert (self->accepting, g_strdup (id), waiting);
+  g_object_set_data_full (G_OBJECT (task), "oc-session", oc_session_ref (session),
+                          (GDestroyNotify) oc_session_unref);
+  /* not cancellable: once the write started, the session is accepted */
+  oc_store_accept_async (self->store, session, NULL, on_accepted, g_object_ref (task));
+}
+
+OcHandoff *
+oc_handoff_engine_submit_finish (OcHandoffEngine *self, GAsyncResult *result, gboolean *known, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  Submit *submit = g_task_get_task_data (G_TASK (result));
+  OcHandoff *handoff = g_task_propagate_pointer (G_TASK (result), error);
+  if (known)
+    *known = handoff && submit->known;
+  if (handoff)
+    g_object_unref (handoff);   /* the engine keeps tracking it: borrowed, as from submit */
+  return handoff;
+}
+
 void
 oc_handoff_engine_resume (OcHandoffEngine *self)
 {
+  g_return_if_fail (OC_IS_HANDOFF_ENGINE (self));
   g_autoptr(GPtrArray) sessions = oc_store_list (self->store);
 
   for (guint i = 0; i < sessions->len; i++)
@@ -210,6 +324,8 @@ oc_handoff_engine_resume (OcHandoffEngine *self)
 gboolean
 oc_handoff_engine_retry (OcHandoffEngine *self, const char *session_id)
 {
+  g_return_val_if_fail (OC_IS_HANDOFF_ENGINE (self), FALSE);
+  g_return_val_if_fail (session_id != NULL, FALSE);
   OcHandoff *handoff = g_hash_table_lookup (self->by_id, session_id);
   if (handoff == NULL || oc_handoff_get_phase (handoff) != OC_HANDOFF_PHASE_FAILED)
     return FALSE;
@@ -220,18 +336,23 @@ oc_handoff_engine_retry (OcHandoffEngine *self, const char *session_id)
 OcHandoff *
 oc_handoff_engine_lookup (OcHandoffEngine *self, const char *session_id)
 {
+  g_return_val_if_fail (OC_IS_HANDOFF_ENGINE (self), NULL);
+  g_return_val_if_fail (session_id != NULL, NULL);
   return g_hash_table_lookup (self->by_id, session_id);
 }
 
 GPtrArray *
 oc_handoff_engine_list (OcHandoffEngine *self)
 {
+  g_return_val_if_fail (OC_IS_HANDOFF_ENGINE (self), NULL);
   return self->ordered;
 }
 
 void
 oc_handoff_engine_forget (OcHandoffEngine *self, const char *session_id)
 {
+  g_return_if_fail (OC_IS_HANDOFF_ENGINE (self));
+  g_return_if_fail (session_id != NULL);
   OcHandoff *handoff = g_hash_table_lookup (self->by_id, session_id);
   if (handoff == NULL || g_hash_table_contains (self->running, handoff))
     return;
@@ -244,12 +365,14 @@ oc_handoff_engine_forget (OcHandoffEngine *self, const char *session_id)
 gboolean
 oc_handoff_engine_is_busy (OcHandoffEngine *self)
 {
+  g_return_val_if_fail (OC_IS_HANDOFF_ENGINE (self), FALSE);
   return g_hash_table_size (self->running) > 0;
 }
 
 void
 oc_handoff_engine_shutdown (OcHandoffEngine *self)
 {
+  g_return_if_fail (OC_IS_HANDOFF_ENGINE (self));
   if (self->shut_down)
     return;
   self->shut_down = TRUE;

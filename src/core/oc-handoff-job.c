@@ -73,15 +73,29 @@ job_send (Job *job, const char *method, const char *path, JsonNode *body, gboole
                          job->engine->cancellable, callback, job);
 }
 
-/* Ends the job on @error (taken): a permanent failure the user may retry,
- * or nothing at all when it was cancelled. */
+/* The one way a job ends. @error NULL: the record exists (and its audit is
+ * saved): the handoff is created. Cancelled (shut down, or a request
+ * cancelled with the engine): nothing is said. Anything else: a permanent
+ * failure the user may retry. Takes @error. After a shutdown nothing is
+ * said either way: the record's deterministic id lets the next sign-in find
+ * it. */
 static void
 job_end (Job *job, GError *error)
 {
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (job->engine->shut_down || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    ;
+  else if (error)
     oc_handoff_set_failed (job->handoff, error);
-  g_error_free (error);
+  else
+    oc_handoff_set_created (job->handoff, job->ticket_number);
+  g_clear_error (&error);
   job_free (job);
+}
+
+static GError *
+cancelled (void)
+{
+  return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Shut down");
 }
 
 /* Finishes a request. Errors matching @keep (OC_ERROR codes, -1 for none)
@@ -110,7 +124,7 @@ on_job_timer (gpointer user_data)
   Job *job = user_data;
   job->timer = 0;
   if (job->engine->shut_down)
-    job_free (job);
+    job_end (job, cancelled ());
   else
     job_run (job);
   return G_SOURCE_REMOVE;
@@ -347,19 +361,29 @@ on_record_created (GObject *source, GAsyncResult *result, gpointer user_data)
   record_exists (job, ticket);
 }
 
+/* The steps after a case exists (queue, routing) are best effort: a refusal
+ * is reported on the handoff, not fatal. Returns the error of the request
+ * (NULL: it succeeded), or ends the job and returns FALSE in *@go_on when it
+ * was cancelled. */
+static GError *
+finish_best_effort (Job *job, GObject *source, GAsyncResult *result, gboolean *go_on)
+{
+  GError *error = NULL;
+  g_autoptr(OcResponse) response = oc_web_api_send_finish (OC_WEB_API (source), result, &error);
+  *go_on = !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  if (!*go_on)
+    job_end (job, error);
+  return *go_on ? error : NULL;
+}
+
 static void
 on_added_to_queue (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Job *job = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(OcResponse) response = oc_web_api_send_finish (OC_WEB_API (source), result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      job_free (job);
-      return;
-    }
-  /* The case exists either way; a queue that refuses it is reported, not fatal. */
+  gboolean go_on;
+  g_autoptr(GError) error = finish_best_effort (job, source, result, &go_on);
+  if (!go_on)
+    return;
   if (error)
     {
       g_autofree char *note = g_strdup_printf ("not added to the case queue: %s", error->message);
@@ -373,16 +397,11 @@ static void
 on_routed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Job *job = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(OcResponse) response = oc_web_api_send_finish (OC_WEB_API (source), result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      job_free (job);
-      return;
-    }
-  /* As with the queue: the case exists, so a refusal is reported, not fatal
-   * (typically no active routing rule set for cases in the org). */
+  gboolean go_on;
+  g_autoptr(GError) error = finish_best_effort (job, source, result, &go_on);
+  if (!go_on)
+    return;
+  /* typically refused when no routing rule set for cases is active in the org */
   if (error)
     {
       g_autofree char *note = g_strdup_printf ("not sent to unified routing: %s", error->message);
@@ -395,6 +414,18 @@ on_routed (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+on_audit_saved (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Job *job = user_data;
+  g_autoptr(GError) error = NULL;
+  if (!oc_store_save_finish (OC_STORE (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("handoff %s succeeded but its audit record could not be saved: %s",
+               oc_handoff_get_id (job->handoff), error->message);
+  job_end (job, NULL);
+}
+
+static void
 job_done (Job *job)
 {
   OcHandoff *handoff = job->handoff;
@@ -402,15 +433,12 @@ job_done (Job *job)
   gboolean is_case = oc_handoff_get_path (handoff) == OC_HANDOFF_PATH_CASE;
   const char *id = oc_handoff_get_record_id (handoff);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GError) error = NULL;
 
   oc_session_mark_handed_off (session, is_case ? NULL : id, is_case ? id : NULL,
                               is_case ? job->ticket_number : NULL, now);
-  if (!oc_store_save (job->engine->store, session, &error))
-    g_warning ("handoff %s succeeded but its audit record could not be saved: %s",
-               oc_session_get_id (session), error->message);
-  oc_handoff_set_created (handoff, job->ticket_number);
-  job_free (job);
+  /* the write runs in a thread: "created" is said once the audit is on disk,
+   * and the main loop never waits for it */
+  oc_store_save_async (job->engine->store, session, job->engine->cancellable, on_audit_saved, job);
 }
 
 static void
@@ -447,8 +475,7 @@ job_run (Job *job)
             g_autoptr(GError) error = oc_error_new_field ("Anonymous customer",
                 "This session has no customer email, and Dynamics requires a customer on every case. "
                 "Set the account option “Anonymous customer” to a contact ID, then retry.");
-            oc_handoff_set_failed (handoff, error);
-            job_free (job);
+            job_end (job, g_steal_pointer (&error));
             return;
           }
         job->step = STEP_CREATE_RECORD;
@@ -469,7 +496,7 @@ job_run (Job *job)
         return;
       }
     case STEP_READ_CONTACT:
-      path = g_strdup_printf ("contacts(%s)?$select=contactid", job->new_contact_id);
+      path = oc_odata_entity_path ("contacts", job->new_contact_id, "?$select=contactid");
       job_send (job, "GET", path, NULL, FALSE, FALSE, on_contact_read);
       return;
     case STEP_CREATE_RECORD:
@@ -485,12 +512,12 @@ job_run (Job *job)
         }
       return;
     case STEP_READ_RECORD:
-      path = is_case ? g_strdup_printf ("incidents(%s)?$select=incidentid,ticketnumber", id)
-                     : g_strdup_printf ("msdyn_ocliveworkitems(%s)?$select=activityid", id);
+      path = is_case ? oc_odata_entity_path ("incidents", id, "?$select=incidentid,ticketnumber")
+                     : oc_odata_entity_path ("msdyn_ocliveworkitems", id, "?$select=activityid");
       job_send (job, "GET", path, NULL, FALSE, FALSE, on_record_read);
       return;
     case STEP_ADD_TO_QUEUE:
-      path = g_strdup_printf ("queues(%s)/Microsoft.Dynamics.CRM.AddToQueue", settings->case_queue_id);
+      path = oc_odata_entity_path ("queues", settings->case_queue_id, "/Microsoft.Dynamics.CRM.AddToQueue");
       body = oc_payload_add_to_queue (id);
       job_send (job, "POST", path, body, FALSE, FALSE, on_added_to_queue);
       return;
@@ -532,5 +559,5 @@ oc_handoff_jobs_shutdown (OcHandoffEngine *self)
     if (((Job *) job)->timer != 0)
       g_ptr_array_add (waiting, job);
   for (guint i = 0; i < waiting->len; i++)
-    job_free (waiting->pdata[i]);
+    job_end (waiting->pdata[i], cancelled ());
 }

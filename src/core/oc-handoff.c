@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "oc-handoff.h"
 
+#include "oc-codes.h"
 #include "oc-uuid.h"
+#include "oc-handoff-private.h"
 
 struct _OcHandoff {
   GObject         parent_instance;
@@ -57,8 +59,8 @@ oc_handoff_class_init (OcHandoffClass *klass)
 static void
 oc_handoff_init (OcHandoff *self)
 {
-  self->live.statecode = -1;
-  self->live.statuscode = -1;
+  self->live.statecode = OC_CODE_UNKNOWN;
+  self->live.statuscode = OC_CODE_UNKNOWN;
 }
 
 static void
@@ -116,37 +118,127 @@ oc_handoff_new_foreign (const char *record_id, OcHandoffPath path, const char *s
   return self;
 }
 
-gboolean oc_handoff_is_foreign (OcHandoff *self) { return self->foreign; }
+gboolean
+oc_handoff_is_foreign (OcHandoff *self)
+{
+  g_return_val_if_fail (OC_IS_HANDOFF (self), FALSE);
+  return self->foreign;
+}
 
-OcSession *oc_handoff_get_session (OcHandoff *self) { return self->session; }
-const char *oc_handoff_get_id (OcHandoff *self) { return oc_session_get_id (self->session); }
-OcHandoffPath oc_handoff_get_path (OcHandoff *self) { return self->path; }
-const char *oc_handoff_get_path_reason (OcHandoff *self) { return self->path_reason; }
-OcHandoffPhase oc_handoff_get_phase (OcHandoff *self) { return self->phase; }
-const char *oc_handoff_get_record_id (OcHandoff *self) { return self->record_id; }
-const char *oc_handoff_get_ticket_number (OcHandoff *self) { return self->ticket_number; }
-const char *oc_handoff_get_contact_id (OcHandoff *self) { return self->contact_id; }
-const char *oc_handoff_get_contact_note (OcHandoff *self) { return self->contact_note; }
-const char *oc_handoff_get_queue_note (OcHandoff *self) { return self->queue_note; }
-const char *oc_handoff_get_routing_note (OcHandoff *self) { return self->routing_note; }
-const char *oc_handoff_get_case_queue_name (OcHandoff *self) { return self->case_queue_name; }
+OcSession *
+oc_handoff_get_session (OcHandoff *self)
+{
+  g_return_val_if_fail (OC_IS_HANDOFF (self), NULL);
+  return self->session;
+}
+
+const char *
+oc_handoff_get_id (OcHandoff *self)
+{
+  g_return_val_if_fail (OC_IS_HANDOFF (self), NULL);
+  return oc_session_get_id (self->session);
+}
+
+OcHandoffPath
+oc_handoff_get_path (OcHandoff *self)
+{
+  g_return_val_if_fail (OC_IS_HANDOFF (self), 0);
+  return self->path;
+}
+
+const char *
+oc_handoff_get_path_reason (OcHandoff *self)
+{
+  g_return_val_if_fail (OC_IS_HANDOFF (self), NULL);
+  return self->path_reason;
+}
+
+OcHandoffPhase
+oc_handoff_get_phase (OcHandoff *self)
+{
+  g_return_val_if_fail (OC_IS_HANDOFF (self), 0);
+  return self->phase;
+}
+
+const char *
+oc_handoff_get_record_id (OcHandoff *self)
+{
+  g_return_val_if_fail (OC_IS_HANDOFF (self), NULL);
+  return self->record_id;
+}
+
+const char *
+oc_handoff_get_ticket_number (OcHandoff *self)
+{
+  g_return_val_if_fail (OC_IS_HANDOFF (self), NULL);
+  return self->ticket_number;
+}
+
+const char *
+oc_handoff_get_contact_id (OcHandoff *self)
+{
+  g_return_val_if_fail (OC_IS_HANDOFF (self), NULL);
+  return self->contact_id;
+}
+
+const char *
+oc_handoff_get_contact_note (OcHandoff *self)
+{
+  g_return_val_if_fail (OC_IS_HANDOFF (self), NULL);
+  return self->contact_note;
+}
+
+const char *
+oc_handoff_get_queue_note (OcHandoff *self)
+{
+  g_return_val_if_fail (OC_IS_HANDOFF (self), NULL);
+  return self->queue_note;
+}
+
+const char *
+oc_handoff_get_routing_note (OcHandoff *self)
+{
+  g_return_val_if_fail (OC_IS_HANDOFF (self), NULL);
+  return self->routing_note;
+}
+
+const char *
+oc_handoff_get_case_queue_name (OcHandoff *self)
+{
+  g_return_val_if_fail (OC_IS_HANDOFF (self), NULL);
+  return self->case_queue_name;
+}
 
 void
 oc_handoff_set_case_queue_name (OcHandoff *self, const char *name)
 {
+  g_return_if_fail (OC_IS_HANDOFF (self));
   if (g_strcmp0 (self->case_queue_name, name) == 0)
     return;
   g_free (self->case_queue_name);
   self->case_queue_name = g_strdup (name);
   emit_changed (self);
 }
-const GError *oc_handoff_get_error (OcHandoff *self) { return self->error; }
+
+const GError *
+oc_handoff_get_error (OcHandoff *self)
+{
+  g_return_val_if_fail (OC_IS_HANDOFF (self), NULL);
+  return self->error;
+}
+
 gint64 oc_handoff_get_retry_at (OcHandoff *self) { return self->retry_at; }
-guint oc_handoff_get_attempts (OcHandoff *self) { return self->attempts; }
+guint
+oc_handoff_get_attempts (OcHandoff *self)
+{
+  g_return_val_if_fail (OC_IS_HANDOFF (self), 0);
+  return self->attempts;
+}
 
 void
 oc_handoff_set_contact (OcHandoff *self, const char *contact_id, const char *note)
 {
+  g_return_if_fail (OC_IS_HANDOFF (self));
   g_free (self->contact_id);
   self->contact_id = g_strdup (contact_id);
   g_free (self->contact_note);
@@ -157,6 +249,7 @@ oc_handoff_set_contact (OcHandoff *self, const char *contact_id, const char *not
 void
 oc_handoff_set_retrying (OcHandoff *self, const GError *error, gint64 retry_at)
 {
+  g_return_if_fail (OC_IS_HANDOFF (self));
   g_clear_error (&self->error);
   self->error = error ? g_error_copy (error) : NULL;
   self->retry_at = retry_at;
@@ -167,6 +260,7 @@ oc_handoff_set_retrying (OcHandoff *self, const GError *error, gint64 retry_at)
 void
 oc_handoff_set_failed (OcHandoff *self, const GError *error)
 {
+  g_return_if_fail (OC_IS_HANDOFF (self));
   g_clear_error (&self->error);
   self->error = g_error_copy (error);
   self->retry_at = 0;
@@ -177,6 +271,7 @@ oc_handoff_set_failed (OcHandoff *self, const GError *error)
 void
 oc_handoff_set_pending (OcHandoff *self)
 {
+  g_return_if_fail (OC_IS_HANDOFF (self));
   g_clear_error (&self->error);
   self->retry_at = 0;
   self->phase = OC_HANDOFF_PHASE_PENDING;
@@ -186,6 +281,7 @@ oc_handoff_set_pending (OcHandoff *self)
 void
 oc_handoff_set_created (OcHandoff *self, const char *ticket_number)
 {
+  g_return_if_fail (OC_IS_HANDOFF (self));
   g_clear_error (&self->error);
   self->retry_at = 0;
   if (ticket_number)
@@ -226,12 +322,14 @@ oc_live_state_clear (OcLiveState *live)
 const OcLiveState *
 oc_handoff_get_live (OcHandoff *self)
 {
+  g_return_val_if_fail (OC_IS_HANDOFF (self), NULL);
   return &self->live;
 }
 
 gboolean
 oc_handoff_set_live (OcHandoff *self, const OcLiveState *live)
 {
+  g_return_val_if_fail (OC_IS_HANDOFF (self), FALSE);
   OcLiveState *old = &self->live;
   gboolean changed = old->statecode != live->statecode || old->statuscode != live->statuscode ||
                      g_strcmp0 (old->reason, live->reason) != 0 ||
@@ -239,7 +337,7 @@ oc_handoff_set_live (OcHandoff *self, const OcLiveState *live)
                      g_strcmp0 (old->queue_name, live->queue_name) != 0;
 
   gint64 assigned_on = old->assigned_on;
-  if (assigned_on == 0 && live->statuscode == 2)
+  if (assigned_on == 0 && live->statuscode == OC_CONVERSATION_STATUS_ACTIVE)
     assigned_on = live->modified_on ? live->modified_on : g_get_real_time () / G_USEC_PER_SEC;
 
   oc_live_state_clear (old);
@@ -270,11 +368,34 @@ oc_handoff_set_deleted (OcHandoff *self)
 
   OcLiveState live = { 0 };
   /* conversation: 1 Closed / 4 Closed; case: 2 Cancelled (its statuscode unknown) */
-  live.statecode = is_case ? 2 : 1;
-  live.statuscode = is_case ? -1 : 4;
+  live.statecode = is_case ? OC_CASE_STATE_CANCELLED : OC_CONVERSATION_STATE_CLOSED;
+  live.statuscode = is_case ? OC_CODE_UNKNOWN : OC_CONVERSATION_STATUS_CLOSED;
   live.reason = (char *) "RecordDeleted";
   live.status_label = (char *) "Record deleted";
   live.created_on = self->live.created_on;
   live.modified_on = when ? g_date_time_to_unix (when) : g_get_real_time () / G_USEC_PER_SEC;
   return oc_handoff_set_live (self, &live);
+}
+
+const char *
+oc_handoff_phase_to_string (OcHandoffPhase phase)
+{
+  switch (phase)
+    {
+    case OC_HANDOFF_PHASE_PENDING: return "pending";
+    case OC_HANDOFF_PHASE_FAILED:  return "failed";
+    case OC_HANDOFF_PHASE_CREATED: return "created";
+    default: g_return_val_if_reached (NULL);
+    }
+}
+
+const char *
+oc_handoff_path_to_string (OcHandoffPath path)
+{
+  switch (path)
+    {
+    case OC_HANDOFF_PATH_CONVERSATION: return "conversation";
+    case OC_HANDOFF_PATH_CASE:         return "case";
+    default: g_return_val_if_reached (NULL);
+    }
 }

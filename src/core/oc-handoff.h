@@ -20,9 +20,15 @@ typedef enum {
   OC_HANDOFF_PHASE_CREATED,   /* the record exists in Dynamics; meta written */
 } OcHandoffPhase;
 
+/* "pending", "failed", "created": machine-readable (omnichannel handoff
+ * --json "state"), never translated. */
+const char    *oc_handoff_phase_to_string (OcHandoffPhase phase);
+/* "conversation", "case" (--json "path"). */
+const char    *oc_handoff_path_to_string (OcHandoffPath path);
+
 /* What Dynamics says about the record now (filled by the status watcher). */
 typedef struct {
-  int    statecode;         /* -1 while unknown */
+  int    statecode;         /* OC_CODE_UNKNOWN (-1) while unknown; see oc-codes.h */
   int    statuscode;
   char  *reason;            /* formatted msdyn_statuschangereason, e.g. "ConversationEndedByAgent" */
   char  *status_label;      /* formatted statuscode, e.g. "Active", "Problem Solved" */
@@ -66,26 +72,11 @@ const char    *oc_handoff_get_routing_note (OcHandoff *self);
 /* The case queue's display name (cases only; Dynamics reports no queue on
  * the incident row itself). */
 const char    *oc_handoff_get_case_queue_name (OcHandoff *self);
-void           oc_handoff_set_case_queue_name (OcHandoff *self, const char *name);
 
-/* Used by the engine; each emits ::changed when something changed. */
-void           oc_handoff_set_contact (OcHandoff *self, const char *contact_id, const char *note);
-void           oc_handoff_set_retrying (OcHandoff *self, const GError *error, gint64 retry_at);
-void           oc_handoff_set_failed (OcHandoff *self, const GError *error);
-void           oc_handoff_set_pending (OcHandoff *self);
-void           oc_handoff_set_created (OcHandoff *self, const char *ticket_number);
-void           oc_handoff_set_queue_note (OcHandoff *self, const char *note);
-void           oc_handoff_set_routing_note (OcHandoff *self, const char *note);
-/* Takes the new live state; returns TRUE (and emits ::changed) only when the
- * state, reason, rep or queue changed — unchanged states are never re-announced. */
-gboolean       oc_handoff_set_live (OcHandoff *self, const OcLiveState *live);
+/* The setters are the engine's and the watcher's: oc-handoff-private.h. */
+
 const OcLiveState *oc_handoff_get_live (OcHandoff *self);
-/* The record no longer exists in Dynamics (deleted there): the handoff ends
- * as closed, with reason "RecordDeleted" and label "Record deleted", dated
- * when it was handed off (meta handed_off_at, else now) so that it leaves
- * the list after the retention time like any closed handoff — and at once
- * on later sign-ins when that time is past. Emits ::changed as set_live. */
-gboolean       oc_handoff_set_deleted (OcHandoff *self);
+/* Frees the strings of @live (not @live itself). */
 void           oc_live_state_clear (OcLiveState *live);
 
 G_END_DECLS

@@ -27,6 +27,10 @@ struct _OcInbox {
   GFileMonitor    *rejected_monitor;
   gulong           rejected_handler;
   GHashTable      *settling;   /* path → Settling* */
+  GHashTable      *taking;     /* paths queued or whose store write is in flight */
+  GQueue           queue;      /* char* paths to take, a few at a time */
+  guint            queue_idle;
+  guint            in_flight;  /* submits whose store write is not done */
   guint            settle_ms;
 };
 
@@ -55,6 +59,7 @@ static void
 oc_inbox_finalize (GObject *object)
 {
   g_hash_table_unref (OC_INBOX (object)->settling);
+  g_hash_table_unref (OC_INBOX (object)->taking);
   G_OBJECT_CLASS (oc_inbox_parent_class)->finalize (object);
 }
 
@@ -69,6 +74,7 @@ static void
 oc_inbox_init (OcInbox *self)
 {
   self->settling = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, settling_free);
+  self->taking = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->settle_ms = OC_INBOX_SETTLE_MS;
 }
 
@@ -152,14 +158,97 @@ is_candidate (const char *name)
   return name[0] != '.' && g_str_has_suffix (name, ".json");
 }
 
+typedef struct {
+  OcInbox *inbox;
+  char    *path;
+} Taking;
+
+/* The store said: durable (the document leaves the inbox), refused (it moves
+ * to rejected/), or not durable (it stays, the next start looks again). */
+static void schedule_queue (OcInbox *self);
+
+static void
+on_taken (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Taking *taking = user_data;
+  taking->inbox->in_flight--;
+  g_autoptr(GError) error = NULL;
+  if (oc_handoff_engine_submit_finish (OC_HANDOFF_ENGINE (source), result, NULL, &error))
+    {
+      if (g_unlink (taking->path) != 0)
+        g_warning ("accepted %s but could not remove it from the inbox", taking->path);
+    }
+  else if (g_error_matches (error, OC_ERROR, OC_ERROR_INVALID_INPUT))
+    reject (taking->inbox, taking->path, error);
+  else
+    g_debug ("inbox: %s not accepted: %s", taking->path, error->message);
+  g_hash_table_remove (taking->inbox->taking, taking->path);
+  schedule_queue (taking->inbox);
+  g_object_unref (taking->inbox);
+  g_free (taking->path);
+  g_free (taking);
+}
+
+/* Reads, validates and submits one queued document; the store write runs
+ * in a thread (see on_taken). */
+static void
+take_now (OcInbox *self, char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OcSession) session = load_document (path, FALSE, &error);
+  if (session == NULL)
+    {
+      reject (self, path, error);
+      g_debug ("inbox: %s not accepted: %s", path, error->message);
+      g_hash_table_remove (self->taking, path);
+      g_free (path);
+      return;
+    }
+  Taking *taking = g_new0 (Taking, 1);
+  taking->inbox = g_object_ref (self);
+  taking->path = path;
+  self->in_flight++;
+  oc_handoff_engine_submit_async (self->engine, session, NULL, on_taken, taking);
+}
+
+/* A burst of documents (a thousand renamed in at once arrive in one batch
+ * of monitor events) is taken a slice at a time, and only a few writes are
+ * in flight at once: GLib dispatches every ready completion in one
+ * iteration, so a thousand finished writes would stall the main loop as
+ * long as a thousand synchronous ones. bench/bench-inbox-burst measures it. */
+#define SLICE_US 4000
+#define MAX_IN_FLIGHT 4
+
+static gboolean
+on_queue_idle (gpointer user_data)
+{
+  OcInbox *self = user_data;
+  gint64 until = g_get_monotonic_time () + SLICE_US;
+  while (!g_queue_is_empty (&self->queue) && self->in_flight < MAX_IN_FLIGHT && g_get_monotonic_time () < until)
+    take_now (self, g_queue_pop_head (&self->queue));
+  if (!g_queue_is_empty (&self->queue) && self->in_flight < MAX_IN_FLIGHT)
+    return G_SOURCE_CONTINUE;
+  self->queue_idle = 0;   /* the next completion schedules it again */
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_queue (OcInbox *self)
+{
+  if (self->queue_idle == 0 && !g_queue_is_empty (&self->queue) && self->in_flight < MAX_IN_FLIGHT)
+    self->queue_idle = g_idle_add (on_queue_idle, self);
+}
+
 static void
 take_quietly (OcInbox *self, const char *path_in)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *path = g_strdup (path_in);   /* @path_in may be a Settling's, freed here */
   g_hash_table_remove (self->settling, path);
-  if (oc_inbox_take_file (self, path, TRUE, &error) == NULL)
-    g_debug ("inbox: %s not accepted: %s", path, error->message);
+  if (g_hash_table_contains (self->taking, path))
+    return;   /* queued, or its write is in flight already */
+  g_hash_table_add (self->taking, g_strdup (path));
+  g_queue_push_tail (&self->queue, g_steal_pointer (&path));
+  schedule_queue (self);
 }
 
 static gboolean on_settle_check (gpointer user_data);
@@ -221,6 +310,8 @@ review_rejected (OcInbox *self, const char *path_in)
   if (!oc_store_rejected_changed (self->store, name))
     return;
 
+  /* Synchronous: only a document someone rewrote after it was refused
+   * comes here, one at a time, and its .reason must agree with the store. */
   g_autoptr(GError) error = NULL;
   g_autoptr(OcSession) session = load_document (path, FALSE, &error);
   OcHandoff *handoff = session ? oc_handoff_engine_submit (self->engine, session, NULL, &error) : NULL;
@@ -403,6 +494,10 @@ oc_inbox_stop (OcInbox *self)
 {
   g_return_if_fail (OC_IS_INBOX (self));
   g_hash_table_remove_all (self->settling);
+  g_clear_handle_id (&self->queue_idle, g_source_remove);
+  /* not taken yet: they stay in the inbox for the next start */
+  for (char *path; (path = g_queue_pop_head (&self->queue)) != NULL; g_free (path))
+    g_hash_table_remove (self->taking, path);
   if (self->rejected_monitor)
     {
       g_clear_signal_handler (&self->rejected_handler, self->rejected_monitor);

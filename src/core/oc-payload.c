@@ -5,6 +5,7 @@
 
 #include "oc-json.h"
 #include "oc-text.h"
+#include "oc-odata.h"
 
 #define CONTACT_NAME_MAX_CHARS 50     /* contact.firstname / lastname: String(50) */
 #define CONTACT_PHONE_MAX_CHARS 50    /* contact.mobilephone: String(50) */
@@ -303,7 +304,7 @@ oc_payload_apply_routing (const char *incident_id)
 
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   json_builder_begin_object (builder);
-  g_autofree char *target = g_strdup_printf ("incidents(%s)", incident_id);
+  g_autofree char *target = oc_odata_entity_path ("incidents", incident_id, NULL);
   add_string (builder, "Target", target);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);

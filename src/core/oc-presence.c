@@ -3,7 +3,47 @@
 
 #include <string.h>
 
+#include "oc-codes.h"
 #include "oc-error.h"
+
+/* The one table of the persistent ids (SPEC §10), in enum order. */
+static const char *const status_ids[OC_PRESENCE_N_STATUSES] = {
+  [OC_PRESENCE_HANDING_OFF] = "handing-off",
+  [OC_PRESENCE_FAILED]      = "failed",
+  [OC_PRESENCE_OPEN]        = "open",
+  [OC_PRESENCE_ACTIVE]      = "active",
+  [OC_PRESENCE_WAITING]     = "waiting",
+  [OC_PRESENCE_WRAP_UP]     = "wrap-up",
+  [OC_PRESENCE_CASE_OPEN]   = "case-open",
+  [OC_PRESENCE_CLOSED]      = "closed",
+};
+
+const char *
+oc_presence_status_to_id (OcPresenceStatus status)
+{
+  g_return_val_if_fail ((guint) status < OC_PRESENCE_N_STATUSES, NULL);
+  return status_ids[status];
+}
+
+gboolean
+oc_presence_status_from_id (const char *id, OcPresenceStatus *status)
+{
+  g_return_val_if_fail (status != NULL, FALSE);
+  for (guint i = 0; id && i < OC_PRESENCE_N_STATUSES; i++)
+    if (g_str_equal (id, status_ids[i]))
+      {
+        *status = (OcPresenceStatus) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+set_status (OcPresence *out, OcPresenceStatus status)
+{
+  out->status = status;
+  out->status_id = status_ids[status];
+}
 
 char *
 oc_presence_format_duration (gint64 seconds)
@@ -47,6 +87,9 @@ with_suffix (const char *head, const char *suffix)
 void
 oc_presence_compute (OcHandoff *handoff, gint64 now_us, OcPresence *out)
 {
+  g_return_if_fail (OC_IS_HANDOFF (handoff));
+  g_return_if_fail (out != NULL);
+
   const OcLiveState *live = oc_handoff_get_live (handoff);
   const GError *error = oc_handoff_get_error (handoff);
   const char *rep = live->agent_name ? live->agent_name : "a rep";
@@ -54,7 +97,7 @@ oc_presence_compute (OcHandoff *handoff, gint64 now_us, OcPresence *out)
   switch (oc_handoff_get_phase (handoff))
     {
     case OC_HANDOFF_PHASE_PENDING:
-      out->status_id = "handing-off";
+      set_status (out, OC_PRESENCE_HANDING_OFF);
       if (oc_handoff_get_retry_at (handoff) > 0)
         {
           gint64 left = (oc_handoff_get_retry_at (handoff) - now_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
@@ -66,7 +109,7 @@ oc_presence_compute (OcHandoff *handoff, gint64 now_us, OcPresence *out)
         out->message = g_strdup ("Handing off…");
       return;
     case OC_HANDOFF_PHASE_FAILED:
-      out->status_id = "failed";
+      set_status (out, OC_PRESENCE_FAILED);
       out->message = g_strdup (error ? error->message : "Handoff failed");
       return;
     case OC_HANDOFF_PHASE_CREATED:
@@ -78,24 +121,24 @@ oc_presence_compute (OcHandoff *handoff, gint64 now_us, OcPresence *out)
     {
       const char *ticket = oc_handoff_get_ticket_number (handoff);
       g_autofree char *head = g_strdup_printf ("Case %s", ticket ? ticket : oc_handoff_get_record_id (handoff));
-      if (live->statecode >= 1)
+      if (live->statecode >= OC_CASE_STATE_RESOLVED)   /* resolved or cancelled */
         {
-          out->status_id = "closed";
+          set_status (out, OC_PRESENCE_CLOSED);
           g_autofree char *closed = g_strdup_printf ("Closed · %s", head);
           out->message = with_suffix (closed, live->status_label);
         }
       else
         {
-          out->status_id = "case-open";
+          set_status (out, OC_PRESENCE_CASE_OPEN);
           out->message = with_suffix (head, live->queue_name ? live->queue_name
                                                              : oc_handoff_get_case_queue_name (handoff));
         }
       return;
     }
 
-  if (live->statecode == 1 || live->statuscode == 4)
+  if (live->statecode == OC_CONVERSATION_STATE_CLOSED || live->statuscode == OC_CONVERSATION_STATUS_CLOSED)
     {
-      out->status_id = "closed";
+      set_status (out, OC_PRESENCE_CLOSED);
       g_autofree char *reason = oc_presence_humanize_reason (live->reason);
       if (reason)
         reason[0] = g_ascii_toupper (reason[0]);
@@ -104,21 +147,21 @@ oc_presence_compute (OcHandoff *handoff, gint64 now_us, OcPresence *out)
     }
   switch (live->statuscode)
     {
-    case 2:
-      out->status_id = "active";
+    case OC_CONVERSATION_STATUS_ACTIVE:
+      set_status (out, OC_PRESENCE_ACTIVE);
       out->message = g_strdup_printf ("With %s", rep);
       return;
-    case 3:
-      out->status_id = "waiting";
+    case OC_CONVERSATION_STATUS_WAITING:
+      set_status (out, OC_PRESENCE_WAITING);
       out->message = with_suffix ("On hold", live->agent_name);
       return;
-    case 5:
-      out->status_id = "wrap-up";
+    case OC_CONVERSATION_STATUS_WRAP_UP:
+      set_status (out, OC_PRESENCE_WRAP_UP);
       out->message = with_suffix ("Wrap-up", live->agent_name);
       return;
-    case 1:
+    case OC_CONVERSATION_STATUS_OPEN:
     default:
-      out->status_id = "open";
+      set_status (out, OC_PRESENCE_OPEN);
       out->message = with_suffix ("Waiting", live->queue_name ? live->queue_name : live->workstream_name);
       return;
     }
@@ -134,6 +177,8 @@ oc_presence_clear (OcPresence *presence)
 char *
 oc_presence_announce (OcHandoff *handoff, const char *before, gint64 now_us)
 {
+  g_return_val_if_fail (OC_IS_HANDOFF (handoff), NULL);
+
   OcPresence now = { 0 };
   oc_presence_compute (handoff, now_us, &now);
   const OcLiveState *live = oc_handoff_get_live (handoff);
@@ -145,34 +190,50 @@ oc_presence_announce (OcHandoff *handoff, const char *before, gint64 now_us)
       return NULL;
     }
 
-  if (g_str_equal (now.status_id, "handing-off"))
-    line = g_strdup_printf ("Handing off to Dynamics 365: %s.", oc_handoff_get_path_reason (handoff));
-  else if (g_str_equal (now.status_id, "failed"))
-    line = g_strdup_printf ("Handoff failed: %s", now.message);
-  else if (g_str_equal (now.status_id, "open"))
-    line = g_strdup_printf ("Handed off: conversation %s is waiting for a rep%s%s.",
-                            oc_handoff_get_record_id (handoff), live->queue_name ? " in " : "",
-                            live->queue_name ? live->queue_name : "");
-  else if (g_str_equal (now.status_id, "case-open"))
-    line = g_strdup_printf ("Handed off: %s created.", now.message);
-  else if (g_str_equal (now.status_id, "active"))
+  OcPresenceStatus previous = OC_PRESENCE_HANDING_OFF;
+  gboolean had_previous = oc_presence_status_from_id (before, &previous);
+  const char *rep = live->agent_name ? live->agent_name : "The rep";
+  switch (now.status)
     {
-      gint64 waited = live->assigned_on && live->created_on ? live->assigned_on - live->created_on : -1;
-      g_autofree char *duration = waited >= 0 ? oc_presence_format_duration (waited) : NULL;
-      if (g_strcmp0 (before, "waiting") == 0 || g_strcmp0 (before, "wrap-up") == 0)
-        line = g_strdup_printf ("%s is back in the conversation.", live->agent_name ? live->agent_name : "The rep");
-      else
-        line = duration ? g_strdup_printf ("%s accepted after %s.", live->agent_name ? live->agent_name : "A rep", duration)
-                        : g_strdup_printf ("%s accepted.", live->agent_name ? live->agent_name : "A rep");
-    }
-  else if (g_str_equal (now.status_id, "waiting"))
-    line = g_strdup_printf ("%s put the conversation on hold.", live->agent_name ? live->agent_name : "The rep");
-  else if (g_str_equal (now.status_id, "wrap-up"))
-    line = g_strdup_printf ("%s is wrapping up.", live->agent_name ? live->agent_name : "The rep");
-  else if (g_str_equal (now.status_id, "closed"))
-    {
-      g_autofree char *reason = oc_presence_humanize_reason (live->reason);
-      line = reason ? g_strdup_printf ("Closed: %s.", reason) : g_strdup_printf ("%s.", now.message);
+    case OC_PRESENCE_HANDING_OFF:
+      line = g_strdup_printf ("Handing off to Dynamics 365: %s.", oc_handoff_get_path_reason (handoff));
+      break;
+    case OC_PRESENCE_FAILED:
+      line = g_strdup_printf ("Handoff failed: %s", now.message);
+      break;
+    case OC_PRESENCE_OPEN:
+      line = g_strdup_printf ("Handed off: conversation %s is waiting for a rep%s%s.",
+                              oc_handoff_get_record_id (handoff), live->queue_name ? " in " : "",
+                              live->queue_name ? live->queue_name : "");
+      break;
+    case OC_PRESENCE_CASE_OPEN:
+      line = g_strdup_printf ("Handed off: %s created.", now.message);
+      break;
+    case OC_PRESENCE_ACTIVE:
+      {
+        gint64 waited = live->assigned_on && live->created_on ? live->assigned_on - live->created_on : -1;
+        g_autofree char *duration = waited >= 0 ? oc_presence_format_duration (waited) : NULL;
+        const char *someone = live->agent_name ? live->agent_name : "A rep";
+        if (had_previous && (previous == OC_PRESENCE_WAITING || previous == OC_PRESENCE_WRAP_UP))
+          line = g_strdup_printf ("%s is back in the conversation.", rep);
+        else
+          line = duration ? g_strdup_printf ("%s accepted after %s.", someone, duration)
+                          : g_strdup_printf ("%s accepted.", someone);
+      }
+      break;
+    case OC_PRESENCE_WAITING:
+      line = g_strdup_printf ("%s put the conversation on hold.", rep);
+      break;
+    case OC_PRESENCE_WRAP_UP:
+      line = g_strdup_printf ("%s is wrapping up.", rep);
+      break;
+    case OC_PRESENCE_CLOSED:
+    default:
+      {
+        g_autofree char *reason = oc_presence_humanize_reason (live->reason);
+        line = reason ? g_strdup_printf ("Closed: %s.", reason) : g_strdup_printf ("%s.", now.message);
+      }
+      break;
     }
 
   oc_presence_clear (&now);

@@ -176,6 +176,48 @@ oc_session_get_meta_string (OcSession *self, const char *key)
   return oc_session_node_is_string (node) ? json_node_get_string (node) : NULL;
 }
 
+/* meta.<object>.<key> if both are of the right type, else NULL. */
+static const char *
+meta_object_string (OcSession *self, const char *object, const char *key)
+{
+  JsonNode *meta = json_object_get_member (self->doc, "meta");
+  if (meta == NULL || !JSON_NODE_HOLDS_OBJECT (meta))
+    return NULL;
+  JsonNode *inner = json_object_get_member (json_node_get_object (meta), object);
+  if (inner == NULL || !JSON_NODE_HOLDS_OBJECT (inner))
+    return NULL;
+  JsonNode *node = json_object_get_member (json_node_get_object (inner), key);
+  return oc_session_node_is_string (node) ? json_node_get_string (node) : NULL;
+}
+
+void
+oc_session_set_origin (OcSession *self, const char *account, const char *protocol, const char *who)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (account != NULL && protocol != NULL && who != NULL);
+
+  JsonObject *origin = json_object_new ();
+  json_object_set_string_member (origin, "account", account);
+  json_object_set_string_member (origin, "protocol", protocol);
+  json_object_set_string_member (origin, "who", who);
+  json_object_set_object_member (oc_session_get_meta (self), "origin", origin);
+}
+
+gboolean
+oc_session_get_origin (OcSession *self, const char **account, const char **protocol, const char **who)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (account != NULL && protocol != NULL && who != NULL, FALSE);
+
+  *account = meta_object_string (self, "origin", "account");
+  *protocol = meta_object_string (self, "origin", "protocol");
+  *who = meta_object_string (self, "origin", "who");
+  if (*account && *protocol && *who)
+    return TRUE;
+  *account = *protocol = *who = NULL;
+  return FALSE;
+}
+
 gboolean
 oc_session_is_handed_off (OcSession *self)
 {

@@ -63,6 +63,16 @@ void         oc_session_mark_handed_off (OcSession *self,
                                          const char *ticket_number,  /* or NULL */
                                          GDateTime  *when);
 
+/* meta.origin: where a /handoff session was typed (an account of another
+ * protocol and the buddy), so that its changes are announced there too. */
+void         oc_session_set_origin (OcSession *self, const char *account, const char *protocol,
+                                    const char *who);
+/* TRUE with the three strings (borrowed from the session) when meta.origin
+ * holds all of them as strings; FALSE (and NULLs) for anything else — a
+ * stored meta is read with type checks, never trusted. */
+gboolean     oc_session_get_origin (OcSession *self, const char **account, const char **protocol,
+                                    const char **who);
+
 /* The whole document, unknown members included, pretty-printed UTF-8. */
 char        *oc_session_to_json (OcSession *self, gsize *length);
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "oc-store.h"
 
+#include "oc-store-private.h"
+
 #include "oc-json.h"
 
 #include <errno.h>
@@ -11,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* write_durably's temporary files: ".tmp-" and six mkstemp characters. */
+/* oc_store_write_durably's temporary files: ".tmp-" and six mkstemp characters. */
 #define TMP_PREFIX ".tmp-"
 #define TMP_SUFFIX_CHARS 6
 /* A temp file this old is no write in progress (a write is write + fsync +
@@ -150,6 +152,12 @@ clean_stale_temp_files (const char *dir_path)
     }
 }
 
+const char *
+oc_store_get_sessions_dir (OcStore *self)
+{
+  return self->sessions;
+}
+
 OcStore *
 oc_store_new (const char *root, GError **error)
 {
@@ -263,8 +271,8 @@ write_all (int fd, const char *data, gsize length)
 /* write + fsync + rename + fsync(dir): after this returns TRUE the file has
  * either its old or its new content after a crash, never a torn one, and
  * the new name survives a power cut. */
-static gboolean
-write_durably (const char *dir, const char *name, const char *data, gsize length, GError **error)
+gboolean
+oc_store_write_durably (const char *dir, const char *name, const char *data, gsize length, GError **error)
 {
   g_autofree char *final_path = g_build_filename (dir, name, NULL);
   g_autofree char *tmp_path = g_build_filename (dir, TMP_PREFIX "XXXXXX", NULL);
@@ -315,7 +323,16 @@ oc_store_save (OcStore *self, OcSession *session, GError **error)
   gsize length = 0;
   g_autofree char *data = oc_session_to_json (session, &length);
   g_autofree char *name = oc_store_file_name (oc_session_get_id (session));
-  return write_durably (self->sessions, name, data, length, error);
+  return oc_store_write_durably (self->sessions, name, data, length, error);
+}
+
+/* The first readable stored copy of @session's id, or NULL. */
+OcSession *
+oc_store_load_existing (OcStore *self, OcSession *session)
+{
+  const char *id = oc_session_get_id (session);
+  /* one that cannot be read is moved aside by load */
+  return oc_store_contains (self, id) ? oc_store_load (self, id, NULL) : NULL;
 }
 
 gboolean
@@ -325,19 +342,15 @@ oc_store_accept (OcStore *self, OcSession *session, OcSession **stored, GError *
 
   if (stored)
     *stored = NULL;
-  const char *id = oc_session_get_id (session);
-  if (oc_store_contains (self, id))
-    {
-      /* The first copy wins; one that cannot be read is moved aside by load. */
-      g_autoptr(OcSession) existing = oc_store_load (self, id, NULL);
-      if (existing)
-        {
-          if (stored)
-            *stored = g_steal_pointer (&existing);
-          return TRUE;
-        }
-    }
-  return oc_store_save (self, session, error);
+  /* the first copy wins */
+  OcSession *existing = oc_store_load_existing (self, session);
+  if (existing == NULL)
+    return oc_store_save (self, session, error);
+  if (stored)
+    *stored = existing;
+  else
+    oc_session_unref (existing);
+  return TRUE;
 }
 
 /* ---- reading ---------------------------------------------------------- */
@@ -526,7 +539,7 @@ oc_store_reject (OcStore *self, const char *path, const char *reason, GError **e
 
   g_autofree char *reason_name = g_strconcat (name, ".reason", NULL);
   g_autofree char *text = g_strconcat (reason != NULL ? reason : "", "\n", NULL);
-  gboolean written = write_durably (self->rejected, reason_name, text, strlen (text), error);
+  gboolean written = oc_store_write_durably (self->rejected, reason_name, text, strlen (text), error);
   g_signal_emit (self, signals[SIGNAL_REJECTED], 0, base, reason != NULL ? reason : "");
   return written;
 }
@@ -575,7 +588,7 @@ oc_store_review_rejected (OcStore *self, const char *name, const char *reason, G
       if (file_state (doc_path, &state))
         remember_refused (self, name, &state);
       g_autofree char *text = g_strconcat (reason, "\n", NULL);
-      gboolean written = write_durably (self->rejected, reason_name, text, strlen (text), error);
+      gboolean written = oc_store_write_durably (self->rejected, reason_name, text, strlen (text), error);
       g_signal_emit (self, signals[SIGNAL_REJECTED], 0, name, reason);
       return written;
     }

@@ -34,15 +34,27 @@ const char *oc_store_get_inbox_dir (OcStore *self);
  * of the session document and so could not be read back. An existing file
  * for the same id is replaced. */
 gboolean    oc_store_save (OcStore *self, OcSession *session, GError **error);
+/* The same, with the write + fsync + rename + fsync(dir) in a thread, so
+ * that the main loop never waits for the disk. @session is validated and
+ * serialised before this returns (later changes to it are not saved). */
+void        oc_store_save_async (OcStore *self, OcSession *session, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data);
+gboolean    oc_store_save_finish (OcStore *self, GAsyncResult *result, GError **error);
 /* An intake's "accepted": if a readable session with this id is stored, the
  * first copy wins and is returned in *@stored; otherwise @session is saved
  * (validated as by oc_store_save). FALSE + error: not accepted. */
 gboolean    oc_store_accept (OcStore *self, OcSession *session, OcSession **stored, GError **error);
-/* The stored session with this id, or NULL. A stored file that cannot be
+/* oc_store_accept with the write in a thread (see oc_store_save_async);
+ * finish gives *@stored (full, may be NULL) as accept does. */
+void        oc_store_accept_async (OcStore *self, OcSession *session, GCancellable *cancellable,
+                                   GAsyncReadyCallback callback, gpointer user_data);
+gboolean    oc_store_accept_finish (OcStore *self, GAsyncResult *result, OcSession **stored, GError **error);
+/* The stored session with this id (a new reference), or NULL. A stored file that cannot be
  * read back is moved to rejected/ (see ::rejected) by this and by list. */
 OcSession  *oc_store_load (OcStore *self, const char *session_id, GError **error);
 gboolean    oc_store_contains (OcStore *self, const char *session_id);
-/* Every stored session (handed off or not), sorted by id. */
+/* Every stored session (handed off or not), sorted by id: a new array
+ * (transfer full) of OcSession* that it owns; free with g_ptr_array_unref. */
 GPtrArray  *oc_store_list (OcStore *self);   /* OcSession* */
 /* Removes a stored session file (retention is the UI's business; records stay in Dynamics). */
 gboolean    oc_store_remove (OcStore *self, const char *session_id, GError **error);

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "oc-watcher.h"
 
+#include "oc-codes.h"
 #include "oc-error.h"
 #include "oc-guid.h"
 #include "oc-watcher-rows.h"
+#include "oc-handoff-private.h"
 
 typedef OcWatcherRowsKind Kind;
 #define KIND_CONVERSATIONS OC_WATCHER_ROWS_CONVERSATIONS
@@ -53,6 +55,8 @@ oc_watcher_dispose (GObject *object)
   g_clear_pointer (&self->batch, g_hash_table_unref);
   g_clear_error (&self->last_error);
   g_clear_pointer (&self->reported, g_free);
+  if (self->engine)
+    g_signal_handlers_disconnect_by_data (self->engine, self);
   g_clear_object (&self->engine);
   g_clear_object (&self->connection);
   g_clear_object (&self->cancellable);
@@ -74,25 +78,75 @@ oc_watcher_init (OcWatcher *self)
   self->max_pages = OC_WATCHER_MAX_PAGES;
 }
 
+/* A record Dynamics has not reported on yet: ask soon, not at the next tick. */
+static void
+on_engine_handoff (OcHandoffEngine *engine, OcHandoff *handoff, gpointer user_data)
+{
+  if (oc_handoff_get_phase (handoff) == OC_HANDOFF_PHASE_CREATED && oc_handoff_get_live (handoff)->statecode == OC_CODE_UNKNOWN)
+    oc_watcher_poke (user_data);
+}
+
 OcWatcher *
 oc_watcher_new (OcConnection *connection, OcHandoffEngine *engine)
 {
+  g_return_val_if_fail (OC_IS_CONNECTION (connection), NULL);
+  g_return_val_if_fail (OC_IS_HANDOFF_ENGINE (engine), NULL);
+
   OcWatcher *self = g_object_new (OC_TYPE_WATCHER, NULL);
   self->connection = g_object_ref (connection);
   self->engine = g_object_ref (engine);
+  g_signal_connect (engine, "handoff-added", G_CALLBACK (on_engine_handoff), self);
+  g_signal_connect (engine, "handoff-changed", G_CALLBACK (on_engine_handoff), self);
   return self;
 }
 
-void oc_watcher_set_intervals (OcWatcher *self, guint fast_s, guint slow_s) { self->fast_s = MAX (1, fast_s); self->slow_s = MAX (1, slow_s); }
-void oc_watcher_set_page_size (OcWatcher *self, guint rows) { self->page_size = MAX (1, rows); }
-void oc_watcher_set_max_pages (OcWatcher *self, guint pages) { self->max_pages = MAX (1, pages); }
-const GError *oc_watcher_get_last_error (OcWatcher *self) { return self->last_error; }
-guint oc_watcher_get_polls (OcWatcher *self) { return self->polls; }
-guint oc_watcher_get_requests (OcWatcher *self) { return self->requests; }
+void
+oc_watcher_set_intervals (OcWatcher *self, guint fast_s, guint slow_s)
+{
+  g_return_if_fail (OC_IS_WATCHER (self));
+  self->fast_s = MAX (1, fast_s);
+  self->slow_s = MAX (1, slow_s);
+}
+
+void
+oc_watcher_set_page_size (OcWatcher *self, guint rows)
+{
+  g_return_if_fail (OC_IS_WATCHER (self));
+  self->page_size = MAX (1, rows);
+}
+
+void
+oc_watcher_set_max_pages (OcWatcher *self, guint pages)
+{
+  g_return_if_fail (OC_IS_WATCHER (self));
+  self->max_pages = MAX (1, pages);
+}
+
+const GError *
+oc_watcher_get_last_error (OcWatcher *self)
+{
+  g_return_val_if_fail (OC_IS_WATCHER (self), NULL);
+  return self->last_error;
+}
+
+guint
+oc_watcher_get_polls (OcWatcher *self)
+{
+  g_return_val_if_fail (OC_IS_WATCHER (self), 0);
+  return self->polls;
+}
+
+guint
+oc_watcher_get_requests (OcWatcher *self)
+{
+  g_return_val_if_fail (OC_IS_WATCHER (self), 0);
+  return self->requests;
+}
 
 int
 oc_watcher_get_next_poll (OcWatcher *self)
 {
+  g_return_val_if_fail (OC_IS_WATCHER (self), -1);
   if (self->next_poll_us == 0)
     return -1;
   gint64 left = self->next_poll_us - g_get_monotonic_time ();
@@ -162,8 +216,8 @@ needs (OcWatcher *self, gboolean discovering)
         out.cases = TRUE;
       else
         out.conversations = TRUE;
-      if (live->statecode <= 0)
-        out.busy = TRUE;
+      if (live->statecode == OC_CODE_UNKNOWN || live->statecode == OC_CONVERSATION_STATE_OPEN)
+        out.busy = TRUE;   /* OC_CASE_STATE_ACTIVE too: both are 0 */
     }
   /* A workstream view shows conversations other systems create: keep looking. */
   if (mode == OC_SHOW_WORKSTREAM)
@@ -396,7 +450,7 @@ collect_unresolved (OcWatcher *self)
     {
       OcHandoff *handoff = handoffs->pdata[i];
       if (oc_handoff_get_phase (handoff) == OC_HANDOFF_PHASE_CREATED && !oc_handoff_is_foreign (handoff) &&
-          oc_handoff_get_path (handoff) == path && oc_handoff_get_live (handoff)->statecode < 0)
+          oc_handoff_get_path (handoff) == path && oc_handoff_get_live (handoff)->statecode == OC_CODE_UNKNOWN)
         g_ptr_array_add (ids, g_strdup (oc_handoff_get_record_id (handoff)));
     }
   return ids;
@@ -412,7 +466,7 @@ end_batch (OcWatcher *self)
   while (g_hash_table_iter_next (&iter, NULL, &id))
     {
       OcHandoff *handoff = oc_handoff_engine_lookup_record (self->engine, id);
-      if (handoff && oc_handoff_get_live (handoff)->statecode < 0)
+      if (handoff && oc_handoff_get_live (handoff)->statecode == OC_CODE_UNKNOWN)
         {
           g_debug ("record %s no longer exists in Dynamics 365", (const char *) id);
           oc_handoff_set_deleted (handoff);
@@ -544,6 +598,7 @@ schedule (OcWatcher *self)
 void
 oc_watcher_start (OcWatcher *self)
 {
+  g_return_if_fail (OC_IS_WATCHER (self));
   self->running = TRUE;
   if (self->cancellable == NULL)
     self->cancellable = g_cancellable_new ();
@@ -554,6 +609,7 @@ oc_watcher_start (OcWatcher *self)
 void
 oc_watcher_poke (OcWatcher *self)
 {
+  g_return_if_fail (OC_IS_WATCHER (self));
   if (!self->running)
     return;
   self->poke_pending = TRUE;
@@ -564,6 +620,7 @@ oc_watcher_poke (OcWatcher *self)
 void
 oc_watcher_stop (OcWatcher *self)
 {
+  g_return_if_fail (OC_IS_WATCHER (self));
   self->running = FALSE;
   g_clear_handle_id (&self->timer, g_source_remove);
   self->next_poll_us = 0;

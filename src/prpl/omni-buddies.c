@@ -7,7 +7,6 @@
 
 #include <libpurple/blist.h>
 #include <libpurple/request.h>
-#include <string.h>
 
 #include "oc-presence.h"
 #include "omni-i18n.h"
@@ -40,118 +39,75 @@ group_for (OmniAccount *omni)
   return group;
 }
 
-static gboolean
-is_expired (OmniAccount *omni, OcHandoff *handoff, const char *status_id)
-{
-  if (g_strcmp0 (status_id, "closed") != 0)
-    return FALSE;
-  const OcLiveState *live = oc_handoff_get_live (handoff);
-  gint64 closed_at = live->modified_on;
-  if (closed_at <= 0)
-    return FALSE;
-  gint64 retention = (gint64) oc_connection_get_settings (omni->connection)->closed_retention_hours * 3600;
-  return g_get_real_time () / G_USEC_PER_SEC >= closed_at + retention;
-}
-
 static void
-announce_to_origin (OmniAccount *omni, OcHandoff *handoff, const char *line)
+announce_to_origin (OcHandoff *handoff, const char *line)
 {
-  JsonObject *meta = oc_session_get_meta (oc_handoff_get_session (handoff));
-  JsonNode *origin_node = json_object_get_member (meta, "origin");
-  if (origin_node == NULL || !JSON_NODE_HOLDS_OBJECT (origin_node))
+  const char *username, *protocol, *who;
+  if (!oc_session_get_origin (oc_handoff_get_session (handoff), &username, &protocol, &who))
     return;
-
-  JsonObject *origin = json_node_get_object (origin_node);
-  const char *username = json_object_get_string_member_with_default (origin, "account", NULL);
-  const char *protocol = json_object_get_string_member_with_default (origin, "protocol", NULL);
-  const char *who = json_object_get_string_member_with_default (origin, "who", NULL);
-  PurpleAccount *account = username && protocol ? purple_accounts_find (username, protocol) : NULL;
-  if (account && who)
+  PurpleAccount *account = purple_accounts_find (username, protocol);
+  if (account)
     omni_handoffs_system_line (account, who, line);
 }
 
-static gboolean
-on_expire_idle (gpointer user_data)
+static void
+set_alias (PurpleBuddy *buddy, OcHandoff *handoff)
 {
-  OmniAccount *omni = user_data;
-  omni->expire_idle = 0;
-  omni_buddies_expire (omni);
-  return G_SOURCE_REMOVE;
-}
-
-void
-omni_buddies_sync (OmniAccount *omni, OcHandoff *handoff)
-{
-  const char *id = oc_handoff_get_id (handoff);
-  OcPresence presence = { 0 };
-  oc_presence_compute (handoff, g_get_real_time (), &presence);
-
-  PurpleBuddy *buddy = purple_find_buddy (omni->account, id);
-  if (buddy == NULL)
-    {
-      if (is_expired (omni, handoff, presence.status_id))
-        {
-          oc_presence_clear (&presence);
-          return;
-        }
-      buddy = purple_buddy_new (omni->account, id, NULL);
-      purple_blist_add_buddy (buddy, NULL, group_for (omni), NULL);
-    }
   const char *alias = alias_for (handoff);
   if (g_strcmp0 (purple_buddy_get_server_alias (buddy), alias) != 0)
     purple_blist_server_alias_buddy (buddy, alias);
+}
 
-  g_autofree char *shown = g_strdup_printf ("%s\n%s", presence.status_id, presence.message);
-  const char *before = g_hash_table_lookup (omni->shown, id);
-  if (g_strcmp0 (before, shown) != 0)
+/* The service says each change once, with the line to show (if any). */
+static void
+on_presence (OcService *service, OcHandoff *handoff, const char *previous, const char *status_id,
+             const char *message, const char *announcement, gpointer user_data)
+{
+  OmniAccount *omni = user_data;
+  const char *id = oc_handoff_get_id (handoff);
+  PurpleBuddy *buddy = purple_find_buddy (omni->account, id);
+  if (buddy == NULL)
     {
-      g_autofree char *before_id = before ? g_strndup (before, strcspn (before, "\n")) : NULL;
-      g_autofree char *line = oc_presence_announce (handoff, before_id, g_get_real_time ());
-
-      g_hash_table_insert (omni->shown, g_strdup (id), g_steal_pointer (&shown));
-      /* status messages are markup in libpurple (Pidgin renders them, BitlBee
-       * strips tags and decodes entities): names are untrusted, so escape */
-      g_autofree char *escaped = g_markup_escape_text (presence.message, -1);
-      purple_prpl_got_user_status (omni->account, id, presence.status_id, "message", escaped, NULL);
-      if (line)
-        {
-          omni_handoffs_system_line (omni->account, id, line);
-          announce_to_origin (omni, handoff, line);
-        }
+      buddy = purple_buddy_new (omni->account, id, NULL);
+      purple_blist_add_buddy (buddy, NULL, group_for (omni), NULL);
     }
-  /* Closed past the retention time (at once when it is 0): leave the list,
-   * from an idle, not from inside the handoff's own change signal. */
-  if (omni->expire_idle == 0 && is_expired (omni, handoff, presence.status_id))
-    omni->expire_idle = g_idle_add (on_expire_idle, omni);
-  oc_presence_clear (&presence);
+  set_alias (buddy, handoff);
+  /* status messages are markup in libpurple (Pidgin renders them, BitlBee
+   * strips tags and decodes entities): names are untrusted, so escape */
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+  purple_prpl_got_user_status (omni->account, id, status_id, "message", escaped, NULL);
+  if (announcement)
+    {
+      omni_handoffs_system_line (omni->account, id, announcement);
+      announce_to_origin (handoff, announcement);
+    }
+}
+
+static void
+on_changed (OcService *service, OcHandoff *handoff, gpointer user_data)
+{
+  OmniAccount *omni = user_data;
+  PurpleBuddy *buddy = purple_find_buddy (omni->account, oc_handoff_get_id (handoff));
+  if (buddy)
+    set_alias (buddy, handoff);
+}
+
+/* Closed past the retention time: the buddy leaves the list. */
+static void
+on_removed (OcService *service, const char *session_id, gpointer user_data)
+{
+  OmniAccount *omni = user_data;
+  PurpleBuddy *buddy = purple_find_buddy (omni->account, session_id);
+  if (buddy)
+    purple_blist_remove_buddy (buddy);
 }
 
 void
-omni_buddies_expire (OmniAccount *omni)
+omni_buddies_connect (OmniAccount *omni)
 {
-  if (omni->engine == NULL)
-    return;
-  GPtrArray *handoffs = oc_handoff_engine_list (omni->engine);
-  g_autoptr(GPtrArray) expired = g_ptr_array_new_with_free_func (g_free);
-
-  for (guint i = 0; i < handoffs->len; i++)
-    {
-      OcHandoff *handoff = handoffs->pdata[i];
-      OcPresence presence = { 0 };
-      oc_presence_compute (handoff, g_get_real_time (), &presence);
-      if (is_expired (omni, handoff, presence.status_id))
-        g_ptr_array_add (expired, g_strdup (oc_handoff_get_id (handoff)));
-      oc_presence_clear (&presence);
-    }
-  for (guint i = 0; i < expired->len; i++)
-    {
-      const char *id = expired->pdata[i];
-      PurpleBuddy *buddy = purple_find_buddy (omni->account, id);
-      if (buddy)
-        purple_blist_remove_buddy (buddy);
-      g_hash_table_remove (omni->shown, id);
-      oc_handoff_engine_forget (omni->engine, id);
-    }
+  g_signal_connect (omni->service, "presence-changed", G_CALLBACK (on_presence), omni);
+  g_signal_connect (omni->service, "handoff-changed", G_CALLBACK (on_changed), omni);
+  g_signal_connect (omni->service, "handoff-removed", G_CALLBACK (on_removed), omni);
 }
 
 static OcHandoff *
@@ -255,8 +211,8 @@ on_retry (PurpleBlistNode *node, gpointer data)
 {
   PurpleBuddy *buddy = (PurpleBuddy *) node;
   OmniAccount *omni = omni_account_from_purple (purple_buddy_get_account (buddy));
-  if (omni && omni->engine)
-    oc_handoff_engine_retry (omni->engine, purple_buddy_get_name (buddy));
+  if (omni && omni->service)
+    oc_service_retry (omni->service, purple_buddy_get_name (buddy));
 }
 
 static void

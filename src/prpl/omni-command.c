@@ -84,11 +84,8 @@ session_from_conversation (PurpleConversation *conv, const char *id, const char 
   g_list_free (history);
   oc_session_set_summary (session, summary && *summary ? summary : first_customer_line);
 
-  JsonObject *origin = json_object_new ();
-  json_object_set_string_member (origin, "account", purple_account_get_username (account));
-  json_object_set_string_member (origin, "protocol", purple_account_get_protocol_id (account));
-  json_object_set_string_member (origin, "who", who);
-  json_object_set_object_member (oc_session_get_meta (session), "origin", origin);
+  oc_session_set_origin (session, purple_account_get_username (account), purple_account_get_protocol_id (account),
+                         who);
   return session;
 }
 
@@ -139,9 +136,9 @@ cmd_handoff (PurpleConversation *conv, const char *cmd, char **args, char **erro
   g_autofree char *id = session_id_for (conv);
   OmniAccount *omni = omni_account_from_purple (target);
   g_autoptr(GError) failure = NULL;
-  g_autoptr(OcStore) offline_store = omni ? NULL : omni_handoffs_open_store (target, &failure);
-  OcStore *store = omni ? omni->store : offline_store;
-  if (store == NULL)
+  g_autoptr(OcService) offline = omni ? NULL : omni_handoffs_open_service (target, NULL, &failure);
+  OcService *service = omni ? omni->service : offline;
+  if (service == NULL)
     {
       *error = g_strdup (failure ? failure->message : _("The Dynamics 365 account is not ready."));
       return PURPLE_CMD_RET_FAILED;
@@ -152,37 +149,26 @@ cmd_handoff (PurpleConversation *conv, const char *cmd, char **args, char **erro
                                                             summary->str, email, phone);
   /* The decision is core's (the same parser and store as every other door):
    * "accepted" is said only once the session is stored and readable. */
-  if (omni)
+  gboolean known = FALSE;
+  if (!oc_service_accept (service, session, &known, &failure))
     {
-      gboolean known = FALSE;
-      OcHandoff *handoff = oc_handoff_engine_submit (omni->engine, session, &known, &failure);
-      if (handoff == NULL)
-        {
-          *error = g_strdup_printf (_("The handoff was not accepted: %s"), failure->message);
-          return PURPLE_CMD_RET_FAILED;
-        }
-      g_autofree char *text = known
-        ? g_strdup_printf (_("This conversation was already handed off as session %s (%s). See the buddy "
-                             "“%s” in the Dynamics 365 group."), id, oc_handoff_get_path_reason (handoff), id)
-        : g_strdup_printf (_("Accepted as session %s: %s."), id, oc_handoff_get_path_reason (handoff));
-      say (conv, text);
+      *error = g_strdup_printf (_("The handoff was not accepted: %s"), failure->message);
+      return PURPLE_CMD_RET_FAILED;
     }
+  OcHandoff *handoff = oc_service_lookup (service, id);
+  g_autofree char *text = NULL;
+  if (handoff)
+    text = known
+      ? g_strdup_printf (_("This conversation was already handed off as session %s (%s). See the buddy "
+                           "“%s” in the Dynamics 365 group."), id, oc_handoff_get_path_reason (handoff), id)
+      : g_strdup_printf (_("Accepted as session %s: %s."), id, oc_handoff_get_path_reason (handoff));
   else
-    {
-      g_autoptr(OcSession) stored = NULL;
-      omni_handoffs_watch_store (store, NULL);
-      if (!oc_store_accept (store, session, &stored, &failure))
-        {
-          *error = g_strdup_printf (_("The handoff was not accepted: %s"), failure->message);
-          return PURPLE_CMD_RET_FAILED;
-        }
-      g_autofree char *text = stored
-        ? g_strdup_printf (_("This conversation was already handed off as session %s; it is stored and "
-                             "will be handed off when the Dynamics 365 account signs in."), id)
-        : g_strdup_printf (_("Accepted as session %s. It is stored and will be handed off "
-                             "when %s signs in."), id, purple_account_get_username (target));
-      say (conv, text);
-    }
+    text = known
+      ? g_strdup_printf (_("This conversation was already handed off as session %s; it is stored and "
+                           "will be handed off when the Dynamics 365 account signs in."), id)
+      : g_strdup_printf (_("Accepted as session %s. It is stored and will be handed off "
+                           "when %s signs in."), id, purple_account_get_username (target));
+  say (conv, text);
   return PURPLE_CMD_RET_OK;
 }
 

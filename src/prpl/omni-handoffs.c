@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* omni-handoffs.c — an account's handoff machinery in libpurple terms: the
- * store under the purple user dir, the engine and inbox once signed in, the
- * file-chooser intake, and the conversation window of a handoff buddy. */
+/* omni-handoffs.c — an account's handoff service in libpurple terms: its
+ * store under the purple user dir, started once signed in, the file-chooser
+ * intake, and the conversation window of a handoff buddy. */
 #include "omni-prpl.h"
 
 #include <libpurple/conversation.h>
@@ -9,7 +9,6 @@
 #include <libpurple/notify.h>
 #include <libpurple/request.h>
 #include <libpurple/util.h>
-#include <glib/gstdio.h>
 
 #include "oc-error.h"
 #include "omni-i18n.h"
@@ -21,8 +20,19 @@ omni_account_from_purple (PurpleAccount *account)
   return gc && PURPLE_CONNECTION_IS_CONNECTED (gc) ? purple_connection_get_protocol_data (gc) : NULL;
 }
 
-OcStore *
-omni_handoffs_open_store (PurpleAccount *account, GError **error)
+/* The store decided (and wrote the .reason); this only shows it. @user_data:
+ * the PurpleConnection, or NULL for a service opened while offline. */
+static void
+on_rejected (OcService *service, const char *name, const char *reason, gpointer user_data)
+{
+  purple_debug_warning ("omnichannel", "%s moved to rejected/: %s\n", name, reason);
+  g_autofree char *text = g_strdup_printf (_("%s was moved to rejected/ in %s: %s"), name,
+                                           oc_store_get_root (oc_service_get_store (service)), reason);
+  purple_notify_error (user_data, _("Session document rejected"), _("A session document was rejected"), text);
+}
+
+OcService *
+omni_handoffs_open_service (PurpleAccount *account, OmniAccount *omni, GError **error)
 {
   g_autofree char *host = NULL;
   g_autofree char *environment = oc_normalize_service_url ("Environment URL", "https://contoso.crm.dynamics.com",
@@ -30,13 +40,16 @@ omni_handoffs_open_store (PurpleAccount *account, GError **error)
   if (environment == NULL)
     return NULL;
   g_autofree char *root = oc_store_default_root (purple_user_dir (), host);
-  return oc_store_new (root, error);
+  OcService *service = oc_service_new (omni ? omni->connection : NULL, root, error);
+  if (service)
+    g_signal_connect (service, "rejected", G_CALLBACK (on_rejected), omni ? omni->gc : NULL);
+  return service;
 }
 
 OcHandoff *
 omni_handoffs_lookup (OmniAccount *omni, const char *session_id)
 {
-  return omni && omni->engine ? oc_handoff_engine_lookup (omni->engine, session_id) : NULL;
+  return omni && omni->service ? oc_service_lookup (omni->service, session_id) : NULL;
 }
 
 void
@@ -49,93 +62,31 @@ omni_handoffs_system_line (PurpleAccount *account, const char *who, const char *
   purple_conversation_write (conv, NULL, escaped, PURPLE_MESSAGE_SYSTEM | PURPLE_MESSAGE_NO_LINKIFY, time (NULL));
 }
 
-static void
-on_handoff (OcHandoffEngine *engine, OcHandoff *handoff, gpointer user_data)
-{
-  OmniAccount *omni = user_data;
-  omni_buddies_sync (omni, handoff);
-  /* a record Dynamics has not reported on yet: ask soon, not at the next tick */
-  if (omni->watcher && oc_handoff_get_phase (handoff) == OC_HANDOFF_PHASE_CREATED &&
-      oc_handoff_get_live (handoff)->statecode < 0)
-    oc_watcher_poke (omni->watcher);
-}
-
-/* The store decided (and wrote the .reason); this only shows it. @user_data:
- * the PurpleConnection, or NULL for a store opened while offline. */
-static void
-on_rejected (OcStore *store, const char *name, const char *reason, gpointer user_data)
-{
-  purple_debug_warning ("omnichannel", "%s moved to rejected/: %s\n", name, reason);
-  g_autofree char *text = g_strdup_printf (_("%s was moved to rejected/ in %s: %s"), name,
-                                           oc_store_get_root (store), reason);
-  purple_notify_error (user_data, _("Session document rejected"), _("A session document was rejected"), text);
-}
-
-gulong
-omni_handoffs_watch_store (OcStore *store, PurpleConnection *gc)
-{
-  return g_signal_connect (store, "rejected", G_CALLBACK (on_rejected), gc);
-}
-
-static gboolean
-on_retention_tick (gpointer user_data)
-{
-  omni_buddies_expire (user_data);
-  return G_SOURCE_CONTINUE;
-}
-
 void
 omni_handoffs_start (OmniAccount *omni)
 {
   g_autoptr(GError) error = NULL;
-  omni->store = omni_handoffs_open_store (omni->account, &error);
-  if (omni->store == NULL)
+  omni->service = omni_handoffs_open_service (omni->account, omni, &error);
+  if (omni->service == NULL)
     {
       purple_connection_error_reason (omni->gc, PURPLE_CONNECTION_ERROR_OTHER_ERROR, error->message);
       return;
     }
-  omni->rejected_handler = omni_handoffs_watch_store (omni->store, omni->gc);
-  omni->shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  omni->engine = oc_handoff_engine_new (omni->connection, omni->store);
-  omni->added_handler = g_signal_connect (omni->engine, "handoff-added", G_CALLBACK (on_handoff), omni);
-  omni->changed_handler = g_signal_connect (omni->engine, "handoff-changed", G_CALLBACK (on_handoff), omni);
-  omni->watcher = oc_watcher_new (omni->connection, omni->engine);
-  oc_handoff_engine_resume (omni->engine);
-  oc_watcher_start (omni->watcher);
-
-  omni->inbox = oc_inbox_new (omni->store, omni->engine);
-  if (!oc_inbox_start (omni->inbox, &error))
-    purple_debug_error ("omnichannel", "cannot watch %s: %s\n", oc_store_get_inbox_dir (omni->store), error->message);
-  omni_buddies_expire (omni);
-  omni->retention_source = g_timeout_add_seconds (60, on_retention_tick, omni);
+  omni_buddies_connect (omni);
+  if (!oc_service_start (omni->service, OC_SERVICE_ALL, &error))
+    purple_debug_error ("omnichannel", "cannot watch %s: %s\n",
+                        oc_store_get_inbox_dir (oc_service_get_store (omni->service)), error->message);
 }
 
 void
 omni_handoffs_stop (OmniAccount *omni)
 {
-  g_clear_handle_id (&omni->retention_source, g_source_remove);
-  g_clear_handle_id (&omni->expire_idle, g_source_remove);
-  if (omni->inbox)
+  if (omni->service)
     {
-      oc_inbox_stop (omni->inbox);
-      g_clear_object (&omni->inbox);
+      g_signal_handlers_disconnect_by_data (omni->service, omni);
+      oc_service_stop (omni->service);
     }
-  if (omni->watcher)
-    {
-      oc_watcher_stop (omni->watcher);
-      g_clear_object (&omni->watcher);
-    }
-  if (omni->engine)
-    {
-      g_clear_signal_handler (&omni->added_handler, omni->engine);
-      g_clear_signal_handler (&omni->changed_handler, omni->engine);
-      oc_handoff_engine_shutdown (omni->engine);
-      g_clear_object (&omni->engine);
-    }
-  if (omni->store)
-    g_clear_signal_handler (&omni->rejected_handler, omni->store);
-  g_clear_object (&omni->store);
-  g_clear_pointer (&omni->shown, g_hash_table_unref);
+  g_clear_object (&omni->service);
 }
 
 /* ---- the conversation window of a handoff buddy ---- */
@@ -152,6 +103,47 @@ omni_handoffs_send_im (PurpleConnection *gc, const char *who, const char *messag
 
 /* ---- "Hand off a session file…" ---- */
 
+typedef struct {
+  PurpleAccount *account;
+  char          *filename;
+  OcSession     *session;
+} Chosen;
+
+/* The session is durable (or refused): say so. */
+static void
+on_file_accepted (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Chosen *chosen = user_data;
+  OcService *service = OC_SERVICE (source);
+  gboolean offline = !oc_service_is_started (service);
+  OmniAccount *omni = omni_account_from_purple (chosen->account);
+  PurpleConnection *gc = omni ? omni->gc : NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean known = FALSE;
+
+  if (!oc_service_accept_finish (service, result, &known, &error))
+    {
+      g_autofree char *text = g_strdup_printf (offline ? _("%s was not accepted: %s") : _("%s was not handed off: %s"),
+                                               chosen->filename, error->message);
+      purple_notify_error (gc, _("Hand off a session file"), _("The session was not accepted"), text);
+    }
+  else
+    {
+      OcHandoff *handoff = oc_service_lookup (service, oc_session_get_id (chosen->session));
+      g_autofree char *text = handoff
+        ? g_strdup_printf (_("Session %s was accepted: %s."), oc_handoff_get_id (handoff),
+                           oc_handoff_get_path_reason (handoff))
+        : g_strdup_printf (known ? _("Session %s was already stored; it will be handed off "
+                                     "when the account signs in.")
+                                 : _("Session %s is stored and will be handed off when the "
+                                     "account signs in."), oc_session_get_id (chosen->session));
+      purple_notify_info (gc, _("Hand off a session file"), _("Session accepted"), text);
+    }
+  g_free (chosen->filename);
+  oc_session_unref (chosen->session);
+  g_free (chosen);
+}
+
 static void
 on_file_chosen (gpointer user_data, const char *filename)
 {
@@ -162,39 +154,26 @@ on_file_chosen (gpointer user_data, const char *filename)
   if (filename == NULL || *filename == '\0')
     return;
 
-  if (omni && omni->inbox)
-    {
-      OcHandoff *handoff = oc_inbox_take_file (omni->inbox, filename, FALSE, &error);
-      if (handoff == NULL)
-        {
-          g_autofree char *text = g_strdup_printf (_("%s was not handed off: %s"), filename, error->message);
-          purple_notify_error (omni->gc, _("Hand off a session file"), _("The session was not accepted"), text);
-          return;
-        }
-      g_autofree char *text = g_strdup_printf (_("Session %s was accepted: %s."), oc_handoff_get_id (handoff),
-                                               oc_handoff_get_path_reason (handoff));
-      purple_notify_info (omni->gc, _("Hand off a session file"), _("Session accepted"), text);
-      return;
-    }
-
-  /* Offline: the same parser and the same store decision as online; the
-   * session waits in the store for the next sign-in. */
+  /* Online or offline, the same parser and the same decision of core;
+   * offline, the session waits in the store for the next sign-in. */
   g_autoptr(OcSession) session = oc_session_load_file (filename, &error);
-  g_autoptr(OcStore) store = session ? omni_handoffs_open_store (account, &error) : NULL;
-  g_autoptr(OcSession) stored = NULL;
-  if (store)
-    omni_handoffs_watch_store (store, NULL);
-  if (store == NULL || !oc_store_accept (store, session, &stored, &error))
+  g_autoptr(OcService) offline = session && omni == NULL ? omni_handoffs_open_service (account, NULL, &error) : NULL;
+  OcService *service = omni ? omni->service : offline;
+  if (session == NULL || service == NULL)
     {
-      g_autofree char *text = g_strdup_printf (_("%s was not accepted: %s"), filename, error->message);
-      purple_notify_error (NULL, _("Hand off a session file"), _("The session was not accepted"), text);
+      g_autofree char *text = g_strdup_printf (omni ? _("%s was not handed off: %s") : _("%s was not accepted: %s"),
+                                               filename, error ? error->message
+                                                               : _("The Dynamics 365 account is not ready."));
+      purple_notify_error (omni ? omni->gc : NULL, _("Hand off a session file"), _("The session was not accepted"),
+                           text);
       return;
     }
-  g_autofree char *text = g_strdup_printf (stored ? _("Session %s was already stored; it will be handed off "
-                                                      "when the account signs in.")
-                                                  : _("Session %s is stored and will be handed off when the "
-                                                      "account signs in."), oc_session_get_id (session));
-  purple_notify_info (NULL, _("Hand off a session file"), _("Session accepted"), text);
+  Chosen *chosen = g_new0 (Chosen, 1);
+  chosen->account = account;
+  chosen->filename = g_strdup (filename);
+  chosen->session = oc_session_ref (session);
+  /* the task holds the service until the write is done */
+  oc_service_accept_async (service, session, NULL, on_file_accepted, chosen);
 }
 
 static void

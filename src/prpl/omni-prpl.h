@@ -11,10 +11,7 @@
 #include <libpurple/status.h>
 
 #include "oc-connection.h"
-#include "oc-handoff-engine.h"
-#include "oc-inbox.h"
-#include "oc-store.h"
-#include "oc-watcher.h"
+#include "oc-service.h"
 
 #define OMNI_PLUGIN_ID "prpl-omnichannel"
 #define OMNI_ICON_NAME "omnichannel"
@@ -41,16 +38,7 @@ typedef struct {
   OcConnection     *connection;
   gulong            progress_handler;
   gulong            failed_handler;
-  OcStore          *store;
-  OcHandoffEngine  *engine;
-  OcInbox          *inbox;
-  OcWatcher        *watcher;
-  gulong            added_handler;
-  gulong            changed_handler;
-  gulong            rejected_handler;  /* on store */
-  GHashTable       *shown;             /* session id → "status-id\nmessage" last pushed */
-  guint             retention_source;
-  guint             expire_idle;
+  OcService        *service;   /* the account's handoffs, once signed in */
 } OmniAccount;
 
 /* omni-account.c */
@@ -63,9 +51,10 @@ PurpleConnectionError omni_account_error_reason (const GError *error);
 GHashTable   *omni_account_text_table (PurpleAccount *account);
 
 /* omni-handoffs.c */
-OcStore      *omni_handoffs_open_store (PurpleAccount *account, GError **error);
-/* Shows every document @store moves to rejected/ (@gc may be NULL offline). */
-gulong        omni_handoffs_watch_store (OcStore *store, PurpleConnection *gc);
+/* The service of @account's store (under the purple user dir): signed in
+ * with @omni, or offline (only storing) when @omni is NULL. Every document
+ * it rejects is shown. */
+OcService    *omni_handoffs_open_service (PurpleAccount *account, OmniAccount *omni, GError **error);
 void          omni_handoffs_start (OmniAccount *omni);
 void          omni_handoffs_stop (OmniAccount *omni);
 OmniAccount  *omni_account_from_purple (PurpleAccount *account);
@@ -76,8 +65,8 @@ int           omni_handoffs_send_im (PurpleConnection *gc, const char *who, cons
 GList        *omni_handoffs_actions (PurplePlugin *plugin, gpointer context);
 
 /* omni-buddies.c */
-void          omni_buddies_sync (OmniAccount *omni, OcHandoff *handoff);
-void          omni_buddies_expire (OmniAccount *omni);
+/* Renders what the service says (see OcService's signals). */
+void          omni_buddies_connect (OmniAccount *omni);
 char         *omni_buddies_status_text (PurpleBuddy *buddy);
 void          omni_buddies_tooltip (PurpleBuddy *buddy, PurpleNotifyUserInfo *info, gboolean full);
 GList        *omni_buddies_menu (PurpleBlistNode *node);

@@ -4,45 +4,55 @@
  * the "message" attribute, which Finch and BitlBee read. */
 #include "omni-prpl.h"
 
+#include "oc-presence.h"
 #include "omni-i18n.h"
 
 typedef struct {
   PurpleStatusPrimitive primitive;
-  const char           *id;
   const char           *name;
-  gboolean              user_settable;
 } StatusSpec;
 
-static const StatusSpec status_specs[] = {
-  /* the account itself */
-  { PURPLE_STATUS_AVAILABLE,     "available",   N_("Available"),         TRUE },
-  { PURPLE_STATUS_OFFLINE,       "offline",     N_("Offline"),           TRUE },
-  /* one buddy per handoff */
-  { PURPLE_STATUS_AWAY,          "handing-off", N_("Handing off…"),      FALSE },
-  { PURPLE_STATUS_UNAVAILABLE,   "failed",      N_("Failed"),            FALSE },
-  { PURPLE_STATUS_AWAY,          "open",        N_("Waiting for a rep"), FALSE },
-  { PURPLE_STATUS_AVAILABLE,     "active",      N_("With a rep"),        FALSE },
-  { PURPLE_STATUS_EXTENDED_AWAY, "waiting",     N_("Rep away"),          FALSE },
-  { PURPLE_STATUS_UNAVAILABLE,   "wrap-up",     N_("Wrap-up"),           FALSE },
-  { PURPLE_STATUS_AWAY,          "case-open",   N_("Case open"),         FALSE },
-  { PURPLE_STATUS_OFFLINE,       "closed",      N_("Closed"),            FALSE },
+/* the account itself */
+static const struct {
+  PurpleStatusPrimitive primitive;
+  const char           *id;
+  const char           *name;
+} account_specs[] = {
+  { PURPLE_STATUS_AVAILABLE, "available", N_("Available") },
+  { PURPLE_STATUS_OFFLINE,   "offline",   N_("Offline") },
 };
+
+/* one buddy per handoff; the ids are core's (oc_presence_status_to_id) */
+static const StatusSpec handoff_specs[OC_PRESENCE_N_STATUSES] = {
+  [OC_PRESENCE_HANDING_OFF] = { PURPLE_STATUS_AWAY,          N_("Handing off…") },
+  [OC_PRESENCE_FAILED]      = { PURPLE_STATUS_UNAVAILABLE,   N_("Failed") },
+  [OC_PRESENCE_OPEN]        = { PURPLE_STATUS_AWAY,          N_("Waiting for a rep") },
+  [OC_PRESENCE_ACTIVE]      = { PURPLE_STATUS_AVAILABLE,     N_("With a rep") },
+  [OC_PRESENCE_WAITING]     = { PURPLE_STATUS_EXTENDED_AWAY, N_("Rep away") },
+  [OC_PRESENCE_WRAP_UP]     = { PURPLE_STATUS_UNAVAILABLE,   N_("Wrap-up") },
+  [OC_PRESENCE_CASE_OPEN]   = { PURPLE_STATUS_AWAY,          N_("Case open") },
+  [OC_PRESENCE_CLOSED]      = { PURPLE_STATUS_OFFLINE,       N_("Closed") },
+};
+
+static PurpleStatusType *
+status_type (PurpleStatusPrimitive primitive, const char *id, const char *name, gboolean user_settable)
+{
+  return purple_status_type_new_with_attrs (primitive, id, _(name), TRUE, user_settable, FALSE,
+                                            "message", _("Message"), purple_value_new (PURPLE_TYPE_STRING),
+                                            NULL);
+}
 
 GList *
 omni_status_types (PurpleAccount *account)
 {
   GList *types = NULL;
 
-  for (gsize i = 0; i < G_N_ELEMENTS (status_specs); i++)
-    {
-      const StatusSpec *spec = &status_specs[i];
-      types = g_list_append (types,
-          purple_status_type_new_with_attrs (spec->primitive, spec->id, _(spec->name),
-                                             TRUE, spec->user_settable, FALSE,
-                                             "message", _("Message"),
-                                             purple_value_new (PURPLE_TYPE_STRING),
-                                             NULL));
-    }
+  for (gsize i = 0; i < G_N_ELEMENTS (account_specs); i++)
+    types = g_list_append (types, status_type (account_specs[i].primitive, account_specs[i].id,
+                                               account_specs[i].name, TRUE));
+  for (guint i = 0; i < OC_PRESENCE_N_STATUSES; i++)
+    types = g_list_append (types, status_type (handoff_specs[i].primitive, oc_presence_status_to_id (i),
+                                               handoff_specs[i].name, FALSE));
   return types;
 }
 

@@ -10,15 +10,17 @@
 
 #define HARNESS_UI_ID "omnichannel-test"
 
-/* from data/mock-org.json */
-#define MOCK_TENANT      "5f3a8c2e-1b4d-4e6f-9a7b-2c8d0e1f3a5b"
-#define MOCK_CLIENT      "0c1e2d3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f"
-#define MOCK_SECRET      "Qm8~mockSecretValue.0123456789abcdefABCDEF"
-#define MOCK_SECRET_ID   "7d2f4b1a-9c3e-4f5a-8b6c-1d2e3f4a5b6c"
-#define MOCK_APP_USER    "a1b2c3d4-0000-4000-8000-000000000001"
-#define MOCK_WORKSTREAM  "e5f6a7b8-1111-4111-8111-111111111111"
-#define MOCK_WORKSTREAM_INACTIVE "e5f6a7b8-2222-4222-8222-222222222222"
-#define MOCK_QUEUE       "c0ffee00-3333-4333-8333-333333333333"
+#include "oc-test-seed.h"
+
+/* from data/mock-org.json (tests/common/oc-test-seed.h) */
+#define MOCK_TENANT      SEED_TENANT
+#define MOCK_CLIENT      SEED_CLIENT
+#define MOCK_SECRET      SEED_SECRET
+#define MOCK_SECRET_ID   SEED_SECRET_ID
+#define MOCK_APP_USER    SEED_APP_USER
+#define MOCK_WORKSTREAM  SEED_WORKSTREAM
+#define MOCK_WORKSTREAM_INACTIVE SEED_WORKSTREAM_OFF
+#define MOCK_QUEUE       SEED_QUEUE
 
 typedef struct {
   gboolean              signed_on;

@@ -11,7 +11,11 @@
 #define MOCK_ADA_CONTACT       "c0a7ac70-0001-4000-8000-000000000001"
 #define MOCK_CASE_QUEUE        "c0ffee00-4444-4444-8444-444444444444"
 
-static PurpleAccount *account;
+/* Every case gets a freshly reset mock and its own signed-in account. */
+typedef struct {
+  PurpleAccount *account;
+  const char    *watched;   /* the buddy message_has_retry looks at */
+} Fixture;
 
 static char *
 session_file (const char *name)
@@ -20,34 +24,34 @@ session_file (const char *name)
 }
 
 static void
-setup (void)
+fixture_set_up (Fixture *f, gconstpointer data)
 {
   harness_mock_post ("/_mock/reset", NULL);
-  account = harness_account_new ();
-  purple_account_set_string (account, "anonymous_contact_id", MOCK_ANONYMOUS_CONTACT);
-  purple_account_set_string (account, "case_queue_id", MOCK_CASE_QUEUE);
-  harness_connect (account);
+  f->account = harness_account_new ();
+  purple_account_set_string (f->account, "anonymous_contact_id", MOCK_ANONYMOUS_CONTACT);
+  purple_account_set_string (f->account, "case_queue_id", MOCK_CASE_QUEUE);
+  harness_connect (f->account);
   g_assert_true (harness_events.signed_on);
 }
 
 static void
-teardown (void)
+fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  harness_account_finish (account);
-  account = NULL;
+  harness_account_finish (f->account);
 }
 
 static void
-wait_for_buddy (const char *name, const char *status)
+wait_for_buddy (Fixture *f, const char *name, const char *status)
 {
-  harness_wait_buddy (account, name, status, NULL);
+  harness_wait_buddy (f->account, name, status, NULL);
 }
 
 static gboolean
-message_has_retry (gpointer name)
+message_has_retry (gpointer data)
 {
+  Fixture *f = data;
   const char *message = NULL;
-  harness_buddy_status (account, name, &message);
+  harness_buddy_status (f->account, f->watched, &message);
   return message && strstr (message, "retry in");
 }
 
@@ -85,19 +89,18 @@ meta_string (JsonNode *stored, const char *key)
 }
 
 static void
-test_inbox_four_sessions (void)
+test_inbox_four_sessions (Fixture *f, gconstpointer data)
 {
-  setup ();
   const char *names[] = { "web-verified.json", "web-anonymous.json", "whatsapp.json", "phone.json" };
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
       g_autofree char *path = session_file (names[i]);
       harness_drop_in_inbox (path, names[i]);
     }
-  wait_for_buddy ("sess_8f2c", "open");
-  wait_for_buddy ("sess_a41d", "open");
-  wait_for_buddy ("wa_77e0", "open");
-  wait_for_buddy ("call_19b3", "case-open");
+  wait_for_buddy (f, "sess_8f2c", "open");
+  wait_for_buddy (f, "sess_a41d", "open");
+  wait_for_buddy (f, "wa_77e0", "open");
+  wait_for_buddy (f, "call_19b3", "case-open");
 
   /* three conversations and one case, each created once */
   JsonArray *conversations = harness_mock_records ("msdyn_ocliveworkitems");
@@ -165,7 +168,6 @@ test_inbox_four_sessions (void)
   g_autofree char *inbox = harness_store_path ("inbox");
   g_autoptr(GDir) dir = g_dir_open (inbox, 0, NULL);
   g_assert_null (g_dir_read_name (dir));
-  teardown ();
 }
 
 static gboolean
@@ -175,9 +177,8 @@ file_exists (gpointer path)
 }
 
 static void
-test_inbox_rejects (void)
+test_inbox_rejects (Fixture *f, gconstpointer data)
 {
-  setup ();
   g_autofree char *inbox = harness_store_path ("inbox");
   g_autofree char *rejected = harness_store_path ("rejected");
 
@@ -217,16 +218,14 @@ test_inbox_rejects (void)
   g_assert_false (g_file_test (slow_reason, G_FILE_TEST_EXISTS));
   fputs ("\"summary\":\"written slowly\"}", out);
   fclose (out);
-  wait_for_buddy ("slow_1", "open");
+  wait_for_buddy (f, "slow_1", "open");
   g_assert_false (g_file_test (slow_reason, G_FILE_TEST_EXISTS));
   g_assert_cmpuint (harness_mock_count ("POST", "/msdyn_ocliveworkitems"), ==, 1);
-  teardown ();
 }
 
 static void
-test_handoff_command (void)
+test_handoff_command (Fixture *f, gconstpointer data)
 {
-  setup ();
   PurpleAccount *irc = purple_account_new ("operator", "prpl-omnichannel-test-loopback");
   purple_accounts_add (irc);
   purple_account_set_enabled (irc, HARNESS_UI_ID, TRUE);
@@ -256,7 +255,7 @@ test_handoff_command (void)
         }
     }
   g_assert_nonnull (id);
-  wait_for_buddy (id, "open");
+  wait_for_buddy (f, id, "open");
 
   g_autoptr(JsonNode) stored = harness_stored_session (id);
   const char *chat_id = meta_string (stored, "dynamics365_chat_id");
@@ -314,19 +313,17 @@ test_handoff_command (void)
 
   purple_conversation_destroy (conv);
   purple_accounts_delete (irc);
-  teardown ();
 }
 
 static void
-test_drop_after_commit_one_record (void)
+test_drop_after_commit_one_record (Fixture *f, gconstpointer data)
 {
-  setup ();
   /* the server creates the record, then the answer is lost */
   harness_mock_post ("/_mock/faults",
       "{\"count\":1,\"method\":\"POST\",\"path_contains\":\"msdyn_ocliveworkitems\",\"drop\":true,\"phase\":\"after\"}");
   g_autofree char *path = session_file ("web-anonymous.json");
   harness_drop_in_inbox (path, "web-anonymous.json");
-  wait_for_buddy ("sess_a41d", "open");
+  wait_for_buddy (f, "sess_a41d", "open");
 
   g_autoptr(JsonNode) stored = harness_stored_session ("sess_a41d");
   const char *chat_id = meta_string (stored, "dynamics365_chat_id");
@@ -338,21 +335,19 @@ test_drop_after_commit_one_record (void)
    * again, found it, and never sent a second create */
   g_assert_cmpuint (harness_mock_count ("POST", "/msdyn_ocliveworkitems"), ==, 1);
   g_assert_cmpuint (harness_mock_count ("GET", chat_id), ==, 1);
-  teardown ();
 }
 
 static void
-test_failure_leaves_no_audit_then_retry (void)
+test_failure_leaves_no_audit_then_retry (Fixture *f, gconstpointer data)
 {
-  setup ();
   harness_mock_post ("/_mock/faults",
       "{\"count\":1,\"method\":\"POST\",\"path_contains\":\"msdyn_ocliveworkitems\",\"status\":400,"
       "\"body\":{\"error\":{\"code\":\"0x80040203\",\"message\":\"Invalid argument.\"}}}");
   g_autofree char *path = session_file ("web-anonymous.json");
   harness_drop_in_inbox (path, "web-anonymous.json");
-  wait_for_buddy ("sess_a41d", "failed");
+  wait_for_buddy (f, "sess_a41d", "failed");
   const char *message = NULL;
-  harness_buddy_status (account, "sess_a41d", &message);
+  harness_buddy_status (f->account, "sess_a41d", &message);
   g_assert_nonnull (strstr (message, "Invalid argument"));
 
   g_autoptr(JsonNode) stored = harness_stored_session ("sess_a41d");
@@ -368,7 +363,7 @@ test_failure_leaves_no_audit_then_retry (void)
     }
 
   /* "Retry handoff" from the buddy menu */
-  PurpleBuddy *buddy = purple_find_buddy (account, "sess_a41d");
+  PurpleBuddy *buddy = purple_find_buddy (f->account, "sess_a41d");
   PurplePlugin *prpl = purple_find_prpl ("prpl-omnichannel");
   GList *menu = PURPLE_PLUGIN_PROTOCOL_INFO (prpl)->blist_node_menu ((PurpleBlistNode *) buddy);
   PurpleMenuAction *retry = NULL;
@@ -378,44 +373,41 @@ test_failure_leaves_no_audit_then_retry (void)
   g_assert_nonnull (retry);
   ((void (*) (PurpleBlistNode *, gpointer)) retry->callback) ((PurpleBlistNode *) buddy, retry->data);
   g_list_free_full (menu, (GDestroyNotify) purple_menu_action_free);
-  wait_for_buddy ("sess_a41d", "open");
+  wait_for_buddy (f, "sess_a41d", "open");
 
   g_autoptr(JsonNode) after = harness_stored_session ("sess_a41d");
   g_assert_nonnull (meta_string (after, "dynamics365_chat_id"));
   g_assert_nonnull (meta_string (after, "handed_off_at"));
-  teardown ();
 }
 
 static void
-test_restart_resumes_pending (void)
+test_restart_resumes_pending (Fixture *f, gconstpointer data)
 {
-  setup ();
   /* Dynamics is down: the handoff waits, retrying */
   harness_mock_post ("/_mock/faults",
       "{\"count\":100,\"method\":\"POST\",\"path_contains\":\"msdyn_ocliveworkitems\",\"status\":503,\"retry_after\":\"1\"}");
   g_autofree char *path = session_file ("whatsapp.json");
   harness_drop_in_inbox (path, "whatsapp.json");
-  harness_run_until (message_has_retry, "wa_77e0", 20);
+  f->watched = "wa_77e0";
+  harness_run_until (message_has_retry, f, 20);
   const char *message = NULL;
-  g_assert_cmpstr (harness_buddy_status (account, "wa_77e0", &message), ==, "handing-off");
+  g_assert_cmpstr (harness_buddy_status (f->account, "wa_77e0", &message), ==, "handing-off");
   g_assert_nonnull (strstr (message, "HTTP 503"));
 
   /* the client goes away with the session pending… */
-  purple_account_disconnect (account);
+  purple_account_disconnect (f->account);
   harness_run_for (50);
   harness_mock_post ("/_mock/reset", NULL);
 
   /* …and the next sign-in picks it up from the store */
-  harness_connect (account);
-  wait_for_buddy ("wa_77e0", "open");
+  harness_connect (f->account);
+  wait_for_buddy (f, "wa_77e0", "open");
   g_assert_cmpuint (json_array_get_length (harness_mock_records ("msdyn_ocliveworkitems")), ==, 1);
-  teardown ();
 }
 
 static void
-test_inbox_and_cli_at_once (void)
+test_inbox_and_cli_at_once (Fixture *f, gconstpointer data)
 {
-  setup ();
   g_autofree char *path = session_file ("web-verified.json");
   g_autofree char *other_store = g_dir_make_tmp ("omnichannel-cli-XXXXXX", NULL);
   const char *argv[] = { g_getenv ("OMNICHANNEL_CLI"), "--environment", harness_mock_url (),
@@ -433,7 +425,7 @@ test_inbox_and_cli_at_once (void)
   g_assert_true (g_subprocess_communicate_utf8 (cli, NULL, NULL, &output, NULL, &error));
   g_test_message ("cli: %s", output);
   g_assert_cmpint (g_subprocess_get_exit_status (cli), ==, 0);
-  wait_for_buddy ("sess_8f2c", "open");
+  wait_for_buddy (f, "sess_8f2c", "open");
 
   g_autoptr(JsonNode) stored = harness_stored_session ("sess_8f2c");
   const char *chat_id = meta_string (stored, "dynamics365_chat_id");
@@ -441,30 +433,28 @@ test_inbox_and_cli_at_once (void)
   g_assert_cmpuint (json_array_get_length (harness_mock_records ("msdyn_ocliveworkitems")), ==, 1);
   g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", other_store);
   g_assert_cmpint (system (cmd), ==, 0);
-  teardown ();
 }
 
 static void
-test_file_chooser_and_window (void)
+test_file_chooser_and_window (Fixture *f, gconstpointer data)
 {
-  setup ();
   g_autofree char *path = session_file ("phone.json");
   harness_answer_file_requests (path);
   PurplePlugin *prpl = purple_find_prpl ("prpl-omnichannel");
-  GList *actions = PURPLE_PLUGIN_ACTIONS (prpl, purple_account_get_connection (account));
+  GList *actions = PURPLE_PLUGIN_ACTIONS (prpl, purple_account_get_connection (f->account));
   g_assert_nonnull (actions);
   PurplePluginAction *action = actions->data;
   g_assert_cmpstr (action->label, ==, "Hand off a session file…");
   action->plugin = prpl;
-  action->context = purple_account_get_connection (account);
+  action->context = purple_account_get_connection (f->account);
   action->callback (action);
   g_list_free_full (actions, (GDestroyNotify) purple_plugin_action_free);
   harness_answer_file_requests (NULL);
-  wait_for_buddy ("call_19b3", "case-open");
+  wait_for_buddy (f, "call_19b3", "case-open");
   g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));   /* the user's file is not moved */
 
   /* typing into a handoff's window sends nothing and says why */
-  PurpleConversation *conv = purple_conversation_new (PURPLE_CONV_TYPE_IM, account, "call_19b3");
+  PurpleConversation *conv = purple_conversation_new (PURPLE_CONV_TYPE_IM, f->account, "call_19b3");
   guint before = harness_mock_count ("POST", "/");
   purple_conv_im_send (purple_conversation_get_im_data (conv), "Are you there?");
   gboolean told = FALSE;
@@ -473,7 +463,6 @@ test_file_chooser_and_window (void)
   g_assert_true (told);
   g_assert_cmpuint (harness_mock_count ("POST", "/"), ==, before);
   purple_conversation_destroy (conv);
-  teardown ();
 }
 
 int
@@ -481,14 +470,14 @@ main (int argc, char **argv)
 {
   harness_init (&argc, &argv);
   harness_mock_start (NULL);
-  g_test_add_func ("/handoff/inbox-four-sessions", test_inbox_four_sessions);
-  g_test_add_func ("/handoff/inbox-rejects", test_inbox_rejects);
-  g_test_add_func ("/handoff/command", test_handoff_command);
-  g_test_add_func ("/handoff/file-chooser-and-window", test_file_chooser_and_window);
-  g_test_add_func ("/handoff/exactly-once/drop-after-commit", test_drop_after_commit_one_record);
-  g_test_add_func ("/handoff/exactly-once/inbox-and-cli-at-once", test_inbox_and_cli_at_once);
-  g_test_add_func ("/handoff/exactly-once/restart-resumes-pending", test_restart_resumes_pending);
-  g_test_add_func ("/handoff/failure-leaves-no-audit-then-retry", test_failure_leaves_no_audit_then_retry);
+  g_test_add ("/handoff/inbox-four-sessions", Fixture, NULL, fixture_set_up, test_inbox_four_sessions, fixture_tear_down);
+  g_test_add ("/handoff/inbox-rejects", Fixture, NULL, fixture_set_up, test_inbox_rejects, fixture_tear_down);
+  g_test_add ("/handoff/command", Fixture, NULL, fixture_set_up, test_handoff_command, fixture_tear_down);
+  g_test_add ("/handoff/file-chooser-and-window", Fixture, NULL, fixture_set_up, test_file_chooser_and_window, fixture_tear_down);
+  g_test_add ("/handoff/exactly-once/drop-after-commit", Fixture, NULL, fixture_set_up, test_drop_after_commit_one_record, fixture_tear_down);
+  g_test_add ("/handoff/exactly-once/inbox-and-cli-at-once", Fixture, NULL, fixture_set_up, test_inbox_and_cli_at_once, fixture_tear_down);
+  g_test_add ("/handoff/exactly-once/restart-resumes-pending", Fixture, NULL, fixture_set_up, test_restart_resumes_pending, fixture_tear_down);
+  g_test_add ("/handoff/failure-leaves-no-audit-then-retry", Fixture, NULL, fixture_set_up, test_failure_leaves_no_audit_then_retry, fixture_tear_down);
   int status = g_test_run ();
   harness_quit ();
   return status;

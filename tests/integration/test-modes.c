@@ -6,7 +6,7 @@
 
 #include "harness.h"
 
-#define ALEX "5e7a0001-0000-4000-8000-00000000a001"
+#define ALEX SEED_REP1
 #define OTHER_SYSTEM_USER "5e7a0003-0000-4000-8000-00000000a003"
 
 static PurpleAccount *account;

@@ -7,7 +7,7 @@
 
 #include "harness.h"
 
-#define ALEX "5e7a0001-0000-4000-8000-00000000a001"
+#define ALEX SEED_REP1
 #define MARKUP_REP "5e7a0099-0000-4000-8000-00000000a099"
 
 static PurpleAccount *account;

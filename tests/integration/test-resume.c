@@ -10,7 +10,10 @@
 
 #define MOCK_ANONYMOUS_CONTACT "c0a7ac70-0004-4000-8000-000000000004"
 
-static PurpleAccount *account;
+/* Every case gets a freshly reset mock and its own signed-in account. */
+typedef struct {
+  PurpleAccount *account;
+} Fixture;
 
 static const char *const sessions[][2] = {
   { "web-verified.json", "sess_8f2c" },
@@ -19,12 +22,12 @@ static const char *const sessions[][2] = {
 };
 
 static void
-setup (void)
+fixture_set_up (Fixture *f, gconstpointer data)
 {
   harness_mock_post ("/_mock/reset", NULL);
-  account = harness_account_new ();
-  purple_account_set_string (account, "anonymous_contact_id", MOCK_ANONYMOUS_CONTACT);
-  harness_connect (account);
+  f->account = harness_account_new ();
+  purple_account_set_string (f->account, "anonymous_contact_id", MOCK_ANONYMOUS_CONTACT);
+  harness_connect (f->account);
   g_assert_true (harness_events.signed_on);
   for (gsize i = 0; i < G_N_ELEMENTS (sessions); i++)
     {
@@ -32,14 +35,13 @@ setup (void)
       harness_drop_in_inbox (path, sessions[i][0]);
     }
   for (gsize i = 0; i < G_N_ELEMENTS (sessions); i++)
-    harness_wait_buddy (account, sessions[i][1], "open", NULL);
+    harness_wait_buddy (f->account, sessions[i][1], "open", NULL);
 }
 
 static void
-teardown (void)
+fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  harness_account_finish (account);
-  account = NULL;
+  harness_account_finish (f->account);
 }
 
 /* GET requests to msdyn_ocliveworkitems (the collection, not one record)
@@ -65,26 +67,26 @@ count_queries (const char *needle)
 static gboolean
 all_gone (gpointer data)
 {
+  Fixture *f = data;
   for (gsize i = 0; i < G_N_ELEMENTS (sessions); i++)
-    if (purple_find_buddy (account, sessions[i][1]) != NULL)
+    if (purple_find_buddy (f->account, sessions[i][1]) != NULL)
       return FALSE;
   return TRUE;
 }
 
 static void
-restart (void)
+restart (Fixture *f)
 {
-  purple_account_disconnect (account);
+  purple_account_disconnect (f->account);
   harness_run_for (50);
   g_autoptr(JsonNode) cleared = harness_mock_control ("DELETE", "/_mock/requests", NULL);
-  harness_connect (account);
+  harness_connect (f->account);
   g_assert_true (harness_events.signed_on);
 }
 
 static void
-test_closed_long_ago_resolve_and_leave (void)
+test_closed_long_ago_resolve_and_leave (Fixture *f, gconstpointer data)
 {
-  setup ();
   /* closed by reps in 2020, far outside the first poll's retention window */
   const char *ids[G_N_ELEMENTS (sessions)];   /* interned by the harness */
   for (gsize i = 0; i < G_N_ELEMENTS (sessions); i++)
@@ -96,8 +98,8 @@ test_closed_long_ago_resolve_and_leave (void)
       harness_mock_post ("/_mock/state", body);
     }
 
-  restart ();
-  harness_run_until (all_gone, NULL, 30);
+  restart (f);
+  harness_run_until (all_gone, f, 30);
 
   /* one walk and one by-id query naming the three, nothing per record */
   g_assert_cmpuint (count_queries ("activityid%20eq%20"), ==, 1);
@@ -114,19 +116,19 @@ test_closed_long_ago_resolve_and_leave (void)
   g_assert_cmpuint (count_queries (NULL), ==, walked);
 
   /* the next sign-in resolves them the same way, at the same cost */
-  restart ();
-  harness_run_until (all_gone, NULL, 30);
+  restart (f);
+  harness_run_until (all_gone, f, 30);
   g_assert_cmpuint (count_queries ("activityid%20eq%20"), ==, 1);
-  teardown ();
 }
 
 static gboolean
 all_deleted (gpointer data)
 {
+  Fixture *f = data;
   for (gsize i = 0; i < G_N_ELEMENTS (sessions); i++)
     {
       const char *message = NULL;
-      if (g_strcmp0 (harness_buddy_status (account, sessions[i][1], &message), "closed") != 0 ||
+      if (g_strcmp0 (harness_buddy_status (f->account, sessions[i][1], &message), "closed") != 0 ||
           g_strcmp0 (message, "Closed · Record deleted") != 0)
         return FALSE;
     }
@@ -134,21 +136,19 @@ all_deleted (gpointer data)
 }
 
 static void
-test_deleted_records_end_closed (void)
+test_deleted_records_end_closed (Fixture *f, gconstpointer data)
 {
-  setup ();
   /* Dynamics loses every record (deleted there) while the client is away */
-  purple_account_disconnect (account);
+  purple_account_disconnect (f->account);
   harness_run_for (50);
   harness_mock_post ("/_mock/reset", NULL);
-  harness_connect (account);
+  harness_connect (f->account);
   g_assert_true (harness_events.signed_on);
 
-  harness_run_until (all_deleted, NULL, 30);
+  harness_run_until (all_deleted, f, 30);
   g_assert_cmpuint (count_queries ("activityid%20eq%20"), ==, 1);
   /* nothing was created again: a handed-off session is done */
   g_assert_cmpuint (harness_mock_count ("POST", "/msdyn_ocliveworkitems"), ==, 0);
-  teardown ();
 }
 
 int
@@ -156,8 +156,8 @@ main (int argc, char **argv)
 {
   harness_init (&argc, &argv);
   harness_mock_start (NULL);
-  g_test_add_func ("/resume/closed-long-ago-resolve-and-leave", test_closed_long_ago_resolve_and_leave);
-  g_test_add_func ("/resume/deleted-records-end-closed", test_deleted_records_end_closed);
+  g_test_add ("/resume/closed-long-ago-resolve-and-leave", Fixture, NULL, fixture_set_up, test_closed_long_ago_resolve_and_leave, fixture_tear_down);
+  g_test_add ("/resume/deleted-records-end-closed", Fixture, NULL, fixture_set_up, test_deleted_records_end_closed, fixture_tear_down);
   int status = g_test_run ();
   harness_quit ();
   return status;

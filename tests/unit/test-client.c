@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "test-client.h"
 
+#include "oc-test-fs.h"
+
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -38,24 +40,6 @@ test_client_set_up (TestClient *f, gconstpointer data)
   f->engine = oc_handoff_engine_new (f->connection, f->store);
 }
 
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-  while (dir && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  if (dir)
-    g_dir_close (dir);
-  g_rmdir (path);
-}
-
 void
 test_client_tear_down (TestClient *f, gconstpointer data)
 {
@@ -68,7 +52,7 @@ test_client_tear_down (TestClient *f, gconstpointer data)
   g_object_unref (f->connection);
   oc_settings_free (f->settings);
   test_server_free (f->server);
-  remove_tree (f->store_dir);
+  oc_test_remove_tree (f->store_dir);
   g_free (f->store_dir);
 }
 

@@ -3,9 +3,12 @@
  * changes, and the watcher's filters (SPEC §6.2). */
 #include <string.h>
 
+#include "oc-connection.h"
+#include "oc-enum-types.h"
 #include "oc-error.h"
 #include "oc-presence.h"
 #include "oc-watcher.h"
+#include "oc-handoff-private.h"
 
 #define ENV "https://contoso.crm.dynamics.com"
 
@@ -147,11 +150,49 @@ test_watcher_filters (void)
   g_assert_true (g_str_has_prefix (workstream, "_msdyn_liveworkstreamid_value eq e5f6a7b8-1111-4111-8111-111111111111 and "));
 }
 
+/* The persistent ids (SPEC §10) come from one table, and the GObject enum
+ * type generated from the header names them alike. */
+static void
+test_status_ids (void)
+{
+  static const char *const spec[] = { "handing-off", "failed", "open", "active", "waiting", "wrap-up",
+                                      "case-open", "closed" };
+  g_assert_cmpuint (G_N_ELEMENTS (spec), ==, OC_PRESENCE_N_STATUSES);
+  GEnumClass *klass = g_type_class_ref (OC_TYPE_PRESENCE_STATUS);
+  for (guint i = 0; i < OC_PRESENCE_N_STATUSES; i++)
+    {
+      OcPresenceStatus status = OC_PRESENCE_CLOSED;
+      g_assert_cmpstr (oc_presence_status_to_id (i), ==, spec[i]);
+      g_assert_true (oc_presence_status_from_id (spec[i], &status));
+      g_assert_cmpint (status, ==, i);
+      g_assert_cmpstr (g_enum_get_value (klass, i)->value_nick, ==, spec[i]);
+    }
+  g_type_class_unref (klass);
+  OcPresenceStatus untouched = OC_PRESENCE_OPEN;
+  g_assert_false (oc_presence_status_from_id ("Closed", &untouched));
+  g_assert_false (oc_presence_status_from_id (NULL, &untouched));
+  g_assert_cmpint (untouched, ==, OC_PRESENCE_OPEN);
+
+  g_assert_cmpstr (oc_handoff_phase_to_string (OC_HANDOFF_PHASE_PENDING), ==, "pending");
+  g_assert_cmpstr (oc_handoff_phase_to_string (OC_HANDOFF_PHASE_FAILED), ==, "failed");
+  g_assert_cmpstr (oc_handoff_phase_to_string (OC_HANDOFF_PHASE_CREATED), ==, "created");
+  g_assert_cmpstr (oc_handoff_path_to_string (OC_HANDOFF_PATH_CASE), ==, "case");
+  g_assert_cmpstr (oc_handoff_path_to_string (OC_HANDOFF_PATH_CONVERSATION), ==, "conversation");
+
+  /* the connection's state is an enum property */
+  gpointer connection_class = g_type_class_ref (OC_TYPE_CONNECTION);
+  GParamSpec *pspec = g_object_class_find_property (connection_class, "state");
+  g_assert_true (G_IS_PARAM_SPEC_ENUM (pspec));
+  g_assert_true (pspec->value_type == OC_TYPE_CONNECTION_STATE);
+  g_type_class_unref (connection_class);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/presence/conversation-states", test_conversation_states);
+  g_test_add_func ("/presence/status-ids", test_status_ids);
   g_test_add_func ("/presence/failed-and-case", test_failed_and_case);
   g_test_add_func ("/presence/deterministic-ids", test_deterministic_ids);
   g_test_add_func ("/presence/humanize-and-durations", test_humanize_and_durations);

@@ -571,11 +571,51 @@ test_fuzz (void)
   g_assert_cmpuint (rejected, >, 100);
 }
 
+/* meta.origin is written through a setter and read back with type checks:
+ * a stored meta of the wrong shape reads as no origin, never a critical. */
+static void
+test_origin (void)
+{
+  g_autoptr(OcSession) session = oc_session_new ("origin-1", "web");
+  const char *account = "x", *protocol = "x", *who = "x";
+  g_assert_false (oc_session_get_origin (session, &account, &protocol, &who));
+  g_assert_null (account);
+  oc_session_set_origin (session, "me@example.com", "prpl-jabber", "ann@example.com");
+  g_assert_true (oc_session_get_origin (session, &account, &protocol, &who));
+  g_assert_cmpstr (account, ==, "me@example.com");
+  g_assert_cmpstr (protocol, ==, "prpl-jabber");
+  g_assert_cmpstr (who, ==, "ann@example.com");
+
+  /* what the store reads back: meta is ours, but its file could be edited */
+  static const char *const wrong[] = {
+    "{\"id\":\"o\",\"channel\":\"web\",\"meta\":{\"origin\":7}}",
+    "{\"id\":\"o\",\"channel\":\"web\",\"meta\":{\"origin\":[1]}}",
+    "{\"id\":\"o\",\"channel\":\"web\",\"meta\":{\"origin\":{\"account\":1,\"protocol\":\"p\",\"who\":\"w\"}}}",
+    "{\"id\":\"o\",\"channel\":\"web\",\"meta\":{\"origin\":{\"account\":\"a\",\"protocol\":\"p\"}}}",
+    "{\"id\":\"o\",\"channel\":\"web\",\"meta\":{\"origin\":{\"account\":\"a\",\"protocol\":{},\"who\":\"w\"}}}",
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (wrong); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(OcSession) stored = oc_session_parse_stored (wrong[i], -1, &error);
+      if (stored == NULL)
+        continue;   /* refused as a whole is fine too */
+      g_assert_false (oc_session_get_origin (stored, &account, &protocol, &who));
+      g_assert_null (who);
+    }
+  /* an incoming document's meta is never trusted */
+  g_autoptr(OcSession) incoming = oc_session_parse ("{\"id\":\"o\",\"channel\":\"web\",\"meta\":{\"origin\":"
+                                                    "{\"account\":\"a\",\"protocol\":\"p\",\"who\":\"w\"}}}", -1, NULL);
+  g_assert_nonnull (incoming);
+  g_assert_false (oc_session_get_origin (incoming, &account, &protocol, &who));
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/session/round-trip", test_round_trip);
+  g_test_add_func ("/session/origin", test_origin);
   g_test_add_func ("/session/optional-members", test_optional_members);
   g_test_add_func ("/session/id-lengths", test_id_lengths);
   g_test_add_func ("/session/rejections", test_rejections);

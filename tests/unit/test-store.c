@@ -376,6 +376,83 @@ test_save_refuses_unreadable (Fixture *f, gconstpointer data)
 }
 
 /* oc_store_accept: the first readable copy wins; a broken one is moved aside. */
+typedef struct {
+  gboolean  done;
+  gboolean  ok;
+  OcSession *stored;
+  GError   *error;
+} Async;
+
+static void
+on_saved (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Async *async = user_data;
+  async->ok = oc_store_save_finish (OC_STORE (source), result, &async->error);
+  async->done = TRUE;
+}
+
+static void
+on_accepted (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Async *async = user_data;
+  async->ok = oc_store_accept_finish (OC_STORE (source), result, &async->stored, &async->error);
+  async->done = TRUE;
+}
+
+static void
+wait_async (Async *async)
+{
+  while (!async->done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* The asynchronous writes: the same validation, durable when the callback
+ * says so, the first stored copy wins. */
+static void
+test_async (Fixture *f, gconstpointer data)
+{
+  g_autoptr(OcSession) session = make_session ("async-1");
+  Async saved = { 0 };
+  oc_store_save_async (f->store, session, NULL, on_saved, &saved);
+  /* serialised when called: a change made now is not what gets saved */
+  oc_session_set_summary (session, "changed after the call");
+  wait_async (&saved);
+  g_assert_no_error (saved.error);
+  g_assert_true (saved.ok);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OcSession) loaded = oc_store_load (f->store, "async-1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (oc_session_get_summary (loaded), !=, "changed after the call");
+
+  Async first = { 0 };
+  g_autoptr(OcSession) other = oc_session_new ("async-1", "phone");
+  oc_store_accept_async (f->store, other, NULL, on_accepted, &first);
+  wait_async (&first);
+  g_assert_true (first.ok);
+  g_assert_nonnull (first.stored);
+  g_assert_cmpstr (oc_session_get_channel (first.stored), ==, "web");
+  oc_session_unref (first.stored);
+
+  Async fresh = { 0 };
+  g_autoptr(OcSession) new_one = make_session ("async-2");
+  oc_store_accept_async (f->store, new_one, NULL, on_accepted, &fresh);
+  wait_async (&fresh);
+  g_assert_true (fresh.ok);
+  g_assert_null (fresh.stored);
+  g_assert_true (oc_store_contains (f->store, "async-2"));
+
+  /* a session that breaks a rule is refused before any write */
+  Async bad = { 0 };
+  g_autoptr(OcSession) broken = oc_session_new ("async-3", "web");
+  oc_session_set_customer (broken, NULL, "no at sign", FALSE, NULL);
+  oc_store_accept_async (f->store, broken, NULL, on_accepted, &bad);
+  wait_async (&bad);
+  g_assert_false (bad.ok);
+  g_assert_error (bad.error, OC_ERROR, OC_ERROR_INVALID_INPUT);
+  g_clear_error (&bad.error);
+  g_assert_false (oc_store_contains (f->store, "async-3"));
+}
+
 static void
 test_accept (Fixture *f, gconstpointer data)
 {
@@ -626,6 +703,7 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/store/save-refuses-unreadable", Fixture, NULL, fixture_setup, test_save_refuses_unreadable,
               fixture_teardown);
+  g_test_add ("/store/async", Fixture, NULL, fixture_setup, test_async, fixture_teardown);
   g_test_add ("/store/accept", Fixture, NULL, fixture_setup, test_accept, fixture_teardown);
   g_test_add ("/store/review-rejected", Fixture, NULL, fixture_setup, test_review_rejected, fixture_teardown);
   g_test_add ("/store/stale-temp-files", Fixture, NULL, fixture_setup, test_stale_temp_files, fixture_teardown);

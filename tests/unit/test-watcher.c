@@ -11,6 +11,7 @@
 #include "oc-watcher-rows.h"
 #include "oc-watcher.h"
 #include "test-client.h"
+#include "oc-handoff-private.h"
 
 #define ROW_ID "5e7a0001-0000-4000-8000-00000000c001"
 

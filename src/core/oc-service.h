@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* oc-service.h — the handoffs of one account, owned in one place: the store,
+ * the engine, the watcher and the intakes (the inbox directory; any other
+ * intake, e.g. a queue consumer, calls oc_service_accept). Front ends (the
+ * plugin, the CLI, the benchmarks) only render what its signals say:
+ *
+ *   ::handoff-added (OcHandoff *handoff)     a handoff became known
+ *   ::handoff-changed (OcHandoff *handoff)   anything about it changed
+ *   ::presence-changed (OcHandoff *handoff, const char *previous_status_id
+ *       (NULL the first time), const char *status_id, const char *message,
+ *       const char *announcement (NULL when nothing is worth a line))
+ *       emitted once per change of the status id or message: the dedupe and
+ *       the announcement are computed here, once, for every front end
+ *   ::handoff-removed (const char *session_id)   a closed handoff passed the
+ *       retention time (closed_retention_hours) and is no longer tracked;
+ *       its stored file and the Dynamics record stay
+ *   ::rejected (const char *file_name, const char *reason)   a document was
+ *       moved to rejected/ (see OcStore::rejected)
+ *
+ * Without a connection (offline), or before oc_service_start, accepting only
+ * stores the session durably, through the same validation; the next start
+ * resumes it. */
+#pragma once
+
+#include "oc-connection.h"
+#include "oc-handoff-engine.h"
+#include "oc-inbox.h"
+#include "oc-store.h"
+#include "oc-watcher.h"
+
+G_BEGIN_DECLS
+
+#define OC_SERVICE_RETENTION_TICK_S 60
+
+/* What a front end runs besides the engine (which always runs once started). */
+typedef enum {
+  OC_SERVICE_INBOX  = 1 << 0,   /* take documents from <store>/inbox/ */
+  OC_SERVICE_WATCH  = 1 << 1,   /* mirror what Dynamics says (OcWatcher) */
+  OC_SERVICE_EXPIRE = 1 << 2,   /* forget closed handoffs past the retention time */
+} OcServiceParts;
+#define OC_SERVICE_ALL (OC_SERVICE_INBOX | OC_SERVICE_WATCH | OC_SERVICE_EXPIRE)
+
+#define OC_TYPE_SERVICE (oc_service_get_type ())
+G_DECLARE_FINAL_TYPE (OcService, oc_service, OC, SERVICE, GObject)
+
+/* Opens (creating if needed) the store at @store_root. @connection (a ref is
+ * taken) may be NULL: an offline service only accepts into the store.
+ * NULL + error if the store cannot be opened. */
+OcService       *oc_service_new (OcConnection *connection, const char *store_root, GError **error);
+
+/* Needs a signed-in connection. Resumes every stored session and starts
+ * @parts: the plugin runs them all; `omnichannel watch` only watches (it
+ * reports every handoff it was asked about, expired or not); `omnichannel
+ * handoff` runs the engine alone. FALSE + @error only when the inbox cannot
+ * be watched: everything else runs anyway. Starting a started service does
+ * nothing. */
+gboolean         oc_service_start (OcService *self, OcServiceParts parts, GError **error);
+/* Stops the intakes, the watcher and the engine (no request stays in flight,
+ * no signal but ::rejected follows). The store stays open: accepting goes on
+ * storing for the next start. */
+void             oc_service_stop (OcService *self);
+gboolean         oc_service_is_started (OcService *self);
+
+/* The one door of every intake. Started: the engine stores the session and
+ * hands it off. Otherwise: the session is stored (the first stored copy of
+ * an id wins) and waits for the next start. *@known (may be NULL) says that a
+ * session with this id was already known, so nothing new happens. FALSE +
+ * error: not accepted (OC_ERROR_INVALID_INPUT for a document that breaks a
+ * rule; anything else: it could not be made durable). */
+gboolean         oc_service_accept (OcService *self, OcSession *session, gboolean *known, GError **error);
+/* The same without waiting for the disk on the main loop (the write runs in
+ * a thread); the callback is "accepted" — the session is durable — or not.
+ * Front ends with a UI use this. The synchronous call stays for callers
+ * whose API needs the answer before they return: libpurple's command
+ * callback (/handoff must return its refusal at once) and the CLI, which
+ * has no main loop to keep responsive while it validates its files. */
+void             oc_service_accept_async (OcService *self, OcSession *session, GCancellable *cancellable,
+                                          GAsyncReadyCallback callback, gpointer user_data);
+gboolean         oc_service_accept_finish (OcService *self, GAsyncResult *result, gboolean *known,
+                                           GError **error);
+
+/* The tracked handoff of @session_id (borrowed), or NULL (also when stopped). */
+OcHandoff       *oc_service_lookup (OcService *self, const char *session_id);
+/* Restarts a failed handoff; FALSE if there is no such failed handoff. */
+gboolean         oc_service_retry (OcService *self, const char *session_id);
+/* Every tracked handoff in the order they became known. The array belongs
+ * to the service (do not modify or free it); empty when stopped. */
+GPtrArray       *oc_service_list (OcService *self);
+
+/* Borrowed; for tuning and figures (tests, benchmarks), never to wire things. */
+OcStore         *oc_service_get_store (OcService *self);
+OcConnection    *oc_service_get_connection (OcService *self);   /* NULL offline */
+OcHandoffEngine *oc_service_get_engine (OcService *self);       /* NULL offline or stopped */
+OcWatcher       *oc_service_get_watcher (OcService *self);      /* NULL offline or stopped */
+OcInbox         *oc_service_get_inbox (OcService *self);        /* NULL when stopped */
+
+G_END_DECLS
