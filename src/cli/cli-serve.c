@@ -14,6 +14,7 @@
 #include "oc-handoff-engine.h"
 #include "oc-inbox.h"
 #include "oc-store.h"
+#include "oc-service.h"
 #include "oc-watcher.h"
 #ifdef OC_HAVE_AMQP
 #include "oc-amqp-intake.h"
@@ -104,7 +105,7 @@ log_handoff (OcHandoff *handoff)
 }
 
 static void
-on_handoff (OcHandoffEngine *engine, OcHandoff *handoff, gpointer user_data)
+on_handoff (OcService *service, OcHandoff *handoff, gpointer user_data)
 {
   Serve *serve_run = user_data;
   /* Records other consumers made (shown in integration mode) are theirs to
@@ -314,11 +315,15 @@ cli_serve_run (CliOptions *options, OcSettings *settings)
 #endif
 
   g_autoptr(OcConnection) prepared_connection = NULL;
-  g_autoptr(OcStore) store = NULL;
+  g_autoptr(OcService) prepared_service = NULL;
   g_autofree char *root = NULL;
-  int prepared = cli_prepare (options, settings, &prepared_connection, &store, &root);
+  int prepared = cli_prepare (options, settings, &prepared_connection, &prepared_service, &root);
   if (prepared != CLI_EXIT_OK)
     return prepared;
+  /* The service is made again below for the connection that signed in
+   * (sign-in may be retried on a fresh one); this one only proved the
+   * store opens. */
+  g_clear_object (&prepared_service);
   /* The drop directory has the store's layout: DIR/inbox/ in, DIR/rejected/
    * for refused documents with their .reason. Accepted ones go to the store. */
   g_autoptr(OcStore) drop = inbox ? oc_store_new (inbox, &error) : NULL;
@@ -343,7 +348,24 @@ cli_serve_run (CliOptions *options, OcSettings *settings)
     }
   log_line ("signed in to %s; sessions stored in %s", oc_connection_get_settings (connection)->environment, root);
 
-  g_autoptr(OcHandoffEngine) engine = oc_handoff_engine_new (connection, store);
+  g_autoptr(OcService) service = oc_service_new (connection, root, &error);
+  if (service == NULL)
+    {
+      g_source_remove (sigint);
+      g_source_remove (sigterm);
+      return cli_output_usage_error (options->json, error);
+    }
+  g_signal_connect (service, "handoff-added", G_CALLBACK (on_handoff), &serve_run);
+  g_signal_connect (service, "handoff-changed", G_CALLBACK (on_handoff), &serve_run);
+  /* The engine and the watcher; what an earlier run stored and did not
+   * finish goes on first. The drop directory and the queue are intakes of
+   * their own, below. */
+  if (!oc_service_start (service, OC_SERVICE_WATCH, &error))
+    {
+      log_line ("%s", error->message);
+      g_clear_error (&error);
+    }
+  OcHandoffEngine *engine = oc_service_get_engine (service);
   serve_run.engine = engine;
 #ifdef OC_HAVE_AMQP
   g_autoptr(OcAmqpIntake) intake = NULL;
@@ -369,12 +391,6 @@ cli_serve_run (CliOptions *options, OcSettings *settings)
     }
 #endif
 
-  g_autoptr(OcWatcher) watcher = oc_watcher_new (connection, engine);
-  g_signal_connect (engine, "handoff-added", G_CALLBACK (on_handoff), &serve_run);
-  g_signal_connect (engine, "handoff-changed", G_CALLBACK (on_handoff), &serve_run);
-  /* What an earlier run stored and did not finish goes on first. */
-  oc_handoff_engine_resume (engine);
-  oc_watcher_start (watcher);
   g_autoptr(OcInbox) drop_intake = drop ? oc_inbox_new (drop, engine) : NULL;
   if (drop_intake)
     {
@@ -403,13 +419,12 @@ cli_serve_run (CliOptions *options, OcSettings *settings)
       oc_inbox_stop (drop_intake);
       g_signal_handlers_disconnect_by_data (drop, &serve_run);
     }
-  g_signal_handlers_disconnect_by_data (engine, &serve_run);
+  g_signal_handlers_disconnect_by_data (service, &serve_run);
 #ifdef OC_HAVE_AMQP
   if (intake)
     g_signal_handlers_disconnect_by_data (intake, &serve_run);
 #endif
-  oc_watcher_stop (watcher);
-  oc_handoff_engine_shutdown (engine);
+  oc_service_stop (service);
   oc_connection_close (connection);
   log_line ("stopped");
   return serve_run.status;

@@ -3,6 +3,7 @@
 #include "oc-amqp-outcome.h"
 #include "oc-amqp-url.h"
 #include "oc-error.h"
+#include "oc-handoff-private.h"
 
 static void
 test_url_forms (void)
