@@ -7,6 +7,8 @@
 #include "oc-connection.h"
 #include "oc-error.h"
 
+#include <glib/gi18n-lib.h>
+
 typedef struct {
   GMainLoop   *loop;
   gboolean     json;
@@ -24,7 +26,7 @@ close_step (Check *check, gboolean ok)
   if (check->current_step == 0)
     return;
   if (!check->json)
-    printf ("%s\n", ok ? "ok" : "FAILED");
+    printf ("%s\n", ok ? _("ok") : _("FAILED"));
   json_builder_begin_object (check->steps);
   json_builder_set_member_name (check->steps, "step");
   json_builder_add_int_value (check->steps, check->current_step);
@@ -48,7 +50,7 @@ on_progress (OcConnection *connection, guint step, guint total, const char *text
     {
       /* the same step again: a wait at the retry gate, then the real work */
       if (!check->json)
-        printf ("waiting\n");
+        printf ("%s\n", _("waiting"));
       check->current_step = 0;
     }
   else
@@ -59,7 +61,8 @@ on_progress (OcConnection *connection, guint step, guint total, const char *text
   check->names[step] = g_strdup (text);
   if (!check->json)
     {
-      printf ("[%u/%u] %s… ", step, total, text);
+      /* TRANSLATORS: step number, number of steps, the step (a sentence without a full stop) */
+      printf (_("[%u/%u] %s… "), step, total, text);
       fflush (stdout);
     }
 }
@@ -88,7 +91,7 @@ cli_check_run (CliOptions *options, OcSettings *settings)
   json_builder_begin_array (check.steps);
 
   if (!check.json)
-    printf ("Signing in to %s (tenant %s, client %s)\n", valid->environment, valid->tenant_id, valid->client_id);
+    printf (_("Signing in to %s (tenant %s, client %s)\n"), valid->environment, valid->tenant_id, valid->client_id);
   g_signal_connect (connection, "progress", G_CALLBACK (on_progress), &check);
   oc_connection_sign_in_async (connection, NULL, on_signed_in, &check);
   g_main_loop_run (check.loop);
@@ -120,13 +123,16 @@ cli_check_run (CliOptions *options, OcSettings *settings)
       cli_output_print_json (builder);
     }
   else if (check.ok)
-    printf ("Active: signed in as application user %s%s%s%s.\n",
-            oc_connection_get_user_id (connection),
-            oc_connection_get_workstream_name (connection) ? ", workstream “" : "",
-            oc_connection_get_workstream_name (connection) ? oc_connection_get_workstream_name (connection) : "",
-            oc_connection_get_workstream_name (connection) ? "”" : "");
+    {
+      if (oc_connection_get_workstream_name (connection))
+        printf (_("Active: signed in as application user %s, workstream “%s”.\n"),
+                oc_connection_get_user_id (connection), oc_connection_get_workstream_name (connection));
+      else
+        printf (_("Active: signed in as application user %s.\n"), oc_connection_get_user_id (connection));
+    }
   else
-    fprintf (stderr, "error: %s\n(%s problem)\n", check.error->message,
+    /* TRANSLATORS: the error, then its kind, an English id (auth, network, …) */
+    fprintf (stderr, _("error: %s\n(%s problem)\n"), check.error->message,
              oc_error_kind_to_string (oc_error_get_kind (check.error)));
 
   int status = check.ok ? CLI_EXIT_OK : cli_exit_status_for (check.error);

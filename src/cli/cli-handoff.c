@@ -7,6 +7,8 @@
 #include "cli-output.h"
 #include "oc-error.h"
 
+#include <glib/gi18n-lib.h>
+
 typedef struct {
   GMainLoop       *loop;
   gboolean         json;
@@ -43,8 +45,8 @@ on_changed (OcService *service, OcHandoff *handoff, gpointer user_data)
     {
       gint64 left = (oc_handoff_get_retry_at (handoff) - g_get_real_time ()) / G_USEC_PER_SEC;
       const GError *error = oc_handoff_get_error (handoff);
-      fprintf (stderr, "%s: retry in %" G_GINT64_FORMAT " s (%s)\n", oc_handoff_get_id (handoff),
-               MAX (left, 0), error ? error->message : "transient failure");
+      fprintf (stderr, _("%s: retry in %ld s (%s)\n"), oc_handoff_get_id (handoff),
+               (long) MAX (left, 0), error ? error->message : _("transient failure"));
     }
   if (all_settled (run))
     g_main_loop_quit (run->loop);
@@ -69,28 +71,28 @@ report_text (Run *run, OcHandoff *handoff)
     {
     case OC_HANDOFF_PHASE_CREATED:
       if (is_case)
-        printf ("%s: case %s (incident %s)\n", id, oc_handoff_get_ticket_number (handoff),
+        printf (_("%s: case %s (incident %s)\n"), id, oc_handoff_get_ticket_number (handoff),
                 oc_handoff_get_record_id (handoff));
       else
-        printf ("%s: conversation %s\n", id, oc_handoff_get_record_id (handoff));
+        printf (_("%s: conversation %s\n"), id, oc_handoff_get_record_id (handoff));
       break;
     case OC_HANDOFF_PHASE_FAILED:
-      printf ("%s: FAILED: %s\n", id, oc_handoff_get_error (handoff)->message);
+      printf (_("%s: FAILED: %s\n"), id, oc_handoff_get_error (handoff)->message);
       break;
     case OC_HANDOFF_PHASE_PENDING:
     default:
-      printf ("%s: still pending (stored; the next omnichannel handoff or watch, or the plugin, resumes it)\n", id);
+      printf (_("%s: still pending (stored; the next omnichannel handoff or watch, or the plugin, resumes it)\n"), id);
       break;
     }
   if (g_hash_table_contains (run->resumed, handoff))
-    printf ("  resumed: stored by an earlier run that did not finish it\n");
-  printf ("  path: %s\n", oc_handoff_get_path_reason (handoff));
+    printf ("%s", _("  resumed: stored by an earlier run that did not finish it\n"));
+  printf (_("  path: %s\n"), oc_handoff_get_path_reason (handoff));
   if (oc_handoff_get_contact_note (handoff))
-    printf ("  contact: %s\n", oc_handoff_get_contact_note (handoff));
+    printf (_("  contact: %s\n"), oc_handoff_get_contact_note (handoff));
   if (oc_handoff_get_queue_note (handoff))
-    printf ("  queue: %s\n", oc_handoff_get_queue_note (handoff));
+    printf (_("  queue: %s\n"), oc_handoff_get_queue_note (handoff));
   if (oc_handoff_get_routing_note (handoff))
-    printf ("  routing: %s\n", oc_handoff_get_routing_note (handoff));
+    printf (_("  routing: %s\n"), oc_handoff_get_routing_note (handoff));
 }
 
 static void
@@ -142,7 +144,7 @@ cli_handoff_run (CliOptions *options, OcSettings *settings, char **files, int n_
       OcSession *session = oc_session_load_file (files[i], &parse_error);
       if (session == NULL)
         {
-          fprintf (stderr, "%s: rejected: %s\n", files[i], parse_error->message);
+          fprintf (stderr, _("%s: rejected: %s\n"), files[i], parse_error->message);
           invalid++;
           continue;
         }
@@ -177,7 +179,7 @@ cli_handoff_run (CliOptions *options, OcSettings *settings, char **files, int n_
       OcSession *session = sessions->pdata[i];
       if (!oc_service_accept (service, session, NULL, &submit_error))
         {
-          fprintf (stderr, "%s: not stored: %s\n", oc_session_get_id (session), submit_error->message);
+          fprintf (stderr, _("%s: not stored: %s\n"), oc_session_get_id (session), submit_error->message);
           invalid++;
           continue;
         }
@@ -218,8 +220,8 @@ cli_handoff_run (CliOptions *options, OcSettings *settings, char **files, int n_
   if (run.json)
     cli_output_print_json (builder);
   if (run.interrupted)
-    fprintf (stderr, "interrupted: pending sessions stay stored in %s; the next omnichannel handoff or watch, "
-             "or the plugin, resumes them\n", root);
+    fprintf (stderr, _("interrupted: pending sessions stay stored in %s; the next omnichannel handoff or watch, "
+                       "or the plugin, resumes them\n"), root);
 
   g_signal_handlers_disconnect_by_data (service, &run);
   oc_service_stop (service);

@@ -5,6 +5,8 @@
 
 #include "oc-error.h"
 
+#include <glib/gi18n-lib.h>
+
 void
 cli_output_error_member (JsonBuilder *builder, const char *member, const GError *error)
 {
@@ -67,7 +69,7 @@ cli_output_usage_error (gboolean json, const GError *error)
 static void
 on_rejected (OcService *service, const char *name, const char *reason, gpointer user_data)
 {
-  fprintf (stderr, "%s: moved to rejected/ in %s: %s\n", name,
+  fprintf (stderr, _("%s: moved to rejected/ in %s: %s\n"), name,
            oc_store_get_root (oc_service_get_store (service)), reason);
 }
 
@@ -124,7 +126,7 @@ cli_sign_in (OcConnection *connection, GMainLoop *loop)
   g_main_loop_run (loop);
   if (sign_in.error == NULL)
     return CLI_EXIT_OK;
-  fprintf (stderr, "error: sign-in failed: %s\n", sign_in.error->message);
+  fprintf (stderr, _("error: sign-in failed: %s\n"), sign_in.error->message);
   int status = cli_exit_status_for (sign_in.error);
   g_error_free (sign_in.error);
   return status;

@@ -20,6 +20,8 @@
 #include "oc-amqp-intake.h"
 #endif
 
+#include <glib/gi18n-lib.h>
+
 static struct {
   char *amqp;
   char *amqp_user;
@@ -34,13 +36,13 @@ GOptionEntry *
 cli_serve_entries (void)
 {
   GOptionEntry entries[] = {
-    { "amqp", 0, 0, G_OPTION_ARG_STRING, &serve.amqp, "serve: the AMQP 1.0 broker, amqp://host[:port] or amqps://host[:port]", "URL" },
-    { "amqp-user", 0, 0, G_OPTION_ARG_STRING, &serve.amqp_user, "serve: SASL PLAIN user (Service Bus: the shared access key name); none = ANONYMOUS", "NAME" },
-    { "amqp-password-file", 0, 0, G_OPTION_ARG_FILENAME, &serve.amqp_password_file, "serve: read the AMQP password from FILE (or set OMNICHANNEL_AMQP_PASSWORD)", "FILE" },
-    { "queue", 0, 0, G_OPTION_ARG_STRING, &serve.queue, "serve: the queue's address (Service Bus: its name; RabbitMQ 3.x: /queue/NAME)", "ADDRESS" },
-    { "outcomes", 0, 0, G_OPTION_ARG_STRING, &serve.outcomes, "serve: also publish every state change as JSON to ADDRESS", "ADDRESS" },
-    { "inbox", 0, 0, G_OPTION_ARG_FILENAME, &serve.inbox, "serve: also take session documents moved into DIR/inbox/ (refused ones: DIR/rejected/)", "DIR" },
-    { "max-unsettled", 0, 0, G_OPTION_ARG_INT, &serve.max_unsettled, "serve: messages held at most while their handoffs run (default 32)", "N" },
+    { "amqp", 0, 0, G_OPTION_ARG_STRING, &serve.amqp, N_("serve: the AMQP 1.0 broker, amqp://host[:port] or amqps://host[:port]"), "URL" },
+    { "amqp-user", 0, 0, G_OPTION_ARG_STRING, &serve.amqp_user, N_("serve: SASL PLAIN user (Service Bus: the shared access key name); none = ANONYMOUS"), "NAME" },
+    { "amqp-password-file", 0, 0, G_OPTION_ARG_FILENAME, &serve.amqp_password_file, N_("serve: read the AMQP password from FILE (or set OMNICHANNEL_AMQP_PASSWORD)"), "FILE" },
+    { "queue", 0, 0, G_OPTION_ARG_STRING, &serve.queue, N_("serve: the queue's address (Service Bus: its name; RabbitMQ 3.x: /queue/NAME)"), "ADDRESS" },
+    { "outcomes", 0, 0, G_OPTION_ARG_STRING, &serve.outcomes, N_("serve: also publish every state change as JSON to ADDRESS"), "ADDRESS" },
+    { "inbox", 0, 0, G_OPTION_ARG_FILENAME, &serve.inbox, N_("serve: also take session documents moved into DIR/inbox/ (refused ones: DIR/rejected/)"), "DIR" },
+    { "max-unsettled", 0, 0, G_OPTION_ARG_INT, &serve.max_unsettled, N_("serve: messages held at most while their handoffs run (default 32)"), "N" },
     { NULL }
   };
   return g_memdup2 (entries, sizeof entries);
@@ -171,7 +173,7 @@ read_password (GError **error)
       g_autoptr(GError) read_error = NULL;
       if (!g_file_get_contents (serve.amqp_password_file, &contents, NULL, &read_error))
         {
-          g_set_error (error, OC_ERROR, OC_ERROR_INVALID_SETTINGS, "Cannot read --amqp-password-file: %s",
+          g_set_error (error, OC_ERROR, OC_ERROR_INVALID_SETTINGS, _("Cannot read --amqp-password-file: %s"),
                        read_error->message);
           return NULL;
         }
@@ -285,12 +287,12 @@ cli_serve_run (CliOptions *options, OcSettings *settings)
   if ((url == NULL) != (queue == NULL) || (url == NULL && inbox == NULL))
     {
       g_set_error_literal (&error, OC_ERROR, OC_ERROR_INVALID_SETTINGS,
-                           "serve needs --amqp URL with --queue ADDRESS, or --inbox DIR (or both)");
+                           _("serve needs --amqp URL with --queue ADDRESS, or --inbox DIR (or both)"));
       return cli_output_usage_error (options->json, error);
     }
   if (serve.max_unsettled < 0 || serve.max_unsettled > 10000)
     {
-      g_set_error_literal (&error, OC_ERROR, OC_ERROR_INVALID_SETTINGS, "--max-unsettled must be 1 to 10000");
+      g_set_error_literal (&error, OC_ERROR, OC_ERROR_INVALID_SETTINGS, _("--max-unsettled must be 1 to 10000"));
       return cli_output_usage_error (options->json, error);
     }
 #ifdef OC_HAVE_AMQP
@@ -308,8 +310,8 @@ cli_serve_run (CliOptions *options, OcSettings *settings)
   if (url)
     {
       g_set_error_literal (&error, OC_ERROR, OC_ERROR_INVALID_SETTINGS,
-                           "--amqp: this omnichannel was built without AMQP support (meson -Damqp=enabled, "
-                           "libqpid-proton11-dev); --inbox works without it");
+                           _("--amqp: this omnichannel was built without AMQP support (meson -Damqp=enabled, "
+                           "libqpid-proton11-dev); --inbox works without it"));
       return cli_output_usage_error (options->json, error);
     }
 #endif

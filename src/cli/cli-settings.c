@@ -6,27 +6,29 @@
 
 #include "oc-error.h"
 
+#include <glib/gi18n-lib.h>
+
 GOptionEntry *
 cli_options_entries (CliOptions *o)
 {
   GOptionEntry entries[] = {
-    { "environment", 0, 0, G_OPTION_ARG_STRING, &o->environment, "Environment URL, e.g. https://contoso.crm.dynamics.com", "URL" },
-    { "tenant-id", 0, 0, G_OPTION_ARG_STRING, &o->tenant_id, "Directory (tenant) ID or domain", "ID" },
-    { "client-id", 0, 0, G_OPTION_ARG_STRING, &o->client_id, "Application (client) ID", "GUID" },
-    { "workstream-id", 0, 0, G_OPTION_ARG_STRING, &o->workstream_id, "Omnichannel workstream for chat handoffs", "GUID" },
-    { "case-queue-id", 0, 0, G_OPTION_ARG_STRING, &o->case_queue_id, "Queue for handoffs that become cases", "GUID" },
-    { "default-owner-id", 0, 0, G_OPTION_ARG_STRING, &o->default_owner_id, "systemuser written as case owner", "GUID" },
-    { "default-priority", 0, 0, G_OPTION_ARG_STRING, &o->default_priority, "Case prioritycode: 1 High, 2 Normal (default), 3 Low, or another value of the org's option set", "N" },
-    { "case-properties", 0, 0, G_OPTION_ARG_STRING, &o->case_properties, "JSON object spread onto every case", "JSON" },
-    { "anonymous-contact-id", 0, 0, G_OPTION_ARG_STRING, &o->anonymous_contact_id, "Contact used for cases without an email", "GUID" },
-    { "handoff-channel", 0, 0, G_OPTION_ARG_STRING, &o->handoff_channel, "Channel for /handoff (default web)", "NAME" },
-    { "show", 0, 0, G_OPTION_ARG_STRING, &o->show, "mine, integration (default) or workstream", "MODE" },
-    { "authority", 0, 0, G_OPTION_ARG_STRING, &o->authority, "Sign-in authority (default https://login.microsoftonline.com)", "URL" },
-    { "closed-retention-hours", 0, 0, G_OPTION_ARG_STRING, &o->closed_retention_hours, "Hours a closed handoff stays listed", "N" },
-    { "route-cases", 0, 0, G_OPTION_ARG_NONE, &o->route_cases, "Send each new case to unified routing (msdyn_ApplyRoutingRuleEntityRecord)", NULL },
-    { "secret-file", 0, 0, G_OPTION_ARG_FILENAME, &o->secret_file, "Read the client secret's Value from FILE (or set OMNICHANNEL_CLIENT_SECRET)", "FILE" },
-    { "store", 0, 0, G_OPTION_ARG_FILENAME, &o->store_dir, "Keep sessions under DIR/omnichannel/<host> (default ~/.purple, as the plugin)", "DIR" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "Machine-readable output", NULL },
+    { "environment", 0, 0, G_OPTION_ARG_STRING, &o->environment, N_("Environment URL, e.g. https://contoso.crm.dynamics.com"), "URL" },
+    { "tenant-id", 0, 0, G_OPTION_ARG_STRING, &o->tenant_id, N_("Directory (tenant) ID or domain"), "ID" },
+    { "client-id", 0, 0, G_OPTION_ARG_STRING, &o->client_id, N_("Application (client) ID"), "GUID" },
+    { "workstream-id", 0, 0, G_OPTION_ARG_STRING, &o->workstream_id, N_("Omnichannel workstream for chat handoffs"), "GUID" },
+    { "case-queue-id", 0, 0, G_OPTION_ARG_STRING, &o->case_queue_id, N_("Queue for handoffs that become cases"), "GUID" },
+    { "default-owner-id", 0, 0, G_OPTION_ARG_STRING, &o->default_owner_id, N_("systemuser written as case owner"), "GUID" },
+    { "default-priority", 0, 0, G_OPTION_ARG_STRING, &o->default_priority, N_("Case prioritycode: 1 High, 2 Normal (default), 3 Low, or another value of the org's option set"), "N" },
+    { "case-properties", 0, 0, G_OPTION_ARG_STRING, &o->case_properties, N_("JSON object spread onto every case"), "JSON" },
+    { "anonymous-contact-id", 0, 0, G_OPTION_ARG_STRING, &o->anonymous_contact_id, N_("Contact used for cases without an email"), "GUID" },
+    { "handoff-channel", 0, 0, G_OPTION_ARG_STRING, &o->handoff_channel, N_("Channel for /handoff (default web)"), "NAME" },
+    { "show", 0, 0, G_OPTION_ARG_STRING, &o->show, N_("mine, integration (default) or workstream"), "MODE" },
+    { "authority", 0, 0, G_OPTION_ARG_STRING, &o->authority, N_("Sign-in authority (default https://login.microsoftonline.com)"), "URL" },
+    { "closed-retention-hours", 0, 0, G_OPTION_ARG_STRING, &o->closed_retention_hours, N_("Hours a closed handoff stays listed"), "N" },
+    { "route-cases", 0, 0, G_OPTION_ARG_NONE, &o->route_cases, N_("Send each new case to unified routing (msdyn_ApplyRoutingRuleEntityRecord)"), NULL },
+    { "secret-file", 0, 0, G_OPTION_ARG_FILENAME, &o->secret_file, N_("Read the client secret's Value from FILE (or set OMNICHANNEL_CLIENT_SECRET)"), "FILE" },
+    { "store", 0, 0, G_OPTION_ARG_FILENAME, &o->store_dir, N_("Keep sessions under DIR/omnichannel/<host> (default ~/.purple, as the plugin)"), "DIR" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, N_("Machine-readable output"), NULL },
     { NULL }
   };
   return g_memdup2 (entries, sizeof entries);
@@ -62,7 +64,7 @@ parse_uint (const char *text, const char *flag, guint max, guint *out, GError **
   if (text == NULL || end == text || *end != '\0' || value > max)
     {
       g_set_error (error, OC_ERROR, OC_ERROR_INVALID_SETTINGS,
-                   "--%s must be a whole number from 0 to %u, not “%s”", flag, max, text ? text : "");
+                   _("--%s must be a whole number from 0 to %u, not “%s”"), flag, max, text ? text : "");
       return FALSE;
     }
   *out = (guint) value;
@@ -82,7 +84,7 @@ parse_bool (const char *text, const char *flag, gboolean *out, GError **error)
     if (g_ascii_strcasecmp (text, no[i]) == 0)
       return *out = FALSE, TRUE;
   g_set_error (error, OC_ERROR, OC_ERROR_INVALID_SETTINGS,
-               "--%s must be true or false, not “%s”", flag, text);
+               _("--%s must be true or false, not “%s”"), flag, text);
   return FALSE;
 }
 
@@ -96,7 +98,7 @@ read_secret (const char *secret_file, GError **error)
       if (!g_file_get_contents (secret_file, &contents, NULL, &read_error))
         {
           g_set_error (error, OC_ERROR, OC_ERROR_INVALID_SETTINGS,
-                       "Cannot read --secret-file: %s", read_error->message);
+                       _("Cannot read --secret-file: %s"), read_error->message);
           return NULL;
         }
       g_strchomp (contents);
@@ -145,7 +147,7 @@ cli_options_to_settings (CliOptions *o, GError **error)
   if (show && !oc_show_mode_from_string (show, &settings->show))
     {
       g_set_error (error, OC_ERROR, OC_ERROR_INVALID_SETTINGS,
-                   "--show must be mine, integration or workstream, not “%s”", show);
+                   _("--show must be mine, integration or workstream, not “%s”"), show);
       return NULL;
     }
 

@@ -7,6 +7,8 @@
 #include "cli-output.h"
 #include "oc-error.h"
 
+#include <glib/gi18n-lib.h>
+
 typedef struct {
   GMainLoop       *loop;
   gboolean         json;
@@ -113,7 +115,7 @@ cli_watch_run (CliOptions *options, OcSettings *settings, char **ids, int n_ids)
   oc_service_start (service, OC_SERVICE_WATCH, NULL);
   for (int i = 0; i < n_ids; i++)
     if (oc_service_lookup (service, ids[i]) == NULL)
-      fprintf (stderr, "%s: no such session in %s (watching for it anyway)\n", ids[i], root);
+      fprintf (stderr, _("%s: no such session in %s (watching for it anyway)\n"), ids[i], root);
 
   guint sigint = g_unix_signal_add (SIGINT, on_interrupt, &watch);
   guint sigterm = g_unix_signal_add (SIGTERM, on_interrupt, &watch);

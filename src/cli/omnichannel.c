@@ -12,9 +12,12 @@
 #include "cli-output.h"
 #include "cli-settings.h"
 #include "oc-error.h"
+#include "oc-i18n.h"
+
+#include <glib/gi18n-lib.h>
 
 static const char *commands_help =
-  "Commands:\n"
+  N_("Commands:\n"
   "  check              sign in step by step and diagnose what fails\n"
   "  handoff FILE…      hand session documents off (conversation or case)\n"
   "  watch [ID…]        follow handoffs' state as it changes (until all given ids close)\n"
@@ -22,17 +25,19 @@ static const char *commands_help =
   "\n"
   "Every option is also read from OMNICHANNEL_<OPTION> (e.g. OMNICHANNEL_TENANT_ID).\n"
   "The client secret is read only from OMNICHANNEL_CLIENT_SECRET or --secret-file.\n"
-  "Exit status: 0 success, 1 check or handoff failed, 2 usage or invalid input.";
+  "Exit status: 0 success, 1 check or handoff failed, 2 usage or invalid input.");
 
 int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
+  oc_i18n_init ();
 
   CliOptions options = { 0 };
   g_autofree GOptionEntry *entries = cli_options_entries (&options);
-  g_autoptr(GOptionContext) context = g_option_context_new ("COMMAND [ARGS…]");
-  g_option_context_set_summary (context, "Hand chat sessions off to Dynamics 365 Omnichannel.");
+  g_autoptr(GOptionContext) context = g_option_context_new (N_("COMMAND [ARGS…]"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, N_("Hand chat sessions off to Dynamics 365 Omnichannel."));
   g_option_context_set_description (context, commands_help);
   g_option_context_add_main_entries (context, entries, NULL);
   g_autofree GOptionEntry *serve_entries = cli_serve_entries ();
@@ -43,9 +48,9 @@ main (int argc, char **argv)
     {
       gboolean secret_flag = strstr (error->message, "secret") != NULL || strstr (error->message, "password") != NULL;
       fprintf (stderr, "omnichannel: %s\n%s", error->message,
-               secret_flag ? "The secret is never taken as a flag value (it would show in the process "
-                             "list and shell history): use OMNICHANNEL_CLIENT_SECRET or --secret-file "
-                             "(AMQP: OMNICHANNEL_AMQP_PASSWORD or --amqp-password-file).\n" : "");
+               secret_flag ? _("The secret is never taken as a flag value (it would show in the process "
+                               "list and shell history): use OMNICHANNEL_CLIENT_SECRET or --secret-file "
+                               "(AMQP: OMNICHANNEL_AMQP_PASSWORD or --amqp-password-file).\n") : "");
       cli_options_clear (&options);
       cli_serve_options_clear ();
       return CLI_EXIT_USAGE;
@@ -58,6 +63,10 @@ main (int argc, char **argv)
       cli_serve_options_clear ();
       return CLI_EXIT_USAGE;
     }
+
+  /* --json is for programs: its messages stay English whatever the locale */
+  if (options.json)
+    setlocale (LC_MESSAGES, "C");
 
   const char *command = argv[1];
   int status;
@@ -74,7 +83,7 @@ main (int argc, char **argv)
     status = cli_serve_run (&options, settings);
   else
     {
-      fprintf (stderr, "omnichannel: unknown command “%s” (try --help)\n", command);
+      fprintf (stderr, _("omnichannel: unknown command “%s” (try --help)\n"), command);
       status = CLI_EXIT_USAGE;
     }
   cli_options_clear (&options);

@@ -6,6 +6,7 @@
 #include <libpurple/debug.h>
 #include <libpurple/version.h>
 
+#include "oc-i18n.h"
 #include "omni-i18n.h"
 
 static guint log_handler_id;
@@ -99,8 +100,7 @@ static PurplePluginInfo plugin_info = {
 static void
 plugin_init (PurplePlugin *plugin)
 {
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  oc_i18n_init ();   /* our own domain, at LOCALEDIR or OMNICHANNEL_LOCALEDIR */
 
   plugin_info.name = _("Dynamics 365 Omnichannel");
   plugin_info.summary = _(plugin_info.summary);
