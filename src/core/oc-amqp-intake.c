@@ -4,6 +4,8 @@
  * message is in oc-amqp-deliveries.c. */
 #include "oc-amqp-intake-private.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <proton/condition.h>
 #include <proton/connection.h>
 #include <proton/event.h>
@@ -115,16 +117,16 @@ oc_amqp_intake_new (OcHandoffEngine *engine, const OcAmqpIntakeOptions *options,
     {
       oc_amqp_url_clear (&url);
       g_set_error_literal (error, OC_ERROR, OC_ERROR_INVALID_SETTINGS, valid_address (options->queue)
-                           ? "--outcomes: give the address to publish outcome events to"
-                           : "--queue: give the queue's address (the queue name on Service Bus, /queue/NAME "
-                             "on RabbitMQ 3.x)");
+                           ? _("--outcomes: give the address to publish outcome events to")
+                           : _("--queue: give the queue's address (the queue name on Service Bus, /queue/NAME "
+                             "on RabbitMQ 3.x)"));
       return NULL;
     }
   if (with_password && (options->password == NULL || *options->password == '\0'))
     {
       oc_amqp_url_clear (&url);
-      g_set_error (error, OC_ERROR, OC_ERROR_INVALID_SETTINGS, "no AMQP password for user “%s”: set "
-                   "OMNICHANNEL_AMQP_PASSWORD or --amqp-password-file", options->user);
+      g_set_error (error, OC_ERROR, OC_ERROR_INVALID_SETTINGS, _("no AMQP password for user “%s”: set "
+                   "OMNICHANNEL_AMQP_PASSWORD or --amqp-password-file"), options->user);
       return NULL;
     }
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "oc-amqp-url.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <gio/gio.h>
 #include <string.h>
 
@@ -29,27 +31,27 @@ oc_amqp_url_parse (const char *text, gboolean with_password, OcAmqpUrl *out, GEr
   g_return_val_if_fail (out != NULL, FALSE);
   memset (out, 0, sizeof *out);
   if (text == NULL || *text == '\0')
-    return fail (error, "give the broker as amqp://host[:port] or amqps://host[:port]");
+    return fail (error, _("give the broker as amqp://host[:port] or amqps://host[:port]"));
 
   g_autoptr(GUri) uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
   if (uri == NULL)
-    return fail (error, "not a URL; give the broker as amqp://host[:port] or amqps://host[:port]");
+    return fail (error, _("not a URL; give the broker as amqp://host[:port] or amqps://host[:port]"));
   const char *scheme = g_uri_get_scheme (uri);
   gboolean tls = g_ascii_strcasecmp (scheme, "amqps") == 0;
   if (!tls && g_ascii_strcasecmp (scheme, "amqp") != 0)
-    return fail (error, "the scheme must be amqp or amqps");
+    return fail (error, _("the scheme must be amqp or amqps"));
   if (g_uri_get_userinfo (uri) != NULL)
-    return fail (error, "no user or password in the URL: use --amqp-user and OMNICHANNEL_AMQP_PASSWORD "
-                        "or --amqp-password-file");
+    return fail (error, _("no user or password in the URL: use --amqp-user and OMNICHANNEL_AMQP_PASSWORD "
+                        "or --amqp-password-file"));
   const char *host = g_uri_get_host (uri);
   if (host == NULL || *host == '\0')
-    return fail (error, "the URL has no host");
+    return fail (error, _("the URL has no host"));
   const char *path = g_uri_get_path (uri);
   if ((path[0] != '\0' && strcmp (path, "/") != 0) || g_uri_get_query (uri) || g_uri_get_fragment (uri))
-    return fail (error, "only amqp[s]://host[:port]; the queue is given with --queue");
+    return fail (error, _("only amqp[s]://host[:port]; the queue is given with --queue"));
   if (!tls && with_password && !oc_amqp_host_is_loopback (host))
-    return fail (error, "amqp:// would send the password in clear text; use amqps:// "
-                        "(plain amqp:// is allowed only to a loopback broker)");
+    return fail (error, _("amqp:// would send the password in clear text; use amqps:// "
+                        "(plain amqp:// is allowed only to a loopback broker)"));
 
   int port = g_uri_get_port (uri);
   out->host = g_strdup (host);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "oc-connection.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "oc-codes.h"
 #include "oc-enum-types.h"
 #include "oc-error.h"
@@ -182,12 +184,12 @@ oc_sign_in_step_describe (OcSignInStep step)
 {
   switch (step)
     {
-    case OC_SIGN_IN_STEP_TOKEN: return "Requesting an access token from Microsoft Entra ID";
-    case OC_SIGN_IN_STEP_IDENTITY: return "Checking the Application User (WhoAmI)";
-    case OC_SIGN_IN_STEP_WORKSTREAM: return "Checking the workstream";
-    case OC_SIGN_IN_STEP_READ_PROBE: return "Checking read access to conversations";
-    case OC_SIGN_IN_STEP_PRIORITY: return "Checking the case priority options";
-    default: return "Signing in";
+    case OC_SIGN_IN_STEP_TOKEN: return _("Requesting an access token from Microsoft Entra ID");
+    case OC_SIGN_IN_STEP_IDENTITY: return _("Checking the Application User (WhoAmI)");
+    case OC_SIGN_IN_STEP_WORKSTREAM: return _("Checking the workstream");
+    case OC_SIGN_IN_STEP_READ_PROBE: return _("Checking read access to conversations");
+    case OC_SIGN_IN_STEP_PRIORITY: return _("Checking the case priority options");
+    default: return _("Signing in");
     }
 }
 
@@ -220,7 +222,10 @@ sign_in_fail (GTask *task, GError *error)
       GError *wrapped = oc_error_new_full (error->domain == OC_ERROR ? error->code : OC_ERROR_NETWORK,
                                            oc_error_get_http_status (error),
                                            oc_error_get_service_code (error), (gint64) delay,
-                                           "%s failed: %s. Will retry automatically in %u s or later.",
+                                           g_dngettext (GETTEXT_PACKAGE,
+                                                        "%s failed: %s. Will retry automatically in %u s or later.",
+                                                        "%s failed: %s. Will retry automatically in %u s or later.",
+                                                        delay),
                                            oc_sign_in_step_describe (sign_in->step), error->message, delay);
       g_error_free (error);
       error = wrapped;
@@ -281,8 +286,8 @@ on_read_probe (GObject *source, GAsyncResult *result, gpointer user_data)
       if (g_error_matches (error, OC_ERROR, OC_ERROR_NOT_FOUND))
         {
           GError *wrapped = oc_error_new_full (OC_ERROR_NOT_PROVISIONED, 404, oc_error_get_service_code (error), -1,
-              "The environment %s has no conversations table (msdyn_ocliveworkitems): Omnichannel "
-              "for Customer Service is not provisioned there. Provision it, or check the Environment URL.",
+              _("The environment %s has no conversations table (msdyn_ocliveworkitems): Omnichannel "
+              "for Customer Service is not provisioned there. Provision it, or check the Environment URL."),
               self->settings->environment);
           g_error_free (error);
           error = wrapped;
@@ -301,7 +306,7 @@ on_read_probe (GObject *source, GAsyncResult *result, gpointer user_data)
   if (rows == NULL)
     {
       sign_in_fail (task, g_error_new (OC_ERROR, OC_ERROR_BAD_RESPONSE,
-                                       "The read probe got an answer without a value list"));
+                                       _("The read probe got an answer without a value list")));
       return;
     }
 
@@ -332,8 +337,8 @@ on_workstream (GObject *source, GAsyncResult *result, gpointer user_data)
       if (g_error_matches (error, OC_ERROR, OC_ERROR_NOT_FOUND))
         {
           GError *wrapped = oc_error_new_full (OC_ERROR_WORKSTREAM_INVALID, 404, oc_error_get_service_code (error), -1,
-              "Workstream ID %s was not found in %s. It must be the GUID of an Omnichannel "
-              "workstream (Omnichannel admin center → Workstreams), not a queue.",
+              _("Workstream ID %s was not found in %s. It must be the GUID of an Omnichannel "
+              "workstream (Omnichannel admin center → Workstreams), not a queue."),
               id, self->settings->environment);
           g_error_free (error);
           error = wrapped;
@@ -355,8 +360,8 @@ on_workstream (GObject *source, GAsyncResult *result, gpointer user_data)
   if (statecode != OC_RECORD_STATE_ACTIVE)
     {
       sign_in_fail (task, oc_error_new_full (OC_ERROR_WORKSTREAM_INVALID, response->status, NULL, -1,
-          "Workstream “%s” (%s) is inactive. Activate it in Omnichannel admin center, or set the "
-          "Workstream ID of an active workstream.", name ? name : "?", id));
+          _("Workstream “%s” (%s) is inactive. Activate it in Omnichannel admin center, or set the "
+          "Workstream ID of an active workstream."), name ? name : "?", id));
       return;
     }
   g_free (self->workstream_name);
@@ -391,7 +396,7 @@ on_who_am_i (GObject *source, GAsyncResult *result, gpointer user_data)
   if (user_id == NULL)
     {
       sign_in_fail (task, g_error_new (OC_ERROR, OC_ERROR_BAD_RESPONSE,
-                                       "WhoAmI answered without a UserId"));
+                                       _("WhoAmI answered without a UserId")));
       return;
     }
   g_free (self->user_id);
@@ -490,7 +495,7 @@ oc_connection_sign_in_async (OcConnection *self, GCancellable *cancellable,
 
   if (self->state == OC_CONNECTION_STATE_CLOSED)
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The connection is closed");
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The connection is closed"));
       g_object_unref (task);
       return;
     }
@@ -502,7 +507,8 @@ oc_connection_sign_in_async (OcConnection *self, GCancellable *cancellable,
   guint wait = oc_retry_gate_remaining (self->gate_key);
   if (wait > 0)
     {
-      g_autofree char *text = g_strdup_printf ("Waiting %u s before trying again", wait);
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Waiting %u s before trying again",
+                                                             "Waiting %u s before trying again", wait), wait);
       emit_progress (self, OC_SIGN_IN_STEP_TOKEN, text);
       /* The gate is honoured even if the UI reconnects early. close() ends the
        * wait. */
@@ -533,7 +539,7 @@ oc_connection_close (OcConnection *self)
       GTask *task = g_steal_pointer (&self->gate_task);
       SignIn *sign_in = g_task_get_task_data (task);
       g_clear_handle_id (&sign_in->gate_source_id, g_source_remove);
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The connection is closed");
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The connection is closed"));
       g_object_unref (task);
     }
   g_cancellable_cancel (self->cancellable);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "oc-handoff-engine.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "oc-handoff-engine-private.h"
 
 #include "oc-error.h"
@@ -251,7 +253,7 @@ on_accepted (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   else if (accepted && handoff == NULL)
     g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                         "Stored; the handoff starts at the next sign-in");
+                         _("Stored; the handoff starts at the next sign-in"));
   finish_accepting (self, id, handoff, known, error);
 }
 

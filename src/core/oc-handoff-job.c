@@ -3,6 +3,8 @@
  * oc-handoff-engine.h for the sequence and why every id is deterministic). */
 #include "oc-handoff-engine-private.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "oc-backoff.h"
 #include "oc-error.h"
 #include "oc-guid.h"
@@ -95,7 +97,7 @@ job_end (Job *job, GError *error)
 static GError *
 cancelled (void)
 {
-  return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Shut down");
+  return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Shut down"));
 }
 
 /* Finishes a request. Errors matching @keep (OC_ERROR codes, -1 for none)
@@ -209,27 +211,27 @@ on_contact_lookup (GObject *source, GAsyncResult *result, gpointer user_data)
   if (matches == 1 && contact_id)
     {
       oc_handoff_set_contact (job->handoff, contact_id,
-                              is_case ? "linked to the existing contact with this email"
-                                      : "linked to the existing contact with this verified email");
+                              is_case ? _("linked to the existing contact with this email")
+                                      : _("linked to the existing contact with this verified email"));
       job->step = STEP_CREATE_RECORD;
     }
   else if (matches > 1 && is_case && contact_id)
     {
       /* A case needs a customer: take the first, and say so. */
       oc_handoff_set_contact (job->handoff, contact_id,
-                              "several contacts share this email; linked the first one Dynamics returned");
+                              _("several contacts share this email; linked the first one Dynamics returned"));
       job->step = STEP_CREATE_RECORD;
     }
   else if (matches > 1)
     {
       oc_handoff_set_contact (job->handoff, NULL,
-                              "not linked: several contacts share this email, so none was chosen");
+                              _("not linked: several contacts share this email, so none was chosen"));
       job->step = STEP_CREATE_RECORD;
     }
   else
     {
       oc_handoff_set_contact (job->handoff, NULL, is_case ? NULL
-                              : "not linked: no active contact has this email");
+                              : _("not linked: no active contact has this email"));
       job->step = is_case ? STEP_CREATE_CONTACT : STEP_CREATE_RECORD;
     }
   job_run (job);
@@ -247,8 +249,8 @@ on_contact_created (GObject *source, GAsyncResult *result, gpointer user_data)
   /* A duplicate means an earlier attempt (ours or another client's) already
    * created this deterministic contact: use it. */
   oc_handoff_set_contact (job->handoff, job->new_contact_id,
-                          duplicate ? "linked to the contact created for this email by an earlier attempt"
-                                    : "linked to a new contact created from this session");
+                          duplicate ? _("linked to the contact created for this email by an earlier attempt")
+                                    : _("linked to a new contact created from this session"));
   job->step = STEP_CREATE_RECORD;
   job_run (job);
 }
@@ -269,7 +271,7 @@ on_contact_read (GObject *source, GAsyncResult *result, gpointer user_data)
   else
     {
       oc_handoff_set_contact (job->handoff, job->new_contact_id,
-                              "linked to a new contact created from this session");
+                              _("linked to a new contact created from this session"));
       job->step = STEP_CREATE_RECORD;
     }
   job_run (job);
@@ -331,7 +333,7 @@ on_record_read (GObject *source, GAsyncResult *result, gpointer user_data)
       /* "duplicate key", yet no such record: creating again would only meet
        * the same answer, so stop and say what happened */
       job_end (job, oc_error_new_full (OC_ERROR_NOT_FOUND, 404, oc_error_get_service_code (missing), -1,
-          "Dynamics 365 said record %s already exists, but it cannot be read back: %s",
+          _("Dynamics 365 said record %s already exists, but it cannot be read back: %s"),
           oc_handoff_get_record_id (job->handoff), missing->message));
       return;
     }
@@ -386,7 +388,7 @@ on_added_to_queue (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
   if (error)
     {
-      g_autofree char *note = g_strdup_printf ("not added to the case queue: %s", error->message);
+      g_autofree char *note = g_strdup_printf (_("not added to the case queue: %s"), error->message);
       oc_handoff_set_queue_note (job->handoff, note);
     }
   job->step = step_after_queue (job);
@@ -404,11 +406,11 @@ on_routed (GObject *source, GAsyncResult *result, gpointer user_data)
   /* typically refused when no routing rule set for cases is active in the org */
   if (error)
     {
-      g_autofree char *note = g_strdup_printf ("not sent to unified routing: %s", error->message);
+      g_autofree char *note = g_strdup_printf (_("not sent to unified routing: %s"), error->message);
       oc_handoff_set_routing_note (job->handoff, note);
     }
   else
-    oc_handoff_set_routing_note (job->handoff, "sent to unified routing (msdyn_ApplyRoutingRuleEntityRecord)");
+    oc_handoff_set_routing_note (job->handoff, _("sent to unified routing (msdyn_ApplyRoutingRuleEntityRecord)"));
   job->step = STEP_DONE;
   job_run (job);
 }
@@ -465,16 +467,16 @@ job_run (Job *job)
             return;
           }
         if (!is_case)
-          oc_handoff_set_contact (handoff, NULL, email ? "not linked: the email is not verified"
-                                                       : "not linked: the session has no email");
+          oc_handoff_set_contact (handoff, NULL, email ? _("not linked: the email is not verified")
+                                                       : _("not linked: the session has no email"));
         else if (settings->anonymous_contact_id)
           oc_handoff_set_contact (handoff, settings->anonymous_contact_id,
-                                  "no email: linked to the Anonymous customer contact");
+                                  _("no email: linked to the Anonymous customer contact"));
         else
           {
             g_autoptr(GError) error = oc_error_new_field ("Anonymous customer",
-                "This session has no customer email, and Dynamics requires a customer on every case. "
-                "Set the account option “Anonymous customer” to a contact ID, then retry.");
+                _("This session has no customer email, and Dynamics requires a customer on every case. "
+                "Set the account option “Anonymous customer” to a contact ID, then retry."));
             job_end (job, g_steal_pointer (&error));
             return;
           }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "oc-handoff.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "oc-codes.h"
 #include "oc-uuid.h"
 #include "oc-handoff-private.h"
@@ -80,14 +82,14 @@ oc_handoff_new (OcSession *session, const char *environment)
   if (oc_channel_is_chat (channel))
     {
       self->path = OC_HANDOFF_PATH_CONVERSATION;
-      self->path_reason = g_strdup_printf ("channel “%s” is a chat channel, so it goes to Omnichannel "
-                                           "as a conversation", channel);
+      self->path_reason = g_strdup_printf (_("channel “%s” is a chat channel, so it goes to Omnichannel "
+                                           "as a conversation"), channel);
     }
   else
     {
       self->path = OC_HANDOFF_PATH_CASE;
-      self->path_reason = g_strdup_printf ("channel “%s” is not web, sms or whatsapp, so it becomes a "
-                                           "case (the routing rule is fixed)", channel);
+      self->path_reason = g_strdup_printf (_("channel “%s” is not web, sms or whatsapp, so it becomes a "
+                                           "case (the routing rule is fixed)"), channel);
     }
 
   const char *chat_id = oc_session_get_meta_string (session, "dynamics365_chat_id");
@@ -111,8 +113,8 @@ oc_handoff_new_foreign (const char *record_id, OcHandoffPath path, const char *s
   self->foreign = TRUE;
   self->path = path;
   self->path_reason = g_strdup (path == OC_HANDOFF_PATH_CASE
-                                  ? "a case created in Dynamics by another client or system"
-                                  : "a conversation created in Dynamics by another client or system");
+                                  ? _("a case created in Dynamics by another client or system")
+                                  : _("a conversation created in Dynamics by another client or system"));
   self->record_id = g_strdup (record_id);
   self->phase = OC_HANDOFF_PHASE_CREATED;
   return self;
@@ -371,7 +373,7 @@ oc_handoff_set_deleted (OcHandoff *self)
   live.statecode = is_case ? OC_CASE_STATE_CANCELLED : OC_CONVERSATION_STATE_CLOSED;
   live.statuscode = is_case ? OC_CODE_UNKNOWN : OC_CONVERSATION_STATUS_CLOSED;
   live.reason = (char *) "RecordDeleted";
-  live.status_label = (char *) "Record deleted";
+  live.status_label = (char *) _("Record deleted");
   live.created_on = self->live.created_on;
   live.modified_on = when ? g_date_time_to_unix (when) : g_get_real_time () / G_USEC_PER_SEC;
   return oc_handoff_set_live (self, &live);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "oc-http.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "oc-error.h"
 
 #define READ_CHUNK (64 * 1024)
@@ -39,20 +41,20 @@ GError *
 oc_http_transport_error (SoupMessage *message, const GError *cause)
 {
   GUri *uri = soup_message_get_uri (message);
-  const char *host = uri ? g_uri_get_host (uri) : "the server";
+  const char *host = uri ? g_uri_get_host (uri) : _("the server");
 
   if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     return oc_error_new_full (OC_ERROR_TIMEOUT, 0, NULL, -1,
                               "%s did not answer in time", host);
   if (cause->domain == G_TLS_ERROR)
     return oc_error_new_full (OC_ERROR_NETWORK, 0, NULL, -1,
-                              "Secure connection to %s failed: %s", host, cause->message);
+                              _("Secure connection to %s failed: %s"), host, cause->message);
   if (g_error_matches (cause, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND) ||
       g_error_matches (cause, G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE))
     return oc_error_new_full (OC_ERROR_NETWORK, 0, NULL, -1,
-                              "Could not find %s (DNS): %s", host, cause->message);
+                              _("Could not find %s (DNS): %s"), host, cause->message);
   return oc_error_new_full (OC_ERROR_NETWORK, 0, NULL, -1,
-                            "Could not reach %s: %s", host, cause->message);
+                            _("Could not reach %s: %s"), host, cause->message);
 }
 
 static void read_next_chunk (GTask *task);
@@ -65,12 +67,12 @@ location_host (SoupMessage *message)
 {
   const char *location = soup_message_headers_get_one (soup_message_get_response_headers (message), "Location");
   if (location == NULL || *location == '\0')
-    return g_strdup ("nowhere (no Location header)");
+    return g_strdup (_("nowhere (no Location header)"));
   g_autoptr(GUri) target = g_uri_parse_relative (soup_message_get_uri (message), location,
                                                  G_URI_FLAGS_PARSE_RELAXED, NULL);
   const char *host = target ? g_uri_get_host (target) : NULL;
   if (host == NULL || *host == '\0' || !g_utf8_validate (host, -1, NULL))
-    return g_strdup ("an unreadable Location");
+    return g_strdup (_("an unreadable Location"));
   /* at most a host name's length, and nothing that could break a log line */
   GString *out = g_string_new (NULL);
   for (const char *p = host; *p && out->len < 253; p = g_utf8_next_char (p))
@@ -92,10 +94,10 @@ oc_http_redirect_error (SoupMessage *message)
   guint status = soup_message_get_status (message);
   g_autofree char *target = location_host (message);
   return oc_error_new_full (OC_ERROR_HTTP, status, NULL, -1,
-                            "%s answered with a redirect (HTTP %u) to %s; redirects are never followed, "
+                            _("%s answered with a redirect (HTTP %u) to %s; redirects are never followed, "
                             "because the request carries credentials. Check the Environment URL and "
-                            "Authority (they must be the service's own addresses).",
-                            uri ? g_uri_get_host (uri) : "the server", status, target);
+                            "Authority (they must be the service's own addresses)."),
+                            uri ? g_uri_get_host (uri) : _("the server"), status, target);
 }
 
 static void
@@ -130,8 +132,8 @@ on_chunk_read (GObject *source, GAsyncResult *result, gpointer user_data)
       g_input_stream_close_async (exchange->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
       g_task_return_error (task, oc_error_new_full (OC_ERROR_BAD_RESPONSE,
           soup_message_get_status (exchange->message), NULL, -1,
-          "%s sent an answer larger than %" G_GSIZE_FORMAT " KiB; it was refused",
-          uri ? g_uri_get_host (uri) : "the server", exchange->max_bytes / 1024));
+          _("%s sent an answer larger than %lu KiB; it was refused"),
+          uri ? g_uri_get_host (uri) : _("the server"), (unsigned long) (exchange->max_bytes / 1024)));
       return;
     }
 
@@ -180,8 +182,8 @@ on_sent (GObject *source, GAsyncResult *result, gpointer user_data)
       g_input_stream_close_async (exchange->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
       g_task_return_error (task, oc_error_new_full (OC_ERROR_BAD_RESPONSE,
           soup_message_get_status (exchange->message), NULL, -1,
-          "The server announced an answer of %" G_GOFFSET_FORMAT " bytes, over the "
-          "%" G_GSIZE_FORMAT " KiB limit; it was refused", declared, exchange->max_bytes / 1024));
+          _("The server announced an answer of %lld bytes, over the %lu KiB limit; it was refused"),
+          (long long) declared, (unsigned long) (exchange->max_bytes / 1024)));
       return;
     }
   read_next_chunk (g_steal_pointer (&task));

@@ -3,6 +3,8 @@
  * type kept as an error that names the member (oc-json.h). */
 #include "oc-json.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 
 #include "oc-error.h"

@@ -3,6 +3,8 @@
  * quote more than a short, escaped excerpt; typed member reads (oc-json.h). */
 #include "oc-json.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
@@ -14,7 +16,7 @@
 
 #include "oc-error.h"
 
-/* "document " before a message, or nothing */
+/* "document " before a message, or nothing; the subject comes translated */
 #define SUBJECT(subject) (subject) ? (subject) : "", (subject) ? " " : ""
 
 /* ---- bounded parsing ---------------------------------------------------- */
@@ -100,8 +102,8 @@ check_structure (const char *data, gsize len, guint max_depth, const char *subje
               if (len - i >= 6 && memcmp (data + i + 1, "u0000", 5) == 0)
                 {
                   g_set_error (error, OC_ERROR, OC_ERROR_INVALID_INPUT,
-                               "%s%scontains a \\u0000 character (at byte %" G_GSIZE_FORMAT ")",
-                               SUBJECT (subject), i);
+                               _("%s%scontains a \\u0000 character (at byte %lu)"),
+                               SUBJECT (subject), (unsigned long) i);
                   return FALSE;
                 }
               i++;   /* the escaped character cannot end the string */
@@ -124,7 +126,7 @@ check_structure (const char *data, gsize len, guint max_depth, const char *subje
           if (++depth > max_depth)
             {
               g_set_error (error, OC_ERROR, OC_ERROR_INVALID_INPUT,
-                           "%s%snests arrays and objects deeper than %u levels",
+                           _("%s%snests arrays and objects deeper than %u levels"),
                            SUBJECT (subject), max_depth);
               return FALSE;
             }
@@ -175,9 +177,9 @@ check_values (JsonNode *node, GString *path, GError **error)
             if (!g_utf8_validate (name, -1, NULL))
               {
                 if (path)
-                  g_string_append (path, path->len > 0 ? ": a member name" : "a member name");
-                return value_fail (error, path, "a member name is not valid UTF-8 (lone surrogate escape)",
-                                   "is not valid UTF-8 (lone surrogate escape)");
+                  g_string_append_printf (path, "%s%s", path->len > 0 ? ": " : "", _("a member name"));
+                return value_fail (error, path, _("a member name is not valid UTF-8 (lone surrogate escape)"),
+                                   _("is not valid UTF-8 (lone surrogate escape)"));
               }
             if (path)
               {
@@ -211,10 +213,10 @@ check_values (JsonNode *node, GString *path, GError **error)
     case JSON_NODE_VALUE:
       if (json_node_get_value_type (node) == G_TYPE_STRING
           && !g_utf8_validate (json_node_get_string (node), -1, NULL))
-        return value_fail (error, path, "a string is not valid UTF-8 (lone surrogate escape)",
-                           "is not valid UTF-8 (lone surrogate escape)");
+        return value_fail (error, path, _("a string is not valid UTF-8 (lone surrogate escape)"),
+                           _("is not valid UTF-8 (lone surrogate escape)"));
       if (json_node_get_value_type (node) == G_TYPE_DOUBLE && !isfinite (json_node_get_double (node)))
-        return value_fail (error, path, "a number is out of range", "is a number out of range");
+        return value_fail (error, path, _("a number is out of range"), _("is a number out of range"));
       break;
     case JSON_NODE_NULL:
     default:
@@ -227,25 +229,25 @@ static char *
 describe_size (gsize bytes)
 {
   if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0)
-    return g_strdup_printf ("%" G_GSIZE_FORMAT " MiB", bytes / (1024 * 1024));
+    return g_strdup_printf (_("%lu MiB"), (unsigned long) (bytes / (1024 * 1024)));
   if (bytes >= 1024 && bytes % 1024 == 0)
-    return g_strdup_printf ("%" G_GSIZE_FORMAT " KiB", bytes / 1024);
-  return g_strdup_printf ("%" G_GSIZE_FORMAT " bytes", bytes);
+    return g_strdup_printf (_("%lu KiB"), (unsigned long) (bytes / 1024));
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%lu byte", "%lu bytes", bytes), (unsigned long) bytes);
 }
 
 static const char *
 describe_mistake (const GError *json_error)
 {
-  const char *kind = "unexpected text";
+  const char *kind = _("unexpected text");
   if (json_error->domain == JSON_PARSER_ERROR)
     switch (json_error->code)
       {
-      case JSON_PARSER_ERROR_TRAILING_COMMA:    kind = "a trailing comma"; break;
-      case JSON_PARSER_ERROR_MISSING_COMMA:     kind = "a missing comma"; break;
-      case JSON_PARSER_ERROR_MISSING_COLON:     kind = "a missing colon"; break;
-      case JSON_PARSER_ERROR_INVALID_BAREWORD:  kind = "a bare word where a value belongs"; break;
-      case JSON_PARSER_ERROR_EMPTY_MEMBER_NAME: kind = "an empty member name"; break;
-      case JSON_PARSER_ERROR_INVALID_DATA:      kind = "invalid data"; break;
+      case JSON_PARSER_ERROR_TRAILING_COMMA:    kind = _("a trailing comma"); break;
+      case JSON_PARSER_ERROR_MISSING_COMMA:     kind = _("a missing comma"); break;
+      case JSON_PARSER_ERROR_MISSING_COLON:     kind = _("a missing colon"); break;
+      case JSON_PARSER_ERROR_INVALID_BAREWORD:  kind = _("a bare word where a value belongs"); break;
+      case JSON_PARSER_ERROR_EMPTY_MEMBER_NAME: kind = _("an empty member name"); break;
+      case JSON_PARSER_ERROR_INVALID_DATA:      kind = _("invalid data"); break;
       default: break;
       }
   return kind;
@@ -263,12 +265,12 @@ set_syntax_error (GError **error, const GError *json_error, const char *data, gs
   unsigned line = 0, column = 0;
   if (json_error == NULL || sscanf (json_error->message, "<data>:%u:%u:", &line, &column) != 2 || line == 0)
     {
-      invalid (error, "not valid JSON");
+      invalid (error, _("not valid JSON"));
       return;
     }
   if (!show_excerpt)
     {
-      invalid (error, "not valid JSON at line %u, column %u (%s)", line, column, describe_mistake (json_error));
+      invalid (error, _("not valid JSON at line %u, column %u (%s)"), line, column, describe_mistake (json_error));
       return;
     }
   const char *start = data;
@@ -293,7 +295,7 @@ set_syntax_error (GError **error, const GError *json_error, const char *data, gs
         from--;
     }
   g_autofree char *excerpt = oc_json_excerpt (from, line_end - from, OC_JSON_EXCERPT_CHARS);
-  invalid (error, "not valid JSON at line %u, column %u, near “%s%s”", line, column,
+  invalid (error, _("not valid JSON at line %u, column %u, near “%s%s”"), line, column,
            from > start ? "…" : "", excerpt);
 }
 
@@ -306,15 +308,15 @@ parse_text (const char *data, gsize len, gsize max_bytes, guint max_depth, const
   if (max_bytes > 0 && len > max_bytes)
     {
       g_autofree char *limit = describe_size (max_bytes);
-      invalid (error, "%s%sis larger than %s", SUBJECT (subject), limit);
+      invalid (error, _("%s%sis larger than %s"), SUBJECT (subject), limit);
       return NULL;
     }
   /* Also refuses NUL bytes, which would cut the text short for json-glib. */
   const char *bad = NULL;
   if (!g_utf8_validate_len (data, len, &bad))
     {
-      invalid (error, "%s%sis not valid UTF-8 (at byte %" G_GSIZE_FORMAT ")", SUBJECT (subject),
-               (gsize) (bad - data));
+      invalid (error, _("%s%sis not valid UTF-8 (at byte %lu)"), SUBJECT (subject),
+               (unsigned long) (bad - data));
       return NULL;
     }
   /* Editors on some systems save a byte-order mark; it is not JSON. */
@@ -358,14 +360,14 @@ oc_json_parse_bounded (const char *data, gssize length, gsize max_bytes, guint m
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
   if (data == NULL)
     {
-      invalid (error, "the document is empty");
+      invalid (error, _("the document is empty"));
       return NULL;
     }
   gsize len = length < 0 ? strnlen (data, max_bytes + 1) : (gsize) length;
   g_autoptr(GError) local_error = NULL;
-  JsonNode *root = parse_text (data, len, max_bytes, max_depth, "document", TRUE, &local_error);
+  JsonNode *root = parse_text (data, len, max_bytes, max_depth, _("document"), TRUE, &local_error);
   if (root == NULL && local_error == NULL)
-    invalid (&local_error, "not valid JSON: the document is empty");
+    invalid (&local_error, _("not valid JSON: the document is empty"));
   if (local_error != NULL)
     g_propagate_error (error, g_steal_pointer (&local_error));
   return root;
@@ -382,16 +384,16 @@ oc_json_read_file (const char *path, gsize max_bytes, gboolean follow_symlinks, 
     {
       int saved = errno;
       if (saved == ELOOP && !follow_symlinks)
-        invalid (error, "is a symbolic link; only regular files are taken (its target was not read)");
+        invalid (error, _("is a symbolic link; only regular files are taken (its target was not read)"));
       else
-        invalid (error, "cannot read the file: %s", g_strerror (saved));
+        invalid (error, _("cannot read the file: %s"), g_strerror (saved));
       return NULL;
     }
   struct stat st;
   if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
       close (fd);
-      invalid (error, "is not a regular file");
+      invalid (error, _("is not a regular file"));
       return NULL;
     }
 
@@ -408,7 +410,7 @@ oc_json_read_file (const char *path, gsize max_bytes, gboolean follow_symlinks, 
           int saved = errno;
           close (fd);
           g_byte_array_unref (buffer);
-          invalid (error, "cannot read the file: %s", g_strerror (saved));
+          invalid (error, _("cannot read the file: %s"), g_strerror (saved));
           return NULL;
         }
       if (n == 0)
@@ -422,7 +424,7 @@ oc_json_read_file (const char *path, gsize max_bytes, gboolean follow_symlinks, 
     {
       g_byte_array_unref (buffer);
       g_autofree char *limit = describe_size (max_bytes);
-      invalid (error, "document is larger than %s", limit);
+      invalid (error, _("document is larger than %s"), limit);
       return NULL;
     }
   return g_byte_array_free_to_bytes (buffer);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "oc-priority.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "oc-error.h"
 #include "oc-text.h"
 
@@ -37,7 +39,7 @@ static GArray *
 bad (GError **error, const char *what)
 {
   g_set_error (error, OC_ERROR, OC_ERROR_BAD_RESPONSE,
-               "Dynamics 365 answered the case priority options (incident.prioritycode) malformed: %s", what);
+               _("Dynamics 365 answered the case priority options (incident.prioritycode) malformed: %s"), what);
   return NULL;
 }
 
@@ -63,15 +65,15 @@ oc_priority_options_parse (JsonNode *body, GError **error)
 {
   JsonObject *root = body && JSON_NODE_HOLDS_OBJECT (body) ? json_node_get_object (body) : NULL;
   if (root == NULL)
-    return bad (error, "the answer is not an object");
+    return bad (error, _("the answer is not an object"));
   JsonObject *option_set = object_member (root, "OptionSet");
   JsonNode *options_node = option_set ? json_object_get_member (option_set, "Options") : NULL;
   if (options_node == NULL || !JSON_NODE_HOLDS_ARRAY (options_node))
-    return bad (error, "OptionSet.Options is not a list");
+    return bad (error, _("OptionSet.Options is not a list"));
   JsonArray *array = json_node_get_array (options_node);
   guint n = json_array_get_length (array);
   if (n > MAX_OPTIONS)
-    return bad (error, "more than 1000 options");
+    return bad (error, _("more than 1000 options"));
 
   g_autoptr(GArray) options = g_array_sized_new (FALSE, TRUE, sizeof (OcPriorityOption), n);
   g_array_set_clear_func (options, option_clear);
@@ -82,10 +84,10 @@ oc_priority_options_parse (JsonNode *body, GError **error)
       JsonNode *value = option ? json_object_get_member (option, "Value") : NULL;
       /* An option value is an Int32; "1", 1.5 or 1e10 are not one. */
       if (value == NULL || !JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_INT64)
-        return bad (error, "an option's Value is not a whole number");
+        return bad (error, _("an option's Value is not a whole number"));
       gint64 number = json_node_get_int (value);
       if (number < G_MININT32 || number > G_MAXINT32)
-        return bad (error, "an option's Value is out of range");
+        return bad (error, _("an option's Value is out of range"));
       OcPriorityOption entry = { (gint32) number, option_label (option) };
       g_array_append_val (options, entry);
     }
@@ -116,7 +118,7 @@ oc_priority_check (GArray *options, int value, GError **error)
 
   g_autofree char *list = oc_priority_options_describe (options);
   g_propagate_error (error, oc_error_new_field ("Default priority",
-      "Default priority %d is not a case priority in this org. Its options are: %s. "
-      "Set Default priority to one of them.", value, options->len ? list : "(none)"));
+      _("Default priority %d is not a case priority in this org. Its options are: %s. "
+      "Set Default priority to one of them."), value, options->len ? list : _("(none)")));
   return FALSE;
 }

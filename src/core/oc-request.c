@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "oc-request.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "oc-error.h"
@@ -154,7 +156,7 @@ GError *
 oc_response_malformed_error (const char *what, const GError *cause)
 {
   g_return_val_if_fail (what != NULL && cause != NULL, NULL);
-  return g_error_new (OC_ERROR, OC_ERROR_BAD_RESPONSE, "Malformed answer from Dynamics 365 to %s (%s)",
+  return g_error_new (OC_ERROR, OC_ERROR_BAD_RESPONSE, _("Malformed answer from Dynamics 365 to %s (%s)"),
                       what, cause->message);
 }
 

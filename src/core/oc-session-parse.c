@@ -4,6 +4,8 @@
  * session document (SPEC §4) with member-path error messages. */
 #include "oc-session-private.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "oc-error.h"
@@ -33,7 +35,7 @@ optional_string (JsonObject *obj, const char *member, const char *path, char **o
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return TRUE;
   if (!oc_session_node_is_string (node))
-    return fail (error, path, "must be a string");
+    return fail (error, path, _("must be a string"));
   const char *value = json_node_get_string (node);
   if (value[0] != '\0')
     *out = g_strdup (value);
@@ -87,7 +89,7 @@ parse_customer (OcSession *self, GError **error)
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return TRUE;
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return fail (error, "customer", "must be an object");
+    return fail (error, "customer", _("must be an object"));
 
   JsonObject *customer = json_node_get_object (node);
   if (!optional_string (customer, "name", "customer.name", &self->name, error)
@@ -96,15 +98,15 @@ parse_customer (OcSession *self, GError **error)
     return FALSE;
 
   if (self->email != NULL && !oc_email_is_valid (self->email))
-    return fail (error, "customer.email", "must be an email address of at most 100 characters");
+    return fail (error, "customer.email", _("must be an email address of at most 100 characters"));
   if (self->phone != NULL && g_utf8_strlen (self->phone, -1) > PHONE_MAX_CHARS)
-    return fail (error, "customer.phone", "must be at most 50 characters");
+    return fail (error, "customer.phone", _("must be at most 50 characters"));
 
   JsonNode *verified = json_object_get_member (customer, "email_verified");
   if (verified != NULL && !JSON_NODE_HOLDS_NULL (verified))
     {
       if (!JSON_NODE_HOLDS_VALUE (verified) || json_node_get_value_type (verified) != G_TYPE_BOOLEAN)
-        return fail (error, "customer.email_verified", "must be true or false");
+        return fail (error, "customer.email_verified", _("must be true or false"));
       self->email_verified = json_node_get_boolean (verified);
     }
   return TRUE;
@@ -115,23 +117,23 @@ parse_line (OcSession *self, JsonNode *node, guint index, GTimeZone *utc, GError
 {
   g_autofree char *path = g_strdup_printf ("transcript[%u]", index);
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return fail (error, path, "must be an object with role and text");
+    return fail (error, path, _("must be an object with role and text"));
   JsonObject *obj = json_node_get_object (node);
 
   g_autofree char *role_path = g_strconcat (path, ".role", NULL);
   JsonNode *role = json_object_get_member (obj, "role");
   if (!oc_session_node_is_string (role))
-    return fail (error, role_path, "must be a string of 1–32 characters");
+    return fail (error, role_path, _("must be a string of 1–32 characters"));
   glong role_chars = g_utf8_strlen (json_node_get_string (role), -1);
   if (role_chars < 1 || role_chars > ROLE_MAX_CHARS)
-    return fail (error, role_path, "must be a string of 1–32 characters");
+    return fail (error, role_path, _("must be a string of 1–32 characters"));
 
   g_autofree char *text_path = g_strconcat (path, ".text", NULL);
   JsonNode *text = json_object_get_member (obj, "text");
   if (text == NULL)
-    return fail (error, text_path, "is required");
+    return fail (error, text_path, _("is required"));
   if (!oc_session_node_is_string (text))
-    return fail (error, text_path, "must be a string");
+    return fail (error, text_path, _("must be a string"));
 
   g_autofree char *time_path = g_strconcat (path, ".time", NULL);
   JsonNode *time = json_object_get_member (obj, "time");
@@ -139,11 +141,11 @@ parse_line (OcSession *self, JsonNode *node, guint index, GTimeZone *utc, GError
   if (time != NULL && !JSON_NODE_HOLDS_NULL (time))
     {
       if (!oc_session_node_is_string (time))
-        return fail (error, time_path, "must be an ISO 8601 date-time");
+        return fail (error, time_path, _("must be an ISO 8601 date-time"));
       time_text = json_node_get_string (time);
       g_autoptr(GDateTime) parsed = g_date_time_new_from_iso8601 (time_text, utc);
       if (parsed == NULL)
-        return fail (error, time_path, "must be an ISO 8601 date-time");
+        return fail (error, time_path, _("must be an ISO 8601 date-time"));
     }
 
   OcTranscriptLine *line = g_new0 (OcTranscriptLine, 1);
@@ -162,12 +164,12 @@ parse_transcript (OcSession *self, GError **error)
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return TRUE;
   if (!JSON_NODE_HOLDS_ARRAY (node))
-    return fail (error, "transcript", "must be an array of lines");
+    return fail (error, "transcript", _("must be an array of lines"));
 
   JsonArray *array = json_node_get_array (node);
   guint n = json_array_get_length (array);
   if (n > MAX_TRANSCRIPT_LINES)
-    return fail (error, "transcript", "must have at most 10000 lines");
+    return fail (error, "transcript", _("must have at most 10000 lines"));
 
   g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
   for (guint i = 0; i < n; i++)
@@ -181,15 +183,15 @@ parse_members (OcSession *self, GError **error)
 {
   JsonNode *id = json_object_get_member (self->doc, "id");
   if (!oc_session_node_is_string (id))
-    return fail (error, "id", "must be 1–100 printable characters");
+    return fail (error, "id", _("must be 1–100 printable characters"));
   const char *id_text = json_node_get_string (id);
   glong id_chars = g_utf8_strlen (id_text, -1);
   if (id_chars < 1 || id_chars > OC_SESSION_ID_MAX_CHARS || !is_printable (id_text))
-    return fail (error, "id", "must be 1–100 printable characters");
+    return fail (error, "id", _("must be 1–100 printable characters"));
   self->id = g_strdup (id_text);
 
   JsonNode *channel = json_object_get_member (self->doc, "channel");
-  const char *channel_rule = "must be one word such as web, sms, whatsapp, phone, email";
+  const char *channel_rule = _("must be one word such as web, sms, whatsapp, phone, email");
   if (!oc_session_node_is_string (channel))
     return fail (error, "channel", channel_rule);
   self->channel = g_ascii_strdown (json_node_get_string (channel), -1);
@@ -206,7 +208,7 @@ parse_members (OcSession *self, GError **error)
 
   JsonNode *meta = json_object_get_member (self->doc, "meta");
   if (meta != NULL && !JSON_NODE_HOLDS_NULL (meta) && !JSON_NODE_HOLDS_OBJECT (meta))
-    return fail (error, "meta", "must be an object");
+    return fail (error, "meta", _("must be an object"));
   return TRUE;
 }
 
@@ -221,7 +223,7 @@ parse_document (const char *data, gssize length, gboolean trust_meta, GError **e
     return NULL;
   if (!JSON_NODE_HOLDS_OBJECT (root))
     {
-      g_set_error_literal (error, OC_ERROR, OC_ERROR_INVALID_INPUT, "the document must be a JSON object");
+      g_set_error_literal (error, OC_ERROR, OC_ERROR_INVALID_INPUT, _("the document must be a JSON object"));
       return NULL;
     }
 

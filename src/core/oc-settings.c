@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "oc-settings.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -101,7 +103,7 @@ oc_normalize_service_url (const char *field_label, const char *example,
   if (*trimmed == '\0')
     {
       g_propagate_error (error, oc_error_new_field (field_label,
-          "%s is empty. It should look like %s.", field_label, example));
+          _("%s is empty. It should look like %s."), _(field_label), example));
       return NULL;
     }
 
@@ -114,8 +116,8 @@ oc_normalize_service_url (const char *field_label, const char *example,
   if (uri == NULL || host == NULL || *host == '\0' || strchr (host, ' ') != NULL)
     {
       g_propagate_error (error, oc_error_new_field (field_label,
-          "%s “%s” is not a web address. It should look like %s.",
-          field_label, trimmed, example));
+          _("%s “%s” is not a web address. It should look like %s."),
+          _(field_label), trimmed, example));
       return NULL;
     }
 
@@ -125,16 +127,16 @@ oc_normalize_service_url (const char *field_label, const char *example,
   if (g_strcmp0 (scheme, "https") != 0 && g_strcmp0 (scheme, "http") != 0)
     {
       g_propagate_error (error, oc_error_new_field (field_label,
-          "%s “%s” must start with https://. It should look like %s.",
-          field_label, trimmed, example));
+          _("%s “%s” must start with https://. It should look like %s."),
+          _(field_label), trimmed, example));
       return NULL;
     }
   if (g_strcmp0 (scheme, "http") == 0 && !oc_host_is_loopback (lower_host))
     {
       g_propagate_error (error, oc_error_new_field (field_label,
-          "%s “%s” uses plain http:// to %s. Use https:// (plain http is only "
-          "allowed to this computer, e.g. http://127.0.0.1 for the mock server).",
-          field_label, trimmed, lower_host));
+          _("%s “%s” uses plain http:// to %s. Use https:// (plain http is only "
+            "allowed to this computer, e.g. http://127.0.0.1 for the mock server)."),
+          _(field_label), trimmed, lower_host));
       return NULL;
     }
 
@@ -164,7 +166,8 @@ normalize_guid_field (char **value, const char *label, const char *where,
       if (!required)
         return TRUE;
       g_propagate_error (error, oc_error_new_field (label,
-          "%s is empty. Paste the %s; it looks like " GUID_EXAMPLE ".", label, where));
+          /* TRANSLATORS: the option, where to find its value, an example GUID */
+          _("%s is empty. Paste the %s; it looks like %s."), _(label), _(where), GUID_EXAMPLE));
       return FALSE;
     }
 
@@ -172,8 +175,8 @@ normalize_guid_field (char **value, const char *label, const char *where,
   if (normalized == NULL)
     {
       g_propagate_error (error, oc_error_new_field (label,
-          "%s “%s” is not a GUID. Paste the %s; it looks like " GUID_EXAMPLE ".",
-          label, trimmed, where));
+          _("%s “%s” is not a GUID. Paste the %s; it looks like %s."),
+          _(label), trimmed, _(where), GUID_EXAMPLE));
       return FALSE;
     }
   g_free (*value);
@@ -212,12 +215,12 @@ validate_tenant (OcSettings *self, GError **error)
       return TRUE;
     }
   g_propagate_error (error, oc_error_new_field ("Tenant ID",
-      *trimmed ? "Tenant ID “%s” is neither a GUID nor a domain. Paste the Directory "
-                 "(tenant) ID from the app registration's Overview page; it looks like "
-                 GUID_EXAMPLE " (or contoso.onmicrosoft.com)."
-               : "Tenant ID is empty%s. Paste the Directory (tenant) ID from the app "
-                 "registration's Overview page; it looks like " GUID_EXAMPLE ".",
-      trimmed));
+      *trimmed ? _("Tenant ID “%s” is neither a GUID nor a domain. Paste the Directory "
+                   "(tenant) ID from the app registration's Overview page; it looks like "
+                   "%s (or contoso.onmicrosoft.com).")
+               : _("Tenant ID is empty%s. Paste the Directory (tenant) ID from the app "
+                   "registration's Overview page; it looks like %s."),
+      trimmed, GUID_EXAMPLE));
   return FALSE;
 }
 
@@ -237,15 +240,15 @@ oc_case_property_protected_reason (const char *name)
     }
 
   if (strcmp (base, "incidentid") == 0)
-    return "the handoff writes the case's id, which makes a retried create find the first case";
+    return _("the handoff writes the case's id, which makes a retried create find the first case");
   if (strcmp (base, "title") == 0 || strcmp (base, "description") == 0)
-    return "the handoff writes the case's title and description from the session";
+    return _("the handoff writes the case's title and description from the session");
   if (strcmp (base, "prioritycode") == 0)
-    return "use the Default priority option";
+    return _("use the Default priority option");
   if (strcmp (base, "customerid") == 0 || g_str_has_prefix (base, "customerid_"))
-    return "the handoff links the case's customer (the session's contact, or the Anonymous customer option)";
+    return _("the handoff links the case's customer (the session's contact, or the Anonymous customer option)");
   if (g_str_has_prefix (base, "ownerid"))
-    return "use the Default owner ID option";
+    return _("use the Default owner ID option");
   return NULL;
 }
 
@@ -264,8 +267,8 @@ validate_case_properties (OcSettings *self, GError **error)
   if (self->client_secret && *self->client_secret && strstr (trimmed, self->client_secret))
     {
       g_propagate_error (error, oc_error_new_field ("Case properties",
-          "Case properties contains the client secret. The secret belongs only in the password "
-          "field; remove it from Case properties (and consider creating a new secret)."));
+          _("Case properties contains the client secret. The secret belongs only in the password "
+          "field; remove it from Case properties (and consider creating a new secret).")));
       return FALSE;
     }
 
@@ -275,7 +278,7 @@ validate_case_properties (OcSettings *self, GError **error)
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_propagate_error (error, oc_error_new_field ("Case properties",
-          "Case properties must be a JSON object such as {\"casetypecode\": 2}%s%s.",
+          _("Case properties must be a JSON object such as {\"casetypecode\": 2}%s%s."),
           parse_error ? "; " : "", parse_error ? parse_error->message : ""));
       return FALSE;
     }
@@ -291,7 +294,7 @@ validate_case_properties (OcSettings *self, GError **error)
         continue;
       g_autofree char *shown = oc_json_excerpt (l->data, -1, OC_JSON_EXCERPT_CHARS);
       g_propagate_error (error, oc_error_new_field ("Case properties",
-          "Case properties may not set “%s”: %s. Remove it from Case properties.", shown, why));
+          _("Case properties may not set “%s”: %s. Remove it from Case properties."), shown, why));
       return FALSE;
     }
   return TRUE;
@@ -308,7 +311,7 @@ validate_channel (OcSettings *self, GError **error)
     if (!g_ascii_isalnum (*p) && *p != '_' && *p != '-')
       {
         g_propagate_error (error, oc_error_new_field ("Chat channel",
-            "Chat channel for /handoff “%s” must be one word such as web, sms or whatsapp.",
+            _("Chat channel for /handoff “%s” must be one word such as web, sms or whatsapp."),
             channel));
         return FALSE;
       }
@@ -323,7 +326,7 @@ oc_settings_validate (OcSettings *self, GError **error)
   g_return_val_if_fail (self != NULL, FALSE);
 
   g_autofree char *host = NULL;
-  char *environment = oc_normalize_service_url ("Environment URL", "https://contoso.crm.dynamics.com",
+  char *environment = oc_normalize_service_url (N_("Environment URL"), "https://contoso.crm.dynamics.com",
                                                 self->environment, &host, error);
   if (environment == NULL)
     return FALSE;
@@ -332,7 +335,7 @@ oc_settings_validate (OcSettings *self, GError **error)
   g_free (self->environment_host);
   self->environment_host = g_steal_pointer (&host);
 
-  char *authority = oc_normalize_service_url ("Authority", OC_DEFAULT_AUTHORITY,
+  char *authority = oc_normalize_service_url (N_("Authority"), OC_DEFAULT_AUTHORITY,
                                               self->authority && *self->authority ? self->authority
                                                                                   : OC_DEFAULT_AUTHORITY,
                                               NULL, error);
@@ -342,27 +345,27 @@ oc_settings_validate (OcSettings *self, GError **error)
   self->authority = authority;
 
   if (!validate_tenant (self, error) ||
-      !normalize_guid_field (&self->client_id, "Client ID",
-                             "Application (client) ID from the app registration's Overview page",
+      !normalize_guid_field (&self->client_id, N_("Client ID"),
+                             N_("Application (client) ID from the app registration's Overview page"),
                              TRUE, error))
     return FALSE;
 
   if (self->client_secret == NULL || *self->client_secret == '\0')
     {
       g_propagate_error (error, oc_error_new_field ("Client secret",
-          "Client secret is empty. Paste the secret's Value (not its Secret ID) from "
-          "Certificates & secrets in the app registration."));
+          _("Client secret is empty. Paste the secret's Value (not its Secret ID) from "
+          "Certificates & secrets in the app registration.")));
       return FALSE;
     }
 
-  if (!normalize_guid_field (&self->workstream_id, "Workstream ID",
-                             "workstream's ID from Omnichannel admin center → Workstreams", FALSE, error) ||
-      !normalize_guid_field (&self->case_queue_id, "Case queue ID",
-                             "queue's ID from Customer Service admin center → Queues", FALSE, error) ||
-      !normalize_guid_field (&self->default_owner_id, "Default owner ID",
-                             "user's ID (systemuserid) from Power Platform admin center", FALSE, error) ||
-      !normalize_guid_field (&self->anonymous_contact_id, "Anonymous customer",
-                             "contact's ID (contactid) used for cases without an email", FALSE, error))
+  if (!normalize_guid_field (&self->workstream_id, N_("Workstream ID"),
+                             N_("workstream's ID from Omnichannel admin center → Workstreams"), FALSE, error) ||
+      !normalize_guid_field (&self->case_queue_id, N_("Case queue ID"),
+                             N_("queue's ID from Customer Service admin center → Queues"), FALSE, error) ||
+      !normalize_guid_field (&self->default_owner_id, N_("Default owner ID"),
+                             N_("user's ID (systemuserid) from Power Platform admin center"), FALSE, error) ||
+      !normalize_guid_field (&self->anonymous_contact_id, N_("Anonymous customer"),
+                             N_("contact's ID (contactid) used for cases without an email"), FALSE, error))
     return FALSE;
 
   /* 1–3 are every org's; another positive value only if the org's option
@@ -370,23 +373,23 @@ oc_settings_validate (OcSettings *self, GError **error)
   if (!oc_priority_is_standard (self->default_priority) && self->default_priority < 1)
     {
       g_propagate_error (error, oc_error_new_field ("Default priority",
-          "Default priority %d is not a case priority; use 1 (High), 2 (Normal, the default) or 3 (Low), "
-          "or a value your org added to the case Priority options.",
+          _("Default priority %d is not a case priority; use 1 (High), 2 (Normal, the default) or 3 (Low), "
+          "or a value your org added to the case Priority options."),
           self->default_priority));
       return FALSE;
     }
   if (self->closed_retention_hours > 24 * 365)
     {
       g_propagate_error (error, oc_error_new_field ("Closed retention",
-          "Closed retention of %u hours is too long; use 0 to 8760 hours (default 24).",
+          _("Closed retention of %u hours is too long; use 0 to 8760 hours (default 24)."),
           self->closed_retention_hours));
       return FALSE;
     }
   if (self->show == OC_SHOW_WORKSTREAM && self->workstream_id == NULL)
     {
       g_propagate_error (error, oc_error_new_field ("Show",
-          "Show is set to “workstream” but no Workstream ID is set. Set the Workstream ID "
-          "or choose “integration”."));
+          _("Show is set to “workstream” but no Workstream ID is set. Set the Workstream ID "
+          "or choose “integration”.")));
       return FALSE;
     }
 

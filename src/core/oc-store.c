@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "oc-store.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "oc-store-private.h"
 
 #include "oc-json.h"
@@ -98,7 +100,8 @@ static gboolean
 set_errno_error (GError **error, int saved_errno, const char *what, const char *path)
 {
   g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-               "%s %s: %s", what, path, g_strerror (saved_errno));
+               /* TRANSLATORS: what failed ("Could not remove"), the path, the system's reason */
+               _("%s %s: %s"), what, path, g_strerror (saved_errno));
   return FALSE;
 }
 
@@ -107,7 +110,7 @@ make_dir (const char *path, GError **error)
 {
   /* 0700: transcripts and customer details are personal data. */
   if (g_mkdir_with_parents (path, 0700) != 0)
-    return set_errno_error (error, errno, "Could not create the directory", path);
+    return set_errno_error (error, errno, _("Could not create the directory"), path);
   return TRUE;
 }
 
@@ -235,14 +238,14 @@ sync_dir (const char *dir, GError **error)
 {
   int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
   if (fd < 0)
-    return set_errno_error (error, errno, "Could not open the directory", dir);
+    return set_errno_error (error, errno, _("Could not open the directory"), dir);
   /* Some file systems cannot fsync a directory (EINVAL); there is nothing
    * more to do there and the rename itself already happened. */
   if (fsync (fd) != 0 && errno != EINVAL && errno != ENOTSUP)
     {
       int saved = errno;
       close (fd);
-      return set_errno_error (error, saved, "Could not flush the directory", dir);
+      return set_errno_error (error, saved, _("Could not flush the directory"), dir);
     }
   close (fd);
   return TRUE;
@@ -279,7 +282,7 @@ oc_store_write_durably (const char *dir, const char *name, const char *data, gsi
 
   int fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0600);
   if (fd < 0)
-    return set_errno_error (error, errno, "Could not create a file in", dir);
+    return set_errno_error (error, errno, _("Could not create a file in"), dir);
   /* Held until close: clean_stale_temp_files() in another process leaves a
    * locked temp file alone. Advisory, so a file system without flock only
    * loses that protection, not the write. */
@@ -288,18 +291,18 @@ oc_store_write_durably (const char *dir, const char *name, const char *data, gsi
   const char *step = NULL;
   const char *step_path = tmp_path;
   if (!write_all (fd, data, length))
-    step = "Could not write";
+    step = _("Could not write");
   else if (fsync (fd) != 0)
-    step = "Could not flush";
+    step = _("Could not flush");
   int saved = errno;
   if (close (fd) != 0 && step == NULL)
     {
-      step = "Could not close";
+      step = _("Could not close");
       saved = errno;
     }
   if (step == NULL && g_rename (tmp_path, final_path) != 0)
     {
-      step = "Could not rename the new file to";
+      step = _("Could not rename the new file to");
       step_path = final_path;
       saved = errno;
     }
@@ -395,11 +398,11 @@ load_or_reject (OcStore *self, const char *name, GError **error)
       if (strcmp (expected, name) == 0)
         return g_steal_pointer (&session);
       g_set_error (&load_error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "%s holds session %s, whose file name would be %s (copied by hand?)",
+                   _("%s holds session %s, whose file name would be %s (copied by hand?)"),
                    path, oc_session_get_id (session), expected);
     }
 
-  g_autofree char *reason = g_strdup_printf ("a stored session could not be read back: %s", load_error->message);
+  g_autofree char *reason = g_strdup_printf (_("a stored session could not be read back: %s"), load_error->message);
   g_autoptr(GError) reject_error = NULL;
   if (!oc_store_reject (self, path, reason, &reject_error))
     warn_once (self, name, reject_error->message);
@@ -415,7 +418,7 @@ oc_store_load (OcStore *self, const char *session_id, GError **error)
   g_autofree char *path = session_path (self, session_id);
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "No stored session has the id %s", session_id);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No stored session has the id %s"), session_id);
       return NULL;
     }
   g_autofree char *name = g_path_get_basename (path);
@@ -475,7 +478,7 @@ oc_store_remove (OcStore *self, const char *session_id, GError **error)
     {
       if (errno == ENOENT)
         return TRUE;   /* already gone is what the caller wanted */
-      return set_errno_error (error, errno, "Could not remove", path);
+      return set_errno_error (error, errno, _("Could not remove"), path);
     }
   return sync_dir (self->sessions, error);
 }
@@ -511,14 +514,14 @@ oc_store_reject (OcStore *self, const char *path, const char *reason, GError **e
   g_autofree char *base = g_path_get_basename (path);
   if (strcmp (base, ".") == 0 || strcmp (base, "..") == 0 || strcmp (base, G_DIR_SEPARATOR_S) == 0)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME, "%s is not a file name", path);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME, _("%s is not a file name"), path);
       return FALSE;
     }
 
   g_autofree char *name = free_rejected_name (self, base);
   if (name == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "No free name in %s for %s", self->rejected, base);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, _("No free name in %s for %s"), self->rejected, base);
       return FALSE;
     }
   g_autofree char *target = g_build_filename (self->rejected, name, NULL);
@@ -527,7 +530,7 @@ oc_store_reject (OcStore *self, const char *path, const char *reason, GError **e
   FileState before;
   gboolean regular = file_state (path, &before);
   if (g_rename (path, target) != 0)
-    return set_errno_error (error, errno, "Could not move the rejected document", path);
+    return set_errno_error (error, errno, _("Could not move the rejected document"), path);
   if (regular)
     remember_refused (self, name, &before);
 
@@ -576,7 +579,7 @@ oc_store_review_rejected (OcStore *self, const char *name, const char *reason, G
   g_return_val_if_fail (OC_IS_STORE (self) && name != NULL, FALSE);
   if (!is_plain_name (name))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME, "%s is not a file name", name);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME, _("%s is not a file name"), name);
       return FALSE;
     }
 
@@ -596,8 +599,8 @@ oc_store_review_rejected (OcStore *self, const char *name, const char *reason, G
   g_hash_table_remove (self->refused, name);
   g_autofree char *reason_path = g_build_filename (self->rejected, reason_name, NULL);
   if (g_unlink (doc_path) != 0 && errno != ENOENT)
-    return set_errno_error (error, errno, "Could not remove", doc_path);
+    return set_errno_error (error, errno, _("Could not remove"), doc_path);
   if (g_unlink (reason_path) != 0 && errno != ENOENT)
-    return set_errno_error (error, errno, "Could not remove", reason_path);
+    return set_errno_error (error, errno, _("Could not remove"), reason_path);
   return sync_dir (self->rejected, error);
 }

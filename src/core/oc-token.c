@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "oc-token.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -200,56 +202,57 @@ oc_token_error_from_response (guint status, GBytes *body, const OcSettings *sett
     {
       OcErrorCode transient = status == 429 ? OC_ERROR_THROTTLED : OC_ERROR_SERVER;
       return oc_error_new_full (transient, status, code_text, retry_after_s,
-                                "Microsoft Entra ID is temporarily unavailable (HTTP %u)", status);
+                                _("Microsoft Entra ID is temporarily unavailable (HTTP %u)"), status);
     }
 
   if (!entra_error)
     {
       if (status == 404)
         return oc_error_new_full (OC_ERROR_INVALID_SETTINGS, status, NULL, -1,
-            "The sign-in authority %s has no token endpoint for tenant %s (HTTP 404). "
-            "Check the Authority and Tenant ID options.", settings->authority, settings->tenant_id);
+            _("The sign-in authority %s has no token endpoint for tenant %s (HTTP 404). "
+            "Check the Authority and Tenant ID options."), settings->authority, settings->tenant_id);
       return oc_error_new_full (OC_ERROR_TOKEN_REJECTED, status, NULL, -1,
-          "The sign-in authority %s answered HTTP %u without an Entra ID error; "
-          "check the Authority option.", settings->authority, status);
+          _("The sign-in authority %s answered HTTP %u without an Entra ID error; "
+          "check the Authority option."), settings->authority, status);
     }
 
   if (json_codes_contain (codes, 7000222))
     return oc_error_new_full (OC_ERROR_SECRET_EXPIRED, status, code_text, -1,
-        "The client secret has expired (AADSTS7000222). Create a new secret under "
-        "Certificates & secrets in the app registration and paste its Value here.");
+        _("The client secret has expired (AADSTS7000222). Create a new secret under "
+        "Certificates & secrets in the app registration and paste its Value here."));
 
   if (json_codes_contain (codes, 7000215) || g_strcmp0 (error_name, "invalid_client") == 0)
     {
       g_autofree char *as_guid = oc_guid_normalize (settings->client_secret);
       gboolean looks_like_id = as_guid != NULL;
       return oc_error_new_full (OC_ERROR_SECRET_INVALID, status, code_text ? code_text : "invalid_client", -1,
-          "The client secret is wrong (%s). Paste the secret's Value, not its Secret ID, "
-          "from Certificates & secrets in the app registration.%s",
+          _("The client secret is wrong (%s). Paste the secret's Value, not its Secret ID, "
+          "from Certificates & secrets in the app registration.%s"),
           code_text ? code_text : "invalid_client",
-          looks_like_id ? " What was entered looks like a Secret ID (a GUID)." : "");
+          looks_like_id ? " What was entered looks like a Secret ID (a GUID)." : _(""));
     }
 
   if (json_codes_contain (codes, 700016) || g_strcmp0 (error_name, "unauthorized_client") == 0)
     return oc_error_new_full (OC_ERROR_CLIENT_NOT_FOUND, status, code_text, -1,
-        "No app with client ID %s exists in tenant %s (%s). Check the Application (client) ID "
-        "and that the Tenant ID is the app's Directory (tenant) ID.",
+        _("No app with client ID %s exists in tenant %s (%s). Check the Application (client) ID "
+        "and that the Tenant ID is the app's Directory (tenant) ID."),
         settings->client_id, settings->tenant_id, code_text ? code_text : "unauthorized_client");
 
   if (json_codes_contain (codes, 90002) || json_codes_contain (codes, 900023))
     return oc_error_new_full (OC_ERROR_TENANT_NOT_FOUND, status, code_text, -1,
-        "Tenant %s was not found (%s). Use the Directory (tenant) ID from the app "
-        "registration's Overview page.", settings->tenant_id, code_text);
+        _("Tenant %s was not found (%s). Use the Directory (tenant) ID from the app "
+        "registration's Overview page."), settings->tenant_id, code_text);
 
   if (json_codes_contain (codes, 500011) || g_strcmp0 (error_name, "invalid_resource") == 0)
     return oc_error_new_full (OC_ERROR_RESOURCE_NOT_FOUND, status, code_text, -1,
-        "The environment URL %s is not a resource in tenant %s (%s). Check the Environment "
-        "URL (e.g. https://contoso.crm.dynamics.com) and that it belongs to this tenant.",
+        _("The environment URL %s is not a resource in tenant %s (%s). Check the Environment "
+        "URL (e.g. https://contoso.crm.dynamics.com) and that it belongs to this tenant."),
         settings->environment, settings->tenant_id, code_text ? code_text : "invalid_resource");
 
   return oc_error_new_full (OC_ERROR_TOKEN_REJECTED, status, code_text, -1,
-      "Microsoft Entra ID refused the token request: %s%s%s%s.",
-      error_name && is_error_word (error_name) ? error_name : "an unrecognised error",
+      /* TRANSLATORS: the OAuth error name (or "an unrecognised error"), then " (AADSTS codes)" or nothing */
+      _("Microsoft Entra ID refused the token request: %s%s%s%s."),
+      error_name && is_error_word (error_name) ? error_name : _("an unrecognised error"),
       code_text ? " (" : "", code_text ? code_text : "",
       code_text ? ")" : "");
 }
@@ -315,9 +318,9 @@ oc_token_parse_answer (GBytes *body, char **token, gint64 *lifetime, GError **er
     {
       /* The reason names a member or a shape, never the token's text. */
       g_set_error (error, OC_ERROR, OC_ERROR_BAD_RESPONSE,
-                   "Microsoft Entra ID sent a token answer that could not be read (%s)",
+                   _("Microsoft Entra ID sent a token answer that could not be read (%s)"),
                    parse_error ? parse_error->message
-                   : value == NULL ? "no access_token" : "expires_in: must be a positive number of seconds");
+                   : value == NULL ? _("no access_token") : _("expires_in: must be a positive number of seconds"));
       return FALSE;
     }
 
@@ -420,7 +423,7 @@ start_fetch (OcTokenProvider *self)
   if (message == NULL)
     {
       g_autoptr(GError) error = oc_error_new_field ("Authority",
-          "The token URL built from Authority %s and Tenant ID %s is not valid.",
+          _("The token URL built from Authority %s and Tenant ID %s is not valid."),
           self->settings->authority, self->settings->tenant_id);
       fail_waiters (self, error);
       return;
@@ -446,7 +449,7 @@ oc_token_provider_get_async (OcTokenProvider *self, GCancellable *cancellable,
 
   if (self->shut_down)
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The connection is closed");
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The connection is closed"));
       g_object_unref (task);
       return;
     }
@@ -490,7 +493,7 @@ oc_token_provider_shutdown (OcTokenProvider *self)
       g_clear_object (&self->fetch_cancellable);
     }
   g_autoptr(GError) cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                                     "The connection is closed");
+                                                     _("The connection is closed"));
   fail_waiters (self, cancelled);
   wipe_token (self);
 }

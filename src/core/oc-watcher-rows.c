@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "oc-watcher-rows.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "oc-error.h"
 #include "oc-guid.h"
 #include "oc-json.h"
@@ -39,7 +41,7 @@ read_time (OcJsonReader *reader, const char *path, const char *member, GError **
   g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
   g_autoptr(GDateTime) when = g_date_time_new_from_iso8601 (text, utc);
   if (when == NULL)
-    g_set_error (error, OC_ERROR, OC_ERROR_INVALID_INPUT, "%s.%s: is not a date and time", path, member);
+    g_set_error (error, OC_ERROR, OC_ERROR_INVALID_INPUT, _("%s.%s: is not a date and time"), path, member);
   return when ? g_date_time_to_unix (when) : 0;
 }
 
@@ -96,7 +98,7 @@ parse_row (JsonNode *node, const char *path, OcWatcherRowsKind kind, GError **er
     }
   if (id == NULL)
     {
-      g_set_error (error, OC_ERROR, OC_ERROR_INVALID_INPUT, "%s.%s: is not a GUID", path, key);
+      g_set_error (error, OC_ERROR, OC_ERROR_INVALID_INPUT, _("%s.%s: is not a GUID"), path, key);
       row_free (row);
       return NULL;
     }
@@ -120,7 +122,7 @@ oc_watcher_page_parse (JsonNode *answer, OcWatcherRowsKind kind, GError **error)
     return NULL;
   if (values == NULL)
     {
-      g_set_error_literal (error, OC_ERROR, OC_ERROR_INVALID_INPUT, "value: must be an array, not absent");
+      g_set_error_literal (error, OC_ERROR, OC_ERROR_INVALID_INPUT, _("value: must be an array, not absent"));
       return NULL;
     }
 

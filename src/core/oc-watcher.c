@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "oc-watcher.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "oc-codes.h"
 #include "oc-error.h"
 #include "oc-guid.h"
@@ -333,11 +335,11 @@ follow (OcWatcher *self, const char *next)
   g_autoptr(GError) error = NULL;
   if (g_hash_table_contains (self->links_seen, next))
     error = g_error_new (OC_ERROR, OC_ERROR_BAD_RESPONSE,
-        "Dynamics 365 sent a next-page link that repeats an earlier page of GET %s (after %u pages); "
-        "the poll stopped and starts over at the next one", collection_of (self->kind), self->pages);
+        _("Dynamics 365 sent a next-page link that repeats an earlier page of GET %s (after %u pages); "
+        "the poll stopped and starts over at the next one"), collection_of (self->kind), self->pages);
   else if (self->pages >= self->max_pages)
     error = g_error_new (OC_ERROR, OC_ERROR_BAD_RESPONSE,
-        "GET %s ran past %u pages in one poll; the poll stopped and starts over at the next one",
+        _("GET %s ran past %u pages in one poll; the poll stopped and starts over at the next one"),
         collection_of (self->kind), self->max_pages);
   if (error)
     {
@@ -381,8 +383,11 @@ on_page (GObject *source, GAsyncResult *result, gpointer user_data)
   if (page->skipped > 0)
     {
       /* one row in error never stops the others */
-      g_autofree char *problem = g_strdup_printf ("Skipped %u row%s of a malformed answer from Dynamics 365 to %s (%s)",
-                                                  page->skipped, page->skipped == 1 ? "" : "s", what,
+      g_autofree char *problem = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                                "Skipped %u row of a malformed answer from Dynamics 365 to %s (%s)",
+                                                                "Skipped %u rows of a malformed answer from Dynamics 365 to %s (%s)",
+                                                                page->skipped),
+                                                  page->skipped, what,
                                                   page->skip_reason);
       report (self, problem);
     }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "oc-web-api.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "oc-error.h"
@@ -273,41 +275,41 @@ oc_web_api_error_from_response (const char *what, guint status, JsonNode *body, 
    * would only meet the same key again. */
   if (status == 412 || g_strcmp0 (code, "0x80040237") == 0)
     return oc_error_new_full (OC_ERROR_DUPLICATE, status, code, -1,
-        "The record already exists (HTTP %u%s on %s): %s", status, code_note, what, reason);
+        _("The record already exists (HTTP %u%s on %s): %s"), status, code_note, what, reason);
   if (status == 429)
     return oc_error_new_full (OC_ERROR_THROTTLED, status, code, retry_after_s,
-        "Dynamics 365 is throttling this app (HTTP 429%s) on %s", code_note, what);
+        _("Dynamics 365 is throttling this app (HTTP 429%s) on %s"), code_note, what);
   /* 501 is Dataverse saying "not supported": retrying cannot help */
   if (status == 408 || (status >= 500 && status != 501))
     return oc_error_new_full (OC_ERROR_SERVER, status, code, retry_after_s,
-        "Dynamics 365 answered HTTP %u (%s%s) to %s", status, soup_status_get_phrase (status),
+        _("Dynamics 365 answered HTTP %u (%s%s) to %s"), status, soup_status_get_phrase (status),
         code_note, what);
   if (status == 401)
     return oc_error_new_full (OC_ERROR_NO_APPLICATION_USER, status, code, -1,
-        "Dynamics 365 refused the app's fresh token (HTTP 401) on %s: there is no Application "
+        _("Dynamics 365 refused the app's fresh token (HTTP 401) on %s: there is no Application "
         "User for this app in the environment. In the Power Platform admin center open the "
         "environment → Settings → Users + permissions → Application users and add one for "
-        "this app's client ID.", what);
+        "this app's client ID."), what);
   if (status == 403)
     {
       g_autofree char *privilege = extract_privilege (server_message);
       if (privilege)
         return oc_error_new_full (OC_ERROR_FORBIDDEN, status, code, -1,
-            "The Application User lacks the privilege %s (HTTP 403 on %s). Give it a security "
+            _("The Application User lacks the privilege %s (HTTP 403 on %s). Give it a security "
             "role that grants %s (System Administrator is simplest) in the Power Platform admin "
-            "center.", privilege, what, privilege);
+            "center."), privilege, what, privilege);
       return oc_error_new_full (OC_ERROR_FORBIDDEN, status, code, -1,
-          "The Application User lacks a security role or privilege (HTTP 403 on %s): %s. Assign "
-          "it a role in the Power Platform admin center.", what, reason);
+          _("The Application User lacks a security role or privilege (HTTP 403 on %s): %s. Assign "
+          "it a role in the Power Platform admin center."), what, reason);
     }
   if (status == 404)
     return oc_error_new_full (OC_ERROR_NOT_FOUND, status, code, -1,
-        "Dynamics 365 could not find what %s asked for (HTTP 404%s): %s", what, code_note, reason);
+        _("Dynamics 365 could not find what %s asked for (HTTP 404%s): %s"), what, code_note, reason);
   if (status == 400)
     return oc_error_new_full (OC_ERROR_BAD_REQUEST, status, code, -1,
-        "Dynamics 365 rejected %s (HTTP 400%s): %s", what, code_note, reason);
+        _("Dynamics 365 rejected %s (HTTP 400%s): %s"), what, code_note, reason);
   return oc_error_new_full (OC_ERROR_HTTP, status, code, -1,
-      "Dynamics 365 answered HTTP %u (%s%s) to %s", status, reason, code_note, what);
+      _("Dynamics 365 answered HTTP %u (%s%s) to %s"), status, reason, code_note, what);
 }
 
 /* Every answer, success or error, is parsed with the bounds of oc-json:
@@ -391,7 +393,7 @@ call_send (Call *call)
   if (!g_str_has_prefix (url, self->base_url))
     {
       call_finish (call, NULL, g_error_new (OC_ERROR, OC_ERROR_BAD_RESPONSE,
-          "Refused to follow a link outside %s", self->base_url));
+          _("Refused to follow a link outside %s"), self->base_url));
       return;
     }
 
@@ -400,7 +402,7 @@ call_send (Call *call)
   if (call->message == NULL)
     {
       call_finish (call, NULL, g_error_new (OC_ERROR, OC_ERROR_INVALID_INPUT,
-          "Could not build a request for %s", url));
+          _("Could not build a request for %s"), url));
       return;
     }
 
@@ -507,7 +509,7 @@ oc_web_api_send_async (OcWebApi *self, OcRequest *request, GCancellable *cancell
 
   if (self->shut_down)
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The connection is closed");
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The connection is closed"));
       g_object_unref (task);
       return;
     }

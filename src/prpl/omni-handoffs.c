@@ -35,7 +35,7 @@ OcService *
 omni_handoffs_open_service (PurpleAccount *account, OmniAccount *omni, GError **error)
 {
   g_autofree char *host = NULL;
-  g_autofree char *environment = oc_normalize_service_url ("Environment URL", "https://contoso.crm.dynamics.com",
+  g_autofree char *environment = oc_normalize_service_url (N_("Environment URL"), "https://contoso.crm.dynamics.com",
                                                            purple_account_get_username (account), &host, error);
   if (environment == NULL)
     return NULL;
