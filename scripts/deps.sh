@@ -7,8 +7,9 @@ packages=(
   # build
   gcc meson ninja-build pkg-config gettext python3
   libglib2.0-dev libsoup-3.0-dev libjson-glib-dev libpurple-dev
-  # tests and demo
-  libglib2.0-bin appstream finch tmux
+  # tests and demo; locales: the i18n suite runs the CLI and the plugin under
+  # de_DE.UTF-8 (generated below)
+  libglib2.0-bin appstream finch tmux locales
   # AMQP 1.0 intake (optional at build time) and its real-broker tests
   libqpid-proton11-dev rabbitmq-server
 )
@@ -23,17 +24,27 @@ done
 # provides the commands will do (Debian's packages, or NodeSource's nodejs).
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
-[ ${#missing[@]} -eq 0 ] && exit 0
+# tests/i18n needs the German locale; Debian's locales package ships none compiled.
+has_de_locale() { locale -a 2>/dev/null | grep -qiE '^de_DE\.utf-?8$'; }
+[ ${#missing[@]} -eq 0 ] && has_de_locale && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null; then SUDO=sudo; else
-    echo "Missing packages: ${missing[*]} — run this as root or install them." >&2
+    need="${missing[*]}"
+    has_de_locale || need="${need:+$need, }locale de_DE.UTF-8"
+    echo "Missing: $need — run this as root or install them." >&2
     exit 1
   fi
 else
   SUDO=
 fi
-echo "Installing: ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if ! has_de_locale; then
+  echo "Generating the locale de_DE.UTF-8"
+  $SUDO localedef -i de_DE -c -f UTF-8 de_DE.UTF-8
+fi

@@ -37,11 +37,11 @@ cli_serve_entries (void)
 {
   GOptionEntry entries[] = {
     { "amqp", 0, 0, G_OPTION_ARG_STRING, &serve.amqp, N_("serve: the AMQP 1.0 broker, amqp://host[:port] or amqps://host[:port]"), "URL" },
-    { "amqp-user", 0, 0, G_OPTION_ARG_STRING, &serve.amqp_user, N_("serve: SASL PLAIN user (Service Bus: the shared access key name); none = ANONYMOUS"), "NAME" },
-    { "amqp-password-file", 0, 0, G_OPTION_ARG_FILENAME, &serve.amqp_password_file, N_("serve: read the AMQP password from FILE (or set OMNICHANNEL_AMQP_PASSWORD)"), "FILE" },
-    { "queue", 0, 0, G_OPTION_ARG_STRING, &serve.queue, N_("serve: the queue's address (Service Bus: its name; RabbitMQ 3.x: /queue/NAME)"), "ADDRESS" },
-    { "outcomes", 0, 0, G_OPTION_ARG_STRING, &serve.outcomes, N_("serve: also publish every state change as JSON to ADDRESS"), "ADDRESS" },
-    { "inbox", 0, 0, G_OPTION_ARG_FILENAME, &serve.inbox, N_("serve: also take session documents moved into DIR/inbox/ (refused ones: DIR/rejected/)"), "DIR" },
+    { "amqp-user", 0, 0, G_OPTION_ARG_STRING, &serve.amqp_user, N_("serve: SASL PLAIN user (Service Bus: the shared access key name); none = ANONYMOUS"), N_("NAME") },
+    { "amqp-password-file", 0, 0, G_OPTION_ARG_FILENAME, &serve.amqp_password_file, N_("serve: read the AMQP password from FILE (or set OMNICHANNEL_AMQP_PASSWORD)"), N_("FILE") },
+    { "queue", 0, 0, G_OPTION_ARG_STRING, &serve.queue, N_("serve: the queue's address (Service Bus: its name; RabbitMQ 3.x: /queue/NAME)"), N_("ADDRESS") },
+    { "outcomes", 0, 0, G_OPTION_ARG_STRING, &serve.outcomes, N_("serve: also publish every state change as JSON to ADDRESS"), N_("ADDRESS") },
+    { "inbox", 0, 0, G_OPTION_ARG_FILENAME, &serve.inbox, N_("serve: also take session documents moved into DIR/inbox/ (refused ones: DIR/rejected/)"), N_("DIR") },
     { "max-unsettled", 0, 0, G_OPTION_ARG_INT, &serve.max_unsettled, N_("serve: messages held at most while their handoffs run (default 32)"), "N" },
     { NULL }
   };

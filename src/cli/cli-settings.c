@@ -21,13 +21,13 @@ cli_options_entries (CliOptions *o)
     { "default-priority", 0, 0, G_OPTION_ARG_STRING, &o->default_priority, N_("Case prioritycode: 1 High, 2 Normal (default), 3 Low, or another value of the org's option set"), "N" },
     { "case-properties", 0, 0, G_OPTION_ARG_STRING, &o->case_properties, N_("JSON object spread onto every case"), "JSON" },
     { "anonymous-contact-id", 0, 0, G_OPTION_ARG_STRING, &o->anonymous_contact_id, N_("Contact used for cases without an email"), "GUID" },
-    { "handoff-channel", 0, 0, G_OPTION_ARG_STRING, &o->handoff_channel, N_("Channel for /handoff (default web)"), "NAME" },
-    { "show", 0, 0, G_OPTION_ARG_STRING, &o->show, N_("mine, integration (default) or workstream"), "MODE" },
+    { "handoff-channel", 0, 0, G_OPTION_ARG_STRING, &o->handoff_channel, N_("Channel for /handoff (default web)"), N_("NAME") },
+    { "show", 0, 0, G_OPTION_ARG_STRING, &o->show, N_("mine, integration (default) or workstream"), N_("MODE") },
     { "authority", 0, 0, G_OPTION_ARG_STRING, &o->authority, N_("Sign-in authority (default https://login.microsoftonline.com)"), "URL" },
     { "closed-retention-hours", 0, 0, G_OPTION_ARG_STRING, &o->closed_retention_hours, N_("Hours a closed handoff stays listed"), "N" },
     { "route-cases", 0, 0, G_OPTION_ARG_NONE, &o->route_cases, N_("Send each new case to unified routing (msdyn_ApplyRoutingRuleEntityRecord)"), NULL },
-    { "secret-file", 0, 0, G_OPTION_ARG_FILENAME, &o->secret_file, N_("Read the client secret's Value from FILE (or set OMNICHANNEL_CLIENT_SECRET)"), "FILE" },
-    { "store", 0, 0, G_OPTION_ARG_FILENAME, &o->store_dir, N_("Keep sessions under DIR/omnichannel/<host> (default ~/.purple, as the plugin)"), "DIR" },
+    { "secret-file", 0, 0, G_OPTION_ARG_FILENAME, &o->secret_file, N_("Read the client secret's Value from FILE (or set OMNICHANNEL_CLIENT_SECRET)"), N_("FILE") },
+    { "store", 0, 0, G_OPTION_ARG_FILENAME, &o->store_dir, N_("Keep sessions under DIR/omnichannel/<host> (default ~/.purple, as the plugin)"), N_("DIR") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, N_("Machine-readable output"), NULL },
     { NULL }
   };

@@ -39,9 +39,9 @@ main (int argc, char **argv)
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context, N_("Hand chat sessions off to Dynamics 365 Omnichannel."));
   g_option_context_set_description (context, commands_help);
-  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_autofree GOptionEntry *serve_entries = cli_serve_entries ();
-  g_option_context_add_main_entries (context, serve_entries, NULL);
+  g_option_context_add_main_entries (context, serve_entries, GETTEXT_PACKAGE);
 
   g_autoptr(GError) error = NULL;
   if (!g_option_context_parse (context, &argc, &argv, &error))

@@ -15,11 +15,11 @@ const char *
 oc_json_node_type_name (JsonNode *node)
 {
   if (node == NULL)
-    return "absent";
+    return _("absent");
   switch (json_node_get_node_type (node))
     {
-    case JSON_NODE_OBJECT: return "an object";
-    case JSON_NODE_ARRAY:  return "an array";
+    case JSON_NODE_OBJECT: return _("an object");
+    case JSON_NODE_ARRAY:  return _("an array");
     case JSON_NODE_NULL:   return "null";
     case JSON_NODE_VALUE:
     default:
@@ -27,12 +27,12 @@ oc_json_node_type_name (JsonNode *node)
     }
   GType type = json_node_get_value_type (node);
   if (type == G_TYPE_STRING)
-    return "a string";
+    return _("a string");
   if (type == G_TYPE_BOOLEAN)
-    return "true or false";
+    return _("true or false");
   if (type == G_TYPE_INT64 || type == G_TYPE_DOUBLE)
-    return "a number";
-  return "a value";
+    return _("a number");
+  return _("a value");
 }
 
 void
@@ -52,8 +52,8 @@ reader_fail (OcJsonReader *reader, const char *member, const char *wanted, JsonN
   g_autofree char *name = reader->path == NULL ? g_strdup (member)
                           : member == NULL ? g_strdup (reader->path)
                           : g_strconcat (reader->path, ".", member, NULL);
-  reader->error = g_error_new (OC_ERROR, OC_ERROR_INVALID_INPUT, "%s: must be %s, not %s",
-                               name ? name : "the answer", wanted, oc_json_node_type_name (node));
+  reader->error = g_error_new (OC_ERROR, OC_ERROR_INVALID_INPUT, _("%s: must be %s, not %s"),
+                               name ? name : _("the answer"), wanted, oc_json_node_type_name (node));
 }
 
 void
@@ -63,7 +63,7 @@ oc_json_reader_init_node (OcJsonReader *reader, JsonNode *node, const char *path
   gboolean is_object = node != NULL && JSON_NODE_HOLDS_OBJECT (node);
   oc_json_reader_init (reader, is_object ? json_node_get_object (node) : NULL, path);
   if (!is_object)
-    reader_fail (reader, NULL, "an object", node);
+    reader_fail (reader, NULL, _("an object"), node);
 }
 
 gboolean
@@ -116,7 +116,7 @@ oc_json_reader_string (OcJsonReader *reader, const char *member)
     return NULL;
   if (!node_is_string (node))
     {
-      reader_fail (reader, member, "a string", node);
+      reader_fail (reader, member, _("a string"), node);
       return NULL;
     }
   return json_node_get_string (node);
@@ -132,7 +132,7 @@ oc_json_reader_require_string (OcJsonReader *reader, const char *member)
   if (reader->error == NULL && (value == NULL || *value == '\0'))
     {
       JsonNode *node = reader->object ? json_object_get_member (reader->object, member) : NULL;
-      reader_fail (reader, member, "a non-empty string", node);
+      reader_fail (reader, member, _("a non-empty string"), node);
       return NULL;
     }
   return value;
@@ -156,11 +156,11 @@ oc_json_reader_int (OcJsonReader *reader, const char *member, gint64 default_val
           /* 2^63 is the first double past G_MAXINT64 */
           if (value == floor (value) && value >= -9223372036854775808.0 && value < 9223372036854775808.0)
             return (gint64) value;
-          reader_fail (reader, member, "a whole number", node);
+          reader_fail (reader, member, _("a whole number"), node);
           return default_value;
         }
     }
-  reader_fail (reader, member, "a number", node);
+  reader_fail (reader, member, _("a number"), node);
   return default_value;
 }
 
@@ -173,7 +173,7 @@ oc_json_reader_bool (OcJsonReader *reader, const char *member, gboolean default_
     return default_value;
   if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
     return json_node_get_boolean (node);
-  reader_fail (reader, member, "true or false", node);
+  reader_fail (reader, member, _("true or false"), node);
   return default_value;
 }
 
@@ -195,7 +195,7 @@ JsonObject *
 oc_json_reader_object (OcJsonReader *reader, const char *member)
 {
   g_return_val_if_fail (reader != NULL && member != NULL, NULL);
-  JsonNode *node = reader_container (reader, member, JSON_NODE_OBJECT, "an object");
+  JsonNode *node = reader_container (reader, member, JSON_NODE_OBJECT, _("an object"));
   return node ? json_node_get_object (node) : NULL;
 }
 
@@ -203,6 +203,6 @@ JsonArray *
 oc_json_reader_array (OcJsonReader *reader, const char *member)
 {
   g_return_val_if_fail (reader != NULL && member != NULL, NULL);
-  JsonNode *node = reader_container (reader, member, JSON_NODE_ARRAY, "an array");
+  JsonNode *node = reader_container (reader, member, JSON_NODE_ARRAY, _("an array"));
   return node ? json_node_get_array (node) : NULL;
 }

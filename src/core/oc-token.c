@@ -229,7 +229,7 @@ oc_token_error_from_response (guint status, GBytes *body, const OcSettings *sett
           _("The client secret is wrong (%s). Paste the secret's Value, not its Secret ID, "
           "from Certificates & secrets in the app registration.%s"),
           code_text ? code_text : "invalid_client",
-          looks_like_id ? " What was entered looks like a Secret ID (a GUID)." : _(""));
+          looks_like_id ? _(" What was entered looks like a Secret ID (a GUID).") : "");
     }
 
   if (json_codes_contain (codes, 700016) || g_strcmp0 (error_name, "unauthorized_client") == 0)
