@@ -64,8 +64,9 @@ main (int argc, char **argv)
       return CLI_EXIT_USAGE;
     }
 
-  /* --json is for programs: its messages stay English whatever the locale */
-  if (options.json)
+  /* --json is for programs, and so is serve (its outcome events carry core's
+   * messages as reasons): their messages stay English whatever the locale */
+  if (options.json || g_strcmp0 (argv[1], "serve") == 0)
     setlocale (LC_MESSAGES, "C");
 
   const char *command = argv[1];

@@ -99,6 +99,9 @@ oc_presence_humanize_reason (const char *reason)
 {
   if (reason == NULL || *reason == '\0')
     return NULL;
+  /* our own reason (oc_handoff_set_deleted); Dynamics sends its labels */
+  if (strcmp (reason, "RecordDeleted") == 0)
+    return g_strdup (_("record deleted"));
 
   GString *out = g_string_new (NULL);
   for (const char *p = reason; *p; p++)
