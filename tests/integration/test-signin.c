@@ -19,10 +19,13 @@ assert_error (PurpleConnectionError reason, const char *needle)
   g_assert_null (strstr (harness_events.description, MOCK_SECRET));
 }
 
+/* Every case signs in itself: the set-up only makes the account. */
+static const HarnessOptions offline = { .offline = TRUE };
+
 static void
-test_sign_in_succeeds (void)
+test_sign_in_succeeds (HarnessFixture *f, gconstpointer data)
 {
-  PurpleAccount *account = harness_account_new ();
+  PurpleAccount *account = f->account;
   harness_connect (account);
 
   g_assert_true (harness_events.signed_on);
@@ -51,7 +54,6 @@ test_sign_in_succeeds (void)
   g_assert_true (strstr (json_object_get_string_member (json_array_get_object_element (requests, 0), "path"), "/oauth2/v2.0/token"));
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (requests, 1), "path"), ==, "/api/data/v9.2/WhoAmI");
   g_assert_true (json_object_get_boolean_member (json_array_get_object_element (requests, 3), "has_bearer"));
-  harness_account_delete (account);
 }
 
 typedef void (*Setup) (PurpleAccount *account);
@@ -140,36 +142,36 @@ static const Row rows[] = {
   { "dropped-connection", dropped_connection, PURPLE_CONNECTION_ERROR_NETWORK_ERROR, "Could not reach 127.0.0.1" },
 };
 
+/* The row's account, set up the row's way. */
 static void
-test_failure_row (gconstpointer data)
+row_set_up (HarnessFixture *f, gconstpointer data)
 {
   const Row *row = data;
-  harness_mock_post ("/_mock/reset", NULL);
-  PurpleAccount *account = harness_account_new ();
-  row->setup (account);
+  harness_fixture_set_up (f, &offline);
+  row->setup (f->account);
+}
 
-  harness_connect (account);
+static void
+test_failure_row (HarnessFixture *f, gconstpointer data)
+{
+  const Row *row = data;
+  harness_connect (f->account);
   assert_error (row->reason, row->needle);
   g_test_message ("%s → reason %d: %s", row->name, harness_events.reason, harness_events.description);
-  harness_account_delete (account);
 }
 
 static void
-test_throttle_names_retry_after (void)
+test_throttle_names_retry_after (HarnessFixture *f, gconstpointer data)
 {
-  harness_mock_post ("/_mock/reset", NULL);
-  PurpleAccount *account = harness_account_new ();
-  throttled (account);
-  harness_connect (account);
+  throttled (f->account);
+  harness_connect (f->account);
   assert_error (PURPLE_CONNECTION_ERROR_NETWORK_ERROR, "in 30 s");
-  harness_account_delete (account);
 }
 
 static void
-test_transient_then_success (void)
+test_transient_then_success (HarnessFixture *f, gconstpointer data)
 {
-  harness_mock_post ("/_mock/reset", NULL);
-  PurpleAccount *account = harness_account_new ();
+  PurpleAccount *account = f->account;
   harness_mock_post ("/_mock/faults",
       "{\"count\":2,\"path_contains\":\"WhoAmI\",\"status\":502}");
 
@@ -185,7 +187,6 @@ test_transient_then_success (void)
   for (guint i = 0; i < harness_events.progress->len; i++)
     waited |= strstr (harness_events.progress->pdata[i], "before trying again") != NULL;
   g_assert_true (waited);
-  harness_account_delete (account);
 }
 
 static gboolean
@@ -194,24 +195,19 @@ errored (gpointer data)
   return harness_events.errored;
 }
 
-static void
-test_secret_expires_while_online (void)
-{
-  /* a mock whose tokens live 3 s: the plugin renews them in the background */
-  harness_mock_stop ();
-  const char *short_tokens[] = { "--token-lifetime", "3", NULL };
-  harness_mock_start (short_tokens);
-  PurpleAccount *account = harness_account_new ();
-  harness_connect (account);
-  g_assert_true (harness_events.signed_on);
+/* a mock whose tokens live 3 s: the plugin renews them in the background */
+static const char *const short_tokens[] = { "--token-lifetime", "3", NULL };
+static const HarnessOptions short_lived_tokens = { .mock_args = short_tokens };
 
+static void
+test_secret_expires_while_online (HarnessFixture *f, gconstpointer data)
+{
   /* the secret expires while online: the next renewal fails, and the user
    * gets the same precise message as at sign-in */
   harness_mock_post ("/_mock/scenario", "{\"secret_expired\":true}");
   harness_run_until (errored, NULL, 15);
   g_assert_cmpint (harness_events.reason, ==, PURPLE_CONNECTION_ERROR_AUTHENTICATION_FAILED);
   g_assert_nonnull (strstr (harness_events.description, "has expired"));
-  harness_account_delete (account);
 }
 
 int
@@ -220,17 +216,14 @@ main (int argc, char **argv)
   harness_init (&argc, &argv);
   harness_mock_start (NULL);
 
-  g_test_add_func ("/signin/succeeds", test_sign_in_succeeds);
+  HARNESS_ADD ("/signin/succeeds", &offline, test_sign_in_succeeds);
   for (gsize i = 0; i < G_N_ELEMENTS (rows); i++)
     {
       g_autofree char *path = g_strdup_printf ("/signin/failure/%s", rows[i].name);
-      g_test_add_data_func (path, &rows[i], test_failure_row);
+      g_test_add (path, HarnessFixture, &rows[i], row_set_up, test_failure_row, harness_fixture_tear_down);
     }
-  g_test_add_func ("/signin/throttle-names-retry-after", test_throttle_names_retry_after);
-  g_test_add_func ("/signin/transient-then-success", test_transient_then_success);
-  g_test_add_func ("/signin/secret-expires-while-online", test_secret_expires_while_online);
-
-  int status = g_test_run ();
-  harness_quit ();
-  return status;
+  HARNESS_ADD ("/signin/throttle-names-retry-after", &offline, test_throttle_names_retry_after);
+  HARNESS_ADD ("/signin/transient-then-success", &offline, test_transient_then_success);
+  HARNESS_ADD ("/signin/secret-expires-while-online", &short_lived_tokens, test_secret_expires_while_online);
+  return harness_run_tests ();
 }
