@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "oc-test-fs.h"
 #include "purple-glib-loop.h"
 
 HarnessEvents harness_events;
@@ -184,22 +185,6 @@ harness_init (int *argc, char ***argv)
   control_session = soup_session_new ();
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 void
 harness_quit (void)
 {
@@ -207,7 +192,7 @@ harness_quit (void)
   harness_mock_stop ();
   purple_core_quit ();
   g_clear_object (&control_session);
-  remove_tree (user_dir);
+  oc_test_remove_tree (user_dir);
   g_clear_pointer (&user_dir, g_free);
   g_clear_pointer (&harness_events.description, g_free);
   g_clear_pointer (&harness_events.progress, g_ptr_array_unref);
@@ -487,7 +472,7 @@ void
 harness_reset_store (void)
 {
   g_autofree char *root = harness_store_path ("");
-  remove_tree (root);
+  oc_test_remove_tree (root);
 }
 
 typedef struct {
