@@ -250,21 +250,24 @@ sign_in_succeed (GTask *task)
   g_object_unref (task);
 }
 
-/* Finishes the request of a sign-in step. A 404 goes to *@missing (when not
- * NULL) for the step to say what is missing; any other error fails the
- * sign-in. Returns the response, or NULL (with *@missing set, or the sign-in
- * over). */
+/* Finishes the request of a sign-in step: the response, or NULL once the
+ * sign-in failed with the error. A 404 fails it with @missing_code and
+ * @missing (when not NULL), the step's words for what is not there. */
 static OcResponse *
-sign_in_finish_request (GTask *task, GObject *source, GAsyncResult *result, GError **missing)
+sign_in_finish_request (GTask *task, GObject *source, GAsyncResult *result, OcErrorCode missing_code,
+                        const char *missing)
 {
   GError *error = NULL;
   OcResponse *response = oc_web_api_send_finish (OC_WEB_API (source), result, &error);
   if (response)
     return response;
   if (missing && g_error_matches (error, OC_ERROR, OC_ERROR_NOT_FOUND))
-    g_propagate_error (missing, error);
-  else
-    sign_in_fail (task, error);
+    {
+      GError *wrapped = oc_error_new_full (missing_code, 404, oc_error_get_service_code (error), -1, "%s", missing);
+      g_error_free (error);
+      error = wrapped;
+    }
+  sign_in_fail (task, error);
   return NULL;
 }
 
@@ -286,7 +289,7 @@ on_priority_options (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
   OcConnection *self = g_task_get_source_object (task);
-  g_autoptr(OcResponse) response = sign_in_finish_request (task, source, result, NULL);
+  g_autoptr(OcResponse) response = sign_in_finish_request (task, source, result, 0, NULL);
   if (response == NULL)
     return;
   GError *error = NULL;
@@ -305,17 +308,11 @@ on_read_probe (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
   OcConnection *self = g_task_get_source_object (task);
-  g_autoptr(GError) missing = NULL;
-  g_autoptr(OcResponse) response = sign_in_finish_request (task, source, result, &missing);
-
-  if (missing)
-    {
-      sign_in_fail (task, oc_error_new_full (OC_ERROR_NOT_PROVISIONED, 404, oc_error_get_service_code (missing), -1,
+  g_autofree char *missing = g_strdup_printf (
               "The environment %s has no conversations table (msdyn_ocliveworkitems): Omnichannel "
               "for Customer Service is not provisioned there. Provision it, or check the Environment URL.",
-              self->settings->environment));
-      return;
-    }
+              self->settings->environment);
+  g_autoptr(OcResponse) response = sign_in_finish_request (task, source, result, OC_ERROR_NOT_PROVISIONED, missing);
   if (response == NULL)
     return;
   OcJsonReader reader;
@@ -348,18 +345,12 @@ on_workstream (GObject *source, GAsyncResult *result, gpointer user_data)
   GTask *task = user_data;
   OcConnection *self = g_task_get_source_object (task);
   SignIn *sign_in = g_task_get_task_data (task);
-  g_autoptr(GError) missing = NULL;
-  g_autoptr(OcResponse) response = sign_in_finish_request (task, source, result, &missing);
   const char *id = self->settings->workstream_id;
-
-  if (missing)
-    {
-      sign_in_fail (task, oc_error_new_full (OC_ERROR_WORKSTREAM_INVALID, 404, oc_error_get_service_code (missing), -1,
+  g_autofree char *missing = g_strdup_printf (
               "Workstream ID %s was not found in %s. It must be the GUID of an Omnichannel "
               "workstream (Omnichannel admin center → Workstreams), not a queue.",
-              id, self->settings->environment));
-      return;
-    }
+              id, self->settings->environment);
+  g_autoptr(OcResponse) response = sign_in_finish_request (task, source, result, OC_ERROR_WORKSTREAM_INVALID, missing);
   if (response == NULL)
     return;
 
@@ -389,7 +380,7 @@ on_who_am_i (GObject *source, GAsyncResult *result, gpointer user_data)
   GTask *task = user_data;
   OcConnection *self = g_task_get_source_object (task);
   SignIn *sign_in = g_task_get_task_data (task);
-  g_autoptr(OcResponse) response = sign_in_finish_request (task, source, result, NULL);
+  g_autoptr(OcResponse) response = sign_in_finish_request (task, source, result, 0, NULL);
   if (response == NULL)
     return;
 
