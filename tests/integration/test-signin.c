@@ -81,6 +81,12 @@ static void missing_privilege (PurpleAccount *a)
 {
   harness_mock_post ("/_mock/scenario", "{\"missing_privilege\":\"prvReadmsdyn_ocliveworkitem\"}");
 }
+static void not_provisioned (PurpleAccount *a)
+{
+  /* Omnichannel is not installed there: the conversations table is missing */
+  harness_mock_post ("/_mock/faults",
+      "{\"count\":1,\"path_contains\":\"msdyn_ocliveworkitems\",\"status\":404}");
+}
 static void queue_as_workstream (PurpleAccount *a) { purple_account_set_string (a, "workstream_id", MOCK_QUEUE); }
 static void inactive_workstream (PurpleAccount *a) { purple_account_set_string (a, "workstream_id", MOCK_WORKSTREAM_INACTIVE); }
 static void malformed_client (PurpleAccount *a) { purple_account_set_string (a, "client_id", "my-app-registration"); }
@@ -127,6 +133,7 @@ static const Row rows[] = {
   { "environment-not-in-tenant", environment_not_in_tenant, PURPLE_CONNECTION_ERROR_INVALID_SETTINGS, "is not a resource in tenant" },
   { "no-application-user", no_application_user, PURPLE_CONNECTION_ERROR_AUTHENTICATION_FAILED, "no Application User" },
   { "missing-privilege", missing_privilege, PURPLE_CONNECTION_ERROR_AUTHENTICATION_FAILED, "prvReadmsdyn_ocliveworkitem" },
+  { "not-provisioned", not_provisioned, PURPLE_CONNECTION_ERROR_INVALID_SETTINGS, "is not provisioned there" },
   { "queue-as-workstream", queue_as_workstream, PURPLE_CONNECTION_ERROR_INVALID_SETTINGS, "not a queue" },
   { "inactive-workstream", inactive_workstream, PURPLE_CONNECTION_ERROR_INVALID_SETTINGS, "is inactive" },
   { "malformed-client-id", malformed_client, PURPLE_CONNECTION_ERROR_INVALID_SETTINGS, "Client ID “my-app-registration” is not a GUID" },
