@@ -598,6 +598,17 @@ harness_wait_buddy_present (PurpleAccount *account, const char *name, gboolean p
   harness_run_until (buddy_presence_is, &wait, timeout_s);
 }
 
+char *
+harness_buddy_tooltip (PurpleBuddy *buddy)
+{
+  PurplePlugin *prpl = purple_find_prpl ("prpl-omnichannel");
+  PurpleNotifyUserInfo *info = purple_notify_user_info_new ();
+  PURPLE_PLUGIN_PROTOCOL_INFO (prpl)->tooltip_text (buddy, info, TRUE);
+  char *tooltip = purple_notify_user_info_get_text_with_newline (info, "\n");
+  purple_notify_user_info_destroy (info);
+  return tooltip;
+}
+
 void
 harness_reconnect (PurpleAccount *account)
 {

@@ -106,6 +106,8 @@ void           harness_mock_clear_requests (void);
 /* Runs the loop until the buddy @name exists (@present) or not (fails after @timeout_s). */
 void           harness_wait_buddy_present (PurpleAccount *account, const char *name, gboolean present,
                                            guint timeout_s);
+/* The plugin's tooltip of @buddy (its full text, lines joined by "\n"). */
+char          *harness_buddy_tooltip (PurpleBuddy *buddy);
 /* Disconnects, lets the teardown run, and connects again (harness_connect). */
 void           harness_reconnect (PurpleAccount *account);
 /* A connected account of the loopback protocol (tests/integration/loopback-prpl.c),

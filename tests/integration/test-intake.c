@@ -385,9 +385,7 @@ test_cli_watch_until_closed (HarnessFixture *f, gconstpointer data)
 
   g_autofree char *broken = g_build_filename (store, "omnichannel", "127.0.0.1", "sessions", "broken.json", NULL);
   write_file (broken, "{\"id\":");
-  g_autofree char *body = g_strdup_printf ("{\"entity\":\"msdyn_ocliveworkitems\",\"id\":\"%s\",\"statecode\":1,"
-                                           "\"statuscode\":4,\"reason\":192350008}", record);
-  harness_mock_post ("/_mock/state", body);
+  harness_mock_set_state ("msdyn_ocliveworkitems", record, 1, 4, 192350008, NULL, NULL);
 
   g_autofree char *watched = NULL;
   const char *watch[] = { "watch", "watched-1", NULL };

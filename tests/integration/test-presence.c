@@ -95,11 +95,7 @@ test_every_state_once (Fixture *f, gconstpointer data)
   g_assert_true (harness_noticed ("Closed: conversation ended by agent."));
 
   /* the tooltip answers where it is and why */
-  PurplePlugin *prpl = purple_find_prpl ("prpl-omnichannel");
-  PurpleNotifyUserInfo *info = purple_notify_user_info_new ();
-  PURPLE_PLUGIN_PROTOCOL_INFO (prpl)->tooltip_text (buddy, info, TRUE);
-  g_autofree char *tooltip = purple_notify_user_info_get_text_with_newline (info, "\n");
-  purple_notify_user_info_destroy (info);
+  g_autofree char *tooltip = harness_buddy_tooltip (buddy);
   const char *rows[] = { "sess_8f2c", "web", "chat channel", id, "Alex Smith", "Tier 1 Chat",
                          "Live chat workstream", "ada@example.com", "verified email", "Waited", "Created" };
   for (gsize i = 0; i < G_N_ELEMENTS (rows); i++)
@@ -154,10 +150,7 @@ test_escaping (Fixture *f, gconstpointer data)
   PurplePlugin *prpl = purple_find_prpl ("prpl-omnichannel");
   g_autofree char *status_text = PURPLE_PLUGIN_PROTOCOL_INFO (prpl)->status_text (buddy);
   g_assert_cmpstr (status_text, ==, "With &lt;b&gt;Rep&lt;/b&gt; &amp; &quot;Q&quot;");
-  PurpleNotifyUserInfo *info = purple_notify_user_info_new ();
-  PURPLE_PLUGIN_PROTOCOL_INFO (prpl)->tooltip_text (buddy, info, TRUE);
-  g_autofree char *tooltip = purple_notify_user_info_get_text_with_newline (info, "\n");
-  purple_notify_user_info_destroy (info);
+  g_autofree char *tooltip = harness_buddy_tooltip (buddy);
   /* labels are bold markup (libpurple's), values never carry markup of their own */
   g_assert_null (strstr (tooltip, "<b>Rep</b> &"));
   g_assert_null (strstr (tooltip, "<i>Eve"));

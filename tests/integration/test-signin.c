@@ -81,12 +81,6 @@ static void missing_privilege (PurpleAccount *a)
 {
   harness_mock_post ("/_mock/scenario", "{\"missing_privilege\":\"prvReadmsdyn_ocliveworkitem\"}");
 }
-static void not_provisioned (PurpleAccount *a)
-{
-  /* Omnichannel is not installed there: the conversations table is missing */
-  harness_mock_post ("/_mock/faults",
-      "{\"count\":1,\"path_contains\":\"msdyn_ocliveworkitems\",\"status\":404}");
-}
 static void queue_as_workstream (PurpleAccount *a) { purple_account_set_string (a, "workstream_id", MOCK_QUEUE); }
 static void inactive_workstream (PurpleAccount *a) { purple_account_set_string (a, "workstream_id", MOCK_WORKSTREAM_INACTIVE); }
 static void malformed_client (PurpleAccount *a) { purple_account_set_string (a, "client_id", "my-app-registration"); }
@@ -95,32 +89,21 @@ static void empty_tenant (PurpleAccount *a) { purple_account_set_string (a, "ten
 static void plain_http_remote (PurpleAccount *a) { purple_account_set_username (a, "http://contoso.crm.dynamics.com"); }
 static void closed_port (PurpleAccount *a) { purple_account_set_string (a, "authority", "http://127.0.0.1:1"); }
 static void unknown_host (PurpleAccount *a) { purple_account_set_string (a, "authority", "https://login.nonexistent.invalid"); }
-static void throttled (PurpleAccount *a)
-{
-  harness_mock_post ("/_mock/faults",
-      "{\"count\":2,\"path_contains\":\"WhoAmI\",\"status\":429,\"retry_after\":\"30\"}");
-}
-static void server_error (PurpleAccount *a)
-{
-  harness_mock_post ("/_mock/faults",
-      "{\"count\":2,\"path_contains\":\"msdyn_ocliveworkitems\",\"status\":503}");
-}
-static void token_endpoint_down (PurpleAccount *a)
-{
-  harness_mock_post ("/_mock/faults",
-      "{\"count\":1,\"path_contains\":\"/oauth2/\",\"status\":500}");
-}
-static void dropped_connection (PurpleAccount *a)
-{
-  harness_mock_post ("/_mock/faults",
-      "{\"count\":10,\"path_contains\":\"WhoAmI\",\"drop\":true}");
-}
+
+/* Faults the mock is given before the sign-in (POST /_mock/faults). */
+#define THROTTLED "{\"count\":2,\"path_contains\":\"WhoAmI\",\"status\":429,\"retry_after\":\"30\"}"
+#define SERVER_ERROR "{\"count\":2,\"path_contains\":\"msdyn_ocliveworkitems\",\"status\":503}"
+#define TOKEN_ENDPOINT_DOWN "{\"count\":1,\"path_contains\":\"/oauth2/\",\"status\":500}"
+#define DROPPED_CONNECTION "{\"count\":10,\"path_contains\":\"WhoAmI\",\"drop\":true}"
+/* Omnichannel is not installed there: the conversations table is missing */
+#define NOT_PROVISIONED "{\"count\":1,\"path_contains\":\"msdyn_ocliveworkitems\",\"status\":404}"
 
 typedef struct {
   const char           *name;
-  Setup                 setup;
+  Setup                 setup;     /* NULL: nothing to change */
   PurpleConnectionError reason;
   const char           *needle;
+  const char           *faults;    /* NULL: none */
 } Row;
 
 static const Row rows[] = {
@@ -133,7 +116,7 @@ static const Row rows[] = {
   { "environment-not-in-tenant", environment_not_in_tenant, PURPLE_CONNECTION_ERROR_INVALID_SETTINGS, "is not a resource in tenant" },
   { "no-application-user", no_application_user, PURPLE_CONNECTION_ERROR_AUTHENTICATION_FAILED, "no Application User" },
   { "missing-privilege", missing_privilege, PURPLE_CONNECTION_ERROR_AUTHENTICATION_FAILED, "prvReadmsdyn_ocliveworkitem" },
-  { "not-provisioned", not_provisioned, PURPLE_CONNECTION_ERROR_INVALID_SETTINGS, "is not provisioned there" },
+  { "not-provisioned", NULL, PURPLE_CONNECTION_ERROR_INVALID_SETTINGS, "is not provisioned there", NOT_PROVISIONED },
   { "queue-as-workstream", queue_as_workstream, PURPLE_CONNECTION_ERROR_INVALID_SETTINGS, "not a queue" },
   { "inactive-workstream", inactive_workstream, PURPLE_CONNECTION_ERROR_INVALID_SETTINGS, "is inactive" },
   { "malformed-client-id", malformed_client, PURPLE_CONNECTION_ERROR_INVALID_SETTINGS, "Client ID “my-app-registration” is not a GUID" },
@@ -143,10 +126,10 @@ static const Row rows[] = {
   /* transient: NETWORK_ERROR, so the UI reconnects; the message says when */
   { "closed-port", closed_port, PURPLE_CONNECTION_ERROR_NETWORK_ERROR, "Will retry automatically" },
   { "unknown-host", unknown_host, PURPLE_CONNECTION_ERROR_NETWORK_ERROR, "login.nonexistent.invalid" },
-  { "throttled", throttled, PURPLE_CONNECTION_ERROR_NETWORK_ERROR, "throttling" },
-  { "server-error", server_error, PURPLE_CONNECTION_ERROR_NETWORK_ERROR, "HTTP 503" },
-  { "token-endpoint-down", token_endpoint_down, PURPLE_CONNECTION_ERROR_NETWORK_ERROR, "temporarily unavailable" },
-  { "dropped-connection", dropped_connection, PURPLE_CONNECTION_ERROR_NETWORK_ERROR, "Could not reach 127.0.0.1" },
+  { "throttled", NULL, PURPLE_CONNECTION_ERROR_NETWORK_ERROR, "throttling", THROTTLED },
+  { "server-error", NULL, PURPLE_CONNECTION_ERROR_NETWORK_ERROR, "HTTP 503", SERVER_ERROR },
+  { "token-endpoint-down", NULL, PURPLE_CONNECTION_ERROR_NETWORK_ERROR, "temporarily unavailable", TOKEN_ENDPOINT_DOWN },
+  { "dropped-connection", NULL, PURPLE_CONNECTION_ERROR_NETWORK_ERROR, "Could not reach 127.0.0.1", DROPPED_CONNECTION },
 };
 
 /* The row's account, set up the row's way. */
@@ -155,7 +138,10 @@ row_set_up (HarnessFixture *f, gconstpointer data)
 {
   const Row *row = data;
   harness_fixture_set_up (f, &offline);
-  row->setup (f->account);
+  if (row->setup)
+    row->setup (f->account);
+  if (row->faults)
+    harness_mock_post ("/_mock/faults", row->faults);
 }
 
 static void
@@ -170,7 +156,7 @@ test_failure_row (HarnessFixture *f, gconstpointer data)
 static void
 test_throttle_names_retry_after (HarnessFixture *f, gconstpointer data)
 {
-  throttled (f->account);
+  harness_mock_post ("/_mock/faults", THROTTLED);
   harness_connect (f->account);
   assert_error (PURPLE_CONNECTION_ERROR_NETWORK_ERROR, "in 30 s");
 }
