@@ -255,15 +255,50 @@ sign_in_succeed (GTask *task)
   g_object_unref (task);
 }
 
+/* Finishes the request of a sign-in step: the response, or NULL once the
+ * sign-in failed with the error. A 404 fails it with @missing_code and
+ * @missing (when not NULL), the step's words for what is not there. */
+static OcResponse *
+sign_in_finish_request (GTask *task, GObject *source, GAsyncResult *result, OcErrorCode missing_code,
+                        const char *missing)
+{
+  GError *error = NULL;
+  OcResponse *response = oc_web_api_send_finish (OC_WEB_API (source), result, &error);
+  if (response)
+    return response;
+  if (missing && g_error_matches (error, OC_ERROR, OC_ERROR_NOT_FOUND))
+    {
+      GError *wrapped = oc_error_new_full (missing_code, 404, oc_error_get_service_code (error), -1, "%s", missing);
+      g_error_free (error);
+      error = wrapped;
+    }
+  sign_in_fail (task, error);
+  return NULL;
+}
+
+/* Finishes reading a step's answer: FALSE once the sign-in failed with what
+ * the reader found wrong. */
+static gboolean
+sign_in_read_finish (GTask *task, OcJsonReader *reader, const char *what)
+{
+  GError *error = NULL;
+  if (oc_response_reader_finish (reader, what, &error))
+    return TRUE;
+  sign_in_fail (task, error);
+  return FALSE;
+}
+
 /* Default priority outside 1–3 must be one of the org's own options. */
 static void
 on_priority_options (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
   OcConnection *self = g_task_get_source_object (task);
+  g_autoptr(OcResponse) response = sign_in_finish_request (task, source, result, 0, NULL);
+  if (response == NULL)
+    return;
   GError *error = NULL;
-  g_autoptr(OcResponse) response = oc_web_api_send_finish (OC_WEB_API (source), result, &error);
-  g_autoptr(GArray) options = response ? oc_priority_options_parse (response->body, &error) : NULL;
+  g_autoptr(GArray) options = oc_priority_options_parse (response->body, &error);
 
   if (options == NULL || !oc_priority_check (options, self->settings->default_priority, &error))
     {
@@ -278,31 +313,18 @@ on_read_probe (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
   OcConnection *self = g_task_get_source_object (task);
-  GError *error = NULL;
-  g_autoptr(OcResponse) response = oc_web_api_send_finish (OC_WEB_API (source), result, &error);
-
-  if (response == NULL)
-    {
-      if (g_error_matches (error, OC_ERROR, OC_ERROR_NOT_FOUND))
-        {
-          GError *wrapped = oc_error_new_full (OC_ERROR_NOT_PROVISIONED, 404, oc_error_get_service_code (error), -1,
+  g_autofree char *missing = g_strdup_printf (
               _("The environment %s has no conversations table (msdyn_ocliveworkitems): Omnichannel "
               "for Customer Service is not provisioned there. Provision it, or check the Environment URL."),
               self->settings->environment);
-          g_error_free (error);
-          error = wrapped;
-        }
-      sign_in_fail (task, error);
-      return;
-    }
+  g_autoptr(OcResponse) response = sign_in_finish_request (task, source, result, OC_ERROR_NOT_PROVISIONED, missing);
+  if (response == NULL)
+    return;
   OcJsonReader reader;
   oc_response_reader_init (&reader, response);
   JsonArray *rows = oc_json_reader_array (&reader, "value");
-  if (!oc_response_reader_finish (&reader, "GET msdyn_ocliveworkitems", &error))
-    {
-      sign_in_fail (task, error);
-      return;
-    }
+  if (!sign_in_read_finish (task, &reader, "GET msdyn_ocliveworkitems"))
+    return;
   if (rows == NULL)
     {
       sign_in_fail (task, g_error_new (OC_ERROR, OC_ERROR_BAD_RESPONSE,
@@ -328,35 +350,22 @@ on_workstream (GObject *source, GAsyncResult *result, gpointer user_data)
   GTask *task = user_data;
   OcConnection *self = g_task_get_source_object (task);
   SignIn *sign_in = g_task_get_task_data (task);
-  GError *error = NULL;
-  g_autoptr(OcResponse) response = oc_web_api_send_finish (OC_WEB_API (source), result, &error);
   const char *id = self->settings->workstream_id;
-
-  if (response == NULL)
-    {
-      if (g_error_matches (error, OC_ERROR, OC_ERROR_NOT_FOUND))
-        {
-          GError *wrapped = oc_error_new_full (OC_ERROR_WORKSTREAM_INVALID, 404, oc_error_get_service_code (error), -1,
+  g_autofree char *missing = g_strdup_printf (
               _("Workstream ID %s was not found in %s. It must be the GUID of an Omnichannel "
               "workstream (Omnichannel admin center → Workstreams), not a queue."),
               id, self->settings->environment);
-          g_error_free (error);
-          error = wrapped;
-        }
-      sign_in_fail (task, error);
-      return;
-    }
+  g_autoptr(OcResponse) response = sign_in_finish_request (task, source, result, OC_ERROR_WORKSTREAM_INVALID, missing);
+  if (response == NULL)
+    return;
 
   /* A statecode sent as "1" (a string) is an error, never read as 0 */
   OcJsonReader reader;
   oc_response_reader_init (&reader, response);
   const char *name = oc_json_reader_string (&reader, "msdyn_name");
   gint64 statecode = oc_json_reader_int (&reader, "statecode", OC_CODE_UNKNOWN);
-  if (!oc_response_reader_finish (&reader, "GET msdyn_liveworkstreams", &error))
-    {
-      sign_in_fail (task, error);
-      return;
-    }
+  if (!sign_in_read_finish (task, &reader, "GET msdyn_liveworkstreams"))
+    return;
   if (statecode != OC_RECORD_STATE_ACTIVE)
     {
       sign_in_fail (task, oc_error_new_full (OC_ERROR_WORKSTREAM_INVALID, response->status, NULL, -1,
@@ -376,23 +385,15 @@ on_who_am_i (GObject *source, GAsyncResult *result, gpointer user_data)
   GTask *task = user_data;
   OcConnection *self = g_task_get_source_object (task);
   SignIn *sign_in = g_task_get_task_data (task);
-  GError *error = NULL;
-  g_autoptr(OcResponse) response = oc_web_api_send_finish (OC_WEB_API (source), result, &error);
-
+  g_autoptr(OcResponse) response = sign_in_finish_request (task, source, result, 0, NULL);
   if (response == NULL)
-    {
-      sign_in_fail (task, error);
-      return;
-    }
+    return;
 
   OcJsonReader reader;
   oc_response_reader_init (&reader, response);
   g_autofree char *user_id = oc_guid_normalize (oc_json_reader_string (&reader, "UserId"));
-  if (!oc_response_reader_finish (&reader, "GET WhoAmI", &error))
-    {
-      sign_in_fail (task, error);
-      return;
-    }
+  if (!sign_in_read_finish (task, &reader, "GET WhoAmI"))
+    return;
   if (user_id == NULL)
     {
       sign_in_fail (task, g_error_new (OC_ERROR, OC_ERROR_BAD_RESPONSE,

@@ -363,46 +363,22 @@ on_record_created (GObject *source, GAsyncResult *result, gpointer user_data)
   record_exists (job, ticket);
 }
 
-/* The steps after a case exists (queue, routing) are best effort: a refusal
- * is reported on the handoff, not fatal. Returns the error of the request
- * (NULL: it succeeded), or ends the job and returns FALSE in *@go_on when it
- * was cancelled. */
-static GError *
-finish_best_effort (Job *job, GObject *source, GAsyncResult *result, gboolean *go_on)
-{
-  GError *error = NULL;
-  g_autoptr(OcResponse) response = oc_web_api_send_finish (OC_WEB_API (source), result, &error);
-  *go_on = !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  if (!*go_on)
-    job_end (job, error);
-  return *go_on ? error : NULL;
-}
-
+/* What the answer of a best-effort step means for the handoff: a note, and
+ * the next step. @error: the refusal, or NULL. */
 static void
-on_added_to_queue (GObject *source, GAsyncResult *result, gpointer user_data)
+queue_answered (Job *job, const GError *error)
 {
-  Job *job = user_data;
-  gboolean go_on;
-  g_autoptr(GError) error = finish_best_effort (job, source, result, &go_on);
-  if (!go_on)
-    return;
   if (error)
     {
       g_autofree char *note = g_strdup_printf (_("not added to the case queue: %s"), error->message);
       oc_handoff_set_queue_note (job->handoff, note);
     }
   job->step = step_after_queue (job);
-  job_run (job);
 }
 
 static void
-on_routed (GObject *source, GAsyncResult *result, gpointer user_data)
+routing_answered (Job *job, const GError *error)
 {
-  Job *job = user_data;
-  gboolean go_on;
-  g_autoptr(GError) error = finish_best_effort (job, source, result, &go_on);
-  if (!go_on)
-    return;
   /* typically refused when no routing rule set for cases is active in the org */
   if (error)
     {
@@ -412,6 +388,26 @@ on_routed (GObject *source, GAsyncResult *result, gpointer user_data)
   else
     oc_handoff_set_routing_note (job->handoff, _("sent to unified routing (msdyn_ApplyRoutingRuleEntityRecord)"));
   job->step = STEP_DONE;
+}
+
+/* The steps after a case exists (queue, routing) are best effort: a refusal
+ * is noted on the handoff, not fatal, and the job goes on. Only a cancelled
+ * request ends it. */
+static void
+on_best_effort_step (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Job *job = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OcResponse) response = oc_web_api_send_finish (OC_WEB_API (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      job_end (job, g_steal_pointer (&error));
+      return;
+    }
+  if (job->step == STEP_ADD_TO_QUEUE)
+    queue_answered (job, error);
+  else
+    routing_answered (job, error);
   job_run (job);
 }
 
@@ -521,11 +517,11 @@ job_run (Job *job)
     case STEP_ADD_TO_QUEUE:
       path = oc_odata_entity_path ("queues", settings->case_queue_id, "/Microsoft.Dynamics.CRM.AddToQueue");
       body = oc_payload_add_to_queue (id);
-      job_send (job, "POST", path, body, FALSE, FALSE, on_added_to_queue);
+      job_send (job, "POST", path, body, FALSE, FALSE, on_best_effort_step);
       return;
     case STEP_ROUTE_CASE:
       body = oc_payload_apply_routing (id);
-      job_send (job, "POST", "msdyn_ApplyRoutingRuleEntityRecord", body, FALSE, FALSE, on_routed);
+      job_send (job, "POST", "msdyn_ApplyRoutingRuleEntityRecord", body, FALSE, FALSE, on_best_effort_step);
       return;
     case STEP_DONE:
     default:

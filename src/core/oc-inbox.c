@@ -121,36 +121,6 @@ reject (OcInbox *self, const char *path, const GError *why)
     g_warning ("could not move %s to rejected/: %s", path, reject_error->message);
 }
 
-OcHandoff *
-oc_inbox_take_file (OcInbox *self, const char *path, gboolean in_inbox, GError **error)
-{
-  g_return_val_if_fail (OC_IS_INBOX (self) && path != NULL, NULL);
-
-  g_autoptr(GError) local = NULL;
-  g_autoptr(OcSession) session = load_document (path, !in_inbox, &local);
-  if (session == NULL)
-    {
-      if (in_inbox)
-        reject (self, path, local);
-      g_propagate_error (error, g_steal_pointer (&local));
-      return NULL;
-    }
-
-  OcHandoff *handoff = oc_handoff_engine_submit (self->engine, session, NULL, &local);
-  if (handoff == NULL)
-    {
-      /* A broken document is refused; a store that could not make it
-       * durable keeps it where it is, nothing is lost. */
-      if (in_inbox && g_error_matches (local, OC_ERROR, OC_ERROR_INVALID_INPUT))
-        reject (self, path, local);
-      g_propagate_error (error, g_steal_pointer (&local));
-      return NULL;
-    }
-  if (in_inbox && g_unlink (path) != 0)
-    g_warning ("accepted %s but could not remove it from the inbox", path);
-  return handoff;
-}
-
 static gboolean
 is_candidate (const char *name)
 {

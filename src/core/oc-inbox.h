@@ -36,12 +36,6 @@ void      oc_inbox_set_settle_time (OcInbox *self, guint ms);
 /* Scans, then watches. */
 gboolean  oc_inbox_start (OcInbox *self, GError **error);
 void      oc_inbox_stop (OcInbox *self);
-/* Processes one file now. @in_inbox: a file of the inbox (a symbolic link is
- * refused, a refused document moves to rejected/, an accepted one leaves the
- * inbox); otherwise a file the user chose ("Hand off a session file…"),
- * which is never moved. Returns the handoff, or NULL with the reason. */
-OcHandoff *oc_inbox_take_file (OcInbox *self, const char *path, gboolean in_inbox, GError **error);
-
 /* Reads and validates a document file of at most OC_SESSION_MAX_BYTES
  * (a file the user named: symbolic links are followed). */
 OcSession *oc_session_load_file (const char *path, GError **error);

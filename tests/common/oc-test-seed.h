@@ -9,6 +9,8 @@
 #define SEED_SECRET         "Qm8~mockSecretValue.0123456789abcdefABCDEF"
 #define SEED_SECRET_ID      "7d2f4b1a-9c3e-4f5a-8b6c-1d2e3f4a5b6c"
 #define SEED_APP_USER       "a1b2c3d4-0000-4000-8000-000000000001"
+#define SEED_ORG            "0a0b0c0d-0e0f-4a1b-8c2d-3e4f5a6b7c8d"   /* WhoAmI OrganizationId */
+#define SEED_BU             "1b2c3d4e-5f60-4172-8394-a5b6c7d8e9f0"   /* WhoAmI BusinessUnitId */
 #define SEED_WORKSTREAM     "e5f6a7b8-1111-4111-8111-111111111111"
 #define SEED_WORKSTREAM_OFF "e5f6a7b8-2222-4222-8222-222222222222"
 #define SEED_QUEUE          "c0ffee00-3333-4333-8333-333333333333"

@@ -93,6 +93,16 @@ fuzz_with_marker (const uint8_t *data, size_t size, gsize *length)
 }
 
 void
+fuzz_check_with_and_without_marker (const uint8_t *data, size_t size, FuzzCheck check)
+{
+  check ((const char *) data, size, NULL);
+  gsize length = 0;
+  g_autofree char *wrapped = fuzz_with_marker (data, size, &length);
+  if (wrapped)
+    check (wrapped, length, FUZZ_MARKER);
+}
+
+void
 fuzz_check_message (const char *what, const char *message, const char *secret)
 {
   fuzz_assert (message != NULL && *message != '\0', "%s: an error without a message", what);

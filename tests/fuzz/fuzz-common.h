@@ -44,6 +44,15 @@ char    *fuzz_cstring (const uint8_t *data, size_t size);
  * another reason (a member name, say). Free with g_free. */
 char    *fuzz_with_marker (const uint8_t *data, size_t size, gsize *length);
 
+/* A check of one input: @secret is NULL for the input as given, FUZZ_MARKER
+ * for the input with the marker beside it (fuzz_with_marker). */
+typedef void (*FuzzCheck) (const char *data, gsize size, const char *secret);
+
+/* Runs @check on the input, then (unless it contains the marker's text) on
+ * the input with FUZZ_MARKER as a member of its own: the tail of a target
+ * whose invariants include "no message quotes a secret". */
+void     fuzz_check_with_and_without_marker (const uint8_t *data, size_t size, FuzzCheck check);
+
 /* Checks an error message a parser produced: valid UTF-8, not empty, and
  * (when @secret is not NULL) without @secret. @what names the call. */
 void     fuzz_check_message (const char *what, const char *message, const char *secret);

@@ -59,11 +59,6 @@ int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   fuzz_init ();
-  check_page ((const char *) data, size, NULL);
-
-  gsize length = 0;
-  g_autofree char *wrapped = fuzz_with_marker (data, size, &length);
-  if (wrapped)
-    check_page (wrapped, length, FUZZ_MARKER);
+  fuzz_check_with_and_without_marker (data, size, check_page);
   return 0;
 }

@@ -46,13 +46,8 @@ int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   fuzz_init ();
-  check_body ((const char *) data, size, NULL);
-
   /* A secret beside the error object ({"note":SECRET,"error":…}) is never
    * part of a message; only error.code and error.message are. */
-  gsize length = 0;
-  g_autofree char *wrapped = fuzz_with_marker (data, size, &length);
-  if (wrapped)
-    check_body (wrapped, length, FUZZ_MARKER);
+  fuzz_check_with_and_without_marker (data, size, check_body);
   return 0;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "oc-test-fs.h"
 #include "purple-glib-loop.h"
 
 HarnessEvents harness_events;
@@ -16,6 +17,7 @@ static JsonNode    *records_node;
 static char        *file_answer;
 static GSubprocess *mock_process;
 static char        *mock_url;
+static char       **mock_args;      /* the extra arguments of the running mock */
 static SoupSession *control_session;
 static int          handle;   /* address used as the signal handle */
 
@@ -183,22 +185,6 @@ harness_init (int *argc, char ***argv)
   control_session = soup_session_new ();
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 void
 harness_quit (void)
 {
@@ -206,7 +192,7 @@ harness_quit (void)
   harness_mock_stop ();
   purple_core_quit ();
   g_clear_object (&control_session);
-  remove_tree (user_dir);
+  oc_test_remove_tree (user_dir);
   g_clear_pointer (&user_dir, g_free);
   g_clear_pointer (&harness_events.description, g_free);
   g_clear_pointer (&harness_events.progress, g_ptr_array_unref);
@@ -238,6 +224,8 @@ harness_mock_start (const char *const *extra_args)
   for (guint i = 0; extra_args && extra_args[i]; i++)
     g_ptr_array_add (argv, (char *) extra_args[i]);
   g_ptr_array_add (argv, NULL);
+  g_strfreev (mock_args);
+  mock_args = g_strdupv ((char **) extra_args);
 
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
@@ -265,6 +253,7 @@ harness_mock_stop (void)
   g_subprocess_wait (mock_process, NULL, NULL);
   g_clear_object (&mock_process);
   g_clear_pointer (&mock_url, g_free);
+  g_clear_pointer (&mock_args, g_strfreev);
 }
 
 const char *
@@ -391,13 +380,25 @@ harness_store_path (const char *sub)
   return g_build_filename (user_dir, "omnichannel", "127.0.0.1", sub, NULL);
 }
 
+char *
+harness_stored_name (const char *session_id)
+{
+  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, session_id, -1);
+  return g_strdup_printf ("%.32s.json", digest);
+}
+
+char *
+harness_stored_path (const char *session_id)
+{
+  g_autofree char *name = harness_stored_name (session_id);
+  g_autofree char *dir = harness_store_path ("sessions");
+  return g_build_filename (dir, name, NULL);
+}
+
 JsonNode *
 harness_stored_session (const char *session_id)
 {
-  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, session_id, -1);
-  g_autofree char *name = g_strdup_printf ("%.32s.json", digest);
-  g_autofree char *dir = harness_store_path ("sessions");
-  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *path = harness_stored_path (session_id);
   g_autofree char *contents = NULL;
   if (!g_file_get_contents (path, &contents, NULL, NULL))
     return NULL;
@@ -471,7 +472,7 @@ void
 harness_reset_store (void)
 {
   g_autofree char *root = harness_store_path ("");
-  remove_tree (root);
+  oc_test_remove_tree (root);
 }
 
 typedef struct {
@@ -521,4 +522,154 @@ harness_account_finish (PurpleAccount *account)
 {
   harness_account_delete (account);
   harness_reset_store ();
+}
+
+/* ---- small helpers the test files share ---- */
+
+const char *const harness_manual_routing[] = { "--assign-after", "0", "--wrap-up-after", "0",
+                                               "--close-after", "0", NULL };
+
+int
+harness_run_tests (void)
+{
+  int status = g_test_run ();
+  harness_quit ();
+  return status;
+}
+
+gboolean
+harness_noticed (const char *needle)
+{
+  for (guint i = 0; i < harness_events.notices->len; i++)
+    if (strstr (harness_events.notices->pdata[i], needle))
+      return TRUE;
+  return FALSE;
+}
+
+char *
+harness_session_file (const char *name)
+{
+  g_assert_nonnull (g_getenv ("SESSIONS_DIR"));
+  return g_build_filename (g_getenv ("SESSIONS_DIR"), name, NULL);
+}
+
+void
+harness_mock_set_state (const char *entity, const char *id, int statecode, int statuscode, int reason,
+                        const char *agent, const char *modifiedon)
+{
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_string_printf (body, "{\"entity\":\"%s\",\"id\":\"%s\",\"statecode\":%d,\"statuscode\":%d", entity, id,
+                   statecode, statuscode);
+  if (reason)
+    g_string_append_printf (body, ",\"reason\":%d", reason);
+  if (agent)
+    g_string_append_printf (body, ",\"agent\":\"%s\"", agent);
+  if (modifiedon)
+    g_string_append_printf (body, ",\"modifiedon\":\"%s\"", modifiedon);
+  g_string_append (body, "}");
+  harness_mock_post ("/_mock/state", body->str);
+}
+
+void
+harness_mock_clear_requests (void)
+{
+  JsonNode *cleared = harness_mock_control ("DELETE", "/_mock/requests", NULL);
+  if (cleared)
+    json_node_unref (cleared);
+}
+
+typedef struct {
+  PurpleAccount *account;
+  const char    *name;
+  gboolean       present;
+} PresenceWait;
+
+static gboolean
+buddy_presence_is (gpointer data)
+{
+  const PresenceWait *wait = data;
+  return (purple_find_buddy (wait->account, wait->name) != NULL) == wait->present;
+}
+
+void
+harness_wait_buddy_present (PurpleAccount *account, const char *name, gboolean present, guint timeout_s)
+{
+  PresenceWait wait = { account, name, present };
+  harness_run_until (buddy_presence_is, &wait, timeout_s);
+}
+
+char *
+harness_buddy_tooltip (PurpleBuddy *buddy)
+{
+  PurplePlugin *prpl = purple_find_prpl ("prpl-omnichannel");
+  PurpleNotifyUserInfo *info = purple_notify_user_info_new ();
+  PURPLE_PLUGIN_PROTOCOL_INFO (prpl)->tooltip_text (buddy, info, TRUE);
+  char *tooltip = purple_notify_user_info_get_text_with_newline (info, "\n");
+  purple_notify_user_info_destroy (info);
+  return tooltip;
+}
+
+void
+harness_reconnect (PurpleAccount *account)
+{
+  purple_account_disconnect (account);
+  harness_run_for (50);
+  harness_connect (account);
+}
+
+PurpleAccount *
+harness_loopback_account_new (void)
+{
+  PurpleAccount *irc = purple_account_new ("operator", "prpl-omnichannel-test-loopback");
+  purple_accounts_add (irc);
+  purple_account_set_enabled (irc, HARNESS_UI_ID, TRUE);
+  g_assert_true (purple_account_is_connected (irc));
+  return irc;
+}
+
+/* ---- fixtures ---- */
+
+static const HarnessOptions default_options;
+
+void
+harness_fixture_set_up (HarnessFixture *f, gconstpointer options)
+{
+  f->options = options ? options : &default_options;
+  if (f->options->mock_args)
+    {
+      f->mock_args = g_strdupv (mock_args);
+      harness_mock_stop ();
+      harness_mock_start (f->options->mock_args);
+    }
+  harness_mock_post ("/_mock/reset", NULL);
+  harness_events_reset ();
+  f->account = harness_account_new ();
+  if (f->options->anonymous_contact_id)
+    purple_account_set_string (f->account, "anonymous_contact_id", f->options->anonymous_contact_id);
+  if (f->options->case_queue_id)
+    purple_account_set_string (f->account, "case_queue_id", f->options->case_queue_id);
+  if (f->options->show)
+    purple_account_set_string (f->account, "show", f->options->show);
+  if (!f->options->offline)
+    harness_fixture_sign_in (f);
+}
+
+void
+harness_fixture_sign_in (HarnessFixture *f)
+{
+  harness_connect (f->account);
+  g_assert_true (harness_events.signed_on);
+}
+
+void
+harness_fixture_tear_down (HarnessFixture *f, gconstpointer unused)
+{
+  harness_account_finish (f->account);
+  f->account = NULL;
+  if (f->options->mock_args)
+    {
+      harness_mock_stop ();
+      harness_mock_start ((const char *const *) f->mock_args);
+      g_clear_pointer (&f->mock_args, g_strfreev);
+    }
 }

@@ -81,3 +81,74 @@ void           harness_wait_buddy (PurpleAccount *account, const char *name, con
 const char    *harness_record_id (const char *session_id);
 /* Answer for the next purple_request_file (NULL: cancel). */
 void           harness_answer_file_requests (const char *path);
+
+/* ---- small helpers the test files share ---- */
+
+/* The mock's arguments for cases that change states themselves: no
+ * automatic routing (assign, wrap-up and close after 0 s: never). */
+extern const char *const harness_manual_routing[];
+/* Runs the cases, stops everything; returns the exit status (main's tail). */
+int            harness_run_tests (void);
+/* A notice (notification or system line) since the last events reset contains @needle. */
+gboolean       harness_noticed (const char *needle);
+/* $SESSIONS_DIR/<name>: the example session documents of data/sessions. */
+char          *harness_session_file (const char *name);
+/* The store's file name for @session_id ("<32 hex of its SHA-256>.json"). */
+char          *harness_stored_name (const char *session_id);
+/* <user dir>/omnichannel/127.0.0.1/sessions/<harness_stored_name>. */
+char          *harness_stored_path (const char *session_id);
+/* Sets a record's state in the mock (POST /_mock/state); @reason 0, @agent
+ * and @modifiedon NULL leave those out. */
+void           harness_mock_set_state (const char *entity, const char *id, int statecode, int statuscode,
+                                       int reason, const char *agent, const char *modifiedon);
+/* Empties the mock's request log. */
+void           harness_mock_clear_requests (void);
+/* Runs the loop until the buddy @name exists (@present) or not (fails after @timeout_s). */
+void           harness_wait_buddy_present (PurpleAccount *account, const char *name, gboolean present,
+                                           guint timeout_s);
+/* The plugin's tooltip of @buddy (its full text, lines joined by "\n"). */
+char          *harness_buddy_tooltip (PurpleBuddy *buddy);
+/* Disconnects, lets the teardown run, and connects again (harness_connect). */
+void           harness_reconnect (PurpleAccount *account);
+/* A connected account of the loopback protocol (tests/integration/loopback-prpl.c),
+ * the "other chat" whose conversations /handoff hands off; delete it with
+ * purple_accounts_delete. */
+PurpleAccount *harness_loopback_account_new (void);
+
+/* ---- fixtures (g_test_add) ----
+ *
+ * Every case runs on a freshly reset mock with its own account pointing at
+ * it, signed in unless it asks not to be; the tear-down deletes the account
+ * and empties the store, so nothing carries from one case to the next.
+ *
+ *   static const HarnessOptions options = { .case_queue_id = MOCK_QUEUE };
+ *   static void test_x (HarnessFixture *f, gconstpointer data) { … f->account … }
+ *   HARNESS_ADD ("/file/x", &options, test_x);
+ *
+ * A file whose cases need more (other account options, a row of a table as
+ * their data, fixture members of their own) writes a set-up of its own that
+ * calls harness_fixture_set_up with .offline, adjusts the account, then
+ * harness_fixture_sign_in; a larger fixture embeds HarnessFixture first. */
+typedef struct {
+  gboolean           offline;               /* the set-up does not sign in */
+  const char        *anonymous_contact_id;  /* account options (NULL: left unset) */
+  const char        *case_queue_id;
+  const char        *show;
+  const char *const *mock_args;             /* non-NULL: the case runs on a mock started with these
+                                             * (harness_mock_start), the file's own one after it */
+} HarnessOptions;
+
+typedef struct {
+  PurpleAccount        *account;
+  const HarnessOptions *options;     /* as given to the set-up (never NULL) */
+  char                **mock_args;   /* the file's own mock arguments while mock_args runs */
+} HarnessFixture;
+
+/* @options: a const HarnessOptions * (NULL: the defaults). */
+void           harness_fixture_set_up (HarnessFixture *f, gconstpointer options);
+void           harness_fixture_tear_down (HarnessFixture *f, gconstpointer unused);
+/* Connects f->account and asserts that it signed on. */
+void           harness_fixture_sign_in (HarnessFixture *f);
+
+#define HARNESS_ADD(path, options, test) \
+  g_test_add ((path), HarnessFixture, (options), harness_fixture_set_up, (test), harness_fixture_tear_down)

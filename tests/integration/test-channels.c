@@ -13,8 +13,6 @@
 #define ANONYMOUS_CONTACT "c0a7ac70-0004-4000-8000-000000000004"
 #define CASE_QUEUE "c0ffee00-4444-4444-8444-444444444444"
 
-static PurpleAccount *account;
-
 typedef struct {
   const char *channel;
   const char *document;          /* the session's JSON */
@@ -64,20 +62,23 @@ settings_for_mock (void)
   return settings;
 }
 
+/* The case's account: both ids set, route_cases as the case says. */
 static void
-test_channel (gconstpointer data)
+case_set_up (HarnessFixture *f, gconstpointer data)
+{
+  static const HarnessOptions options = { .offline = TRUE, .anonymous_contact_id = ANONYMOUS_CONTACT,
+                                          .case_queue_id = CASE_QUEUE };
+  const Case *c = data;
+  harness_fixture_set_up (f, &options);
+  purple_account_set_bool (f->account, "route_cases", c->route);
+  harness_fixture_sign_in (f);
+}
+
+static void
+test_channel (HarnessFixture *f, gconstpointer data)
 {
   const Case *c = data;
-  harness_mock_post ("/_mock/reset", NULL);
-  account = harness_account_new ();
-  purple_account_set_string (account, "anonymous_contact_id", ANONYMOUS_CONTACT);
-  purple_account_set_string (account, "case_queue_id", CASE_QUEUE);
-  purple_account_set_bool (account, "route_cases", c->route);
-  harness_connect (account);
-  g_assert_true (harness_events.signed_on);
-  JsonNode *cleared = harness_mock_control ("DELETE", "/_mock/requests", NULL);
-  if (cleared)
-    json_node_unref (cleared);
+  harness_mock_clear_requests ();
 
   g_autoptr(OcSession) session = oc_session_parse (c->document, -1, NULL);
   g_assert_nonnull (session);
@@ -85,8 +86,8 @@ test_channel (gconstpointer data)
   g_autofree char *path = g_build_filename (dir, "doc.json", NULL);
   g_assert_true (g_file_set_contents (path, c->document, -1, NULL));
   harness_drop_in_inbox (path, "doc.json");
-  harness_wait_buddy (account, oc_session_get_id (session), NULL, NULL);
-  g_assert_cmpstr (harness_buddy_status (account, oc_session_get_id (session), NULL), !=, "failed");
+  harness_wait_buddy (f->account, oc_session_get_id (session), NULL, NULL);
+  g_assert_cmpstr (harness_buddy_status (f->account, oc_session_get_id (session), NULL), !=, "failed");
 
   /* the requests this handoff made, in order (polls and the one-off queue name excluded) */
   g_autoptr(JsonNode) log = harness_mock_control ("GET", "/_mock/requests", NULL);
@@ -148,21 +149,17 @@ test_channel (gconstpointer data)
 
   g_unlink (path);
   g_rmdir (dir);
-  harness_account_finish (account);
 }
 
 int
 main (int argc, char **argv)
 {
   harness_init (&argc, &argv);
-  const char *manual[] = { "--assign-after", "0", "--wrap-up-after", "0", "--close-after", "0", NULL };
-  harness_mock_start (manual);
+  harness_mock_start (harness_manual_routing);
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *name = g_strdup_printf ("/channels/%s", cases[i].channel);
-      g_test_add_data_func (name, &cases[i], test_channel);
+      g_test_add (name, HarnessFixture, &cases[i], case_set_up, test_channel, harness_fixture_tear_down);
     }
-  int status = g_test_run ();
-  harness_quit ();
-  return status;
+  return harness_run_tests ();
 }

@@ -12,46 +12,26 @@
 #define MOCK_CASE_QUEUE        "c0ffee00-4444-4444-8444-444444444444"
 
 /* Every case gets a freshly reset mock and its own signed-in account. */
-typedef struct {
-  PurpleAccount *account;
-  const char    *watched;   /* the buddy message_has_retry looks at */
-} Fixture;
-
-static char *
-session_file (const char *name)
-{
-  return g_build_filename (g_getenv ("SESSIONS_DIR"), name, NULL);
-}
+static const HarnessOptions options = { .anonymous_contact_id = MOCK_ANONYMOUS_CONTACT,
+                                        .case_queue_id = MOCK_CASE_QUEUE };
 
 static void
-fixture_set_up (Fixture *f, gconstpointer data)
-{
-  harness_mock_post ("/_mock/reset", NULL);
-  f->account = harness_account_new ();
-  purple_account_set_string (f->account, "anonymous_contact_id", MOCK_ANONYMOUS_CONTACT);
-  purple_account_set_string (f->account, "case_queue_id", MOCK_CASE_QUEUE);
-  harness_connect (f->account);
-  g_assert_true (harness_events.signed_on);
-}
-
-static void
-fixture_tear_down (Fixture *f, gconstpointer data)
-{
-  harness_account_finish (f->account);
-}
-
-static void
-wait_for_buddy (Fixture *f, const char *name, const char *status)
+wait_for_buddy (HarnessFixture *f, const char *name, const char *status)
 {
   harness_wait_buddy (f->account, name, status, NULL);
 }
 
+typedef struct {
+  PurpleAccount *account;
+  const char    *name;
+} RetryWait;
+
 static gboolean
 message_has_retry (gpointer data)
 {
-  Fixture *f = data;
+  RetryWait *wait = data;
   const char *message = NULL;
-  harness_buddy_status (f->account, f->watched, &message);
+  harness_buddy_status (wait->account, wait->name, &message);
   return message && strstr (message, "retry in");
 }
 
@@ -89,12 +69,12 @@ meta_string (JsonNode *stored, const char *key)
 }
 
 static void
-test_inbox_four_sessions (Fixture *f, gconstpointer data)
+test_inbox_four_sessions (HarnessFixture *f, gconstpointer data)
 {
   const char *names[] = { "web-verified.json", "web-anonymous.json", "whatsapp.json", "phone.json" };
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      g_autofree char *path = session_file (names[i]);
+      g_autofree char *path = harness_session_file (names[i]);
       harness_drop_in_inbox (path, names[i]);
     }
   wait_for_buddy (f, "sess_8f2c", "open");
@@ -177,7 +157,7 @@ file_exists (gpointer path)
 }
 
 static void
-test_inbox_rejects (Fixture *f, gconstpointer data)
+test_inbox_rejects (HarnessFixture *f, gconstpointer data)
 {
   g_autofree char *inbox = harness_store_path ("inbox");
   g_autofree char *rejected = harness_store_path ("rejected");
@@ -224,12 +204,9 @@ test_inbox_rejects (Fixture *f, gconstpointer data)
 }
 
 static void
-test_handoff_command (Fixture *f, gconstpointer data)
+test_handoff_command (HarnessFixture *f, gconstpointer data)
 {
-  PurpleAccount *irc = purple_account_new ("operator", "prpl-omnichannel-test-loopback");
-  purple_accounts_add (irc);
-  purple_account_set_enabled (irc, HARNESS_UI_ID, TRUE);
-  g_assert_true (purple_account_is_connected (irc));
+  PurpleAccount *irc = harness_loopback_account_new ();
   PurpleConversation *conv = purple_conversation_new (PURPLE_CONV_TYPE_IM, irc, "ada");
   PurpleConvIm *im = purple_conversation_get_im_data (conv);
   time_t now = time (NULL);
@@ -316,12 +293,12 @@ test_handoff_command (Fixture *f, gconstpointer data)
 }
 
 static void
-test_drop_after_commit_one_record (Fixture *f, gconstpointer data)
+test_drop_after_commit_one_record (HarnessFixture *f, gconstpointer data)
 {
   /* the server creates the record, then the answer is lost */
   harness_mock_post ("/_mock/faults",
       "{\"count\":1,\"method\":\"POST\",\"path_contains\":\"msdyn_ocliveworkitems\",\"drop\":true,\"phase\":\"after\"}");
-  g_autofree char *path = session_file ("web-anonymous.json");
+  g_autofree char *path = harness_session_file ("web-anonymous.json");
   harness_drop_in_inbox (path, "web-anonymous.json");
   wait_for_buddy (f, "sess_a41d", "open");
 
@@ -338,12 +315,12 @@ test_drop_after_commit_one_record (Fixture *f, gconstpointer data)
 }
 
 static void
-test_failure_leaves_no_audit_then_retry (Fixture *f, gconstpointer data)
+test_failure_leaves_no_audit_then_retry (HarnessFixture *f, gconstpointer data)
 {
   harness_mock_post ("/_mock/faults",
       "{\"count\":1,\"method\":\"POST\",\"path_contains\":\"msdyn_ocliveworkitems\",\"status\":400,"
       "\"body\":{\"error\":{\"code\":\"0x80040203\",\"message\":\"Invalid argument.\"}}}");
-  g_autofree char *path = session_file ("web-anonymous.json");
+  g_autofree char *path = harness_session_file ("web-anonymous.json");
   harness_drop_in_inbox (path, "web-anonymous.json");
   wait_for_buddy (f, "sess_a41d", "failed");
   const char *message = NULL;
@@ -381,15 +358,15 @@ test_failure_leaves_no_audit_then_retry (Fixture *f, gconstpointer data)
 }
 
 static void
-test_restart_resumes_pending (Fixture *f, gconstpointer data)
+test_restart_resumes_pending (HarnessFixture *f, gconstpointer data)
 {
   /* Dynamics is down: the handoff waits, retrying */
   harness_mock_post ("/_mock/faults",
       "{\"count\":100,\"method\":\"POST\",\"path_contains\":\"msdyn_ocliveworkitems\",\"status\":503,\"retry_after\":\"1\"}");
-  g_autofree char *path = session_file ("whatsapp.json");
+  g_autofree char *path = harness_session_file ("whatsapp.json");
   harness_drop_in_inbox (path, "whatsapp.json");
-  f->watched = "wa_77e0";
-  harness_run_until (message_has_retry, f, 20);
+  RetryWait wait = { f->account, "wa_77e0" };
+  harness_run_until (message_has_retry, &wait, 20);
   const char *message = NULL;
   g_assert_cmpstr (harness_buddy_status (f->account, "wa_77e0", &message), ==, "handing-off");
   g_assert_nonnull (strstr (message, "HTTP 503"));
@@ -406,9 +383,9 @@ test_restart_resumes_pending (Fixture *f, gconstpointer data)
 }
 
 static void
-test_inbox_and_cli_at_once (Fixture *f, gconstpointer data)
+test_inbox_and_cli_at_once (HarnessFixture *f, gconstpointer data)
 {
-  g_autofree char *path = session_file ("web-verified.json");
+  g_autofree char *path = harness_session_file ("web-verified.json");
   g_autofree char *other_store = g_dir_make_tmp ("omnichannel-cli-XXXXXX", NULL);
   const char *argv[] = { g_getenv ("OMNICHANNEL_CLI"), "--environment", harness_mock_url (),
                          "--authority", harness_mock_url (), "--tenant-id", MOCK_TENANT,
@@ -436,9 +413,9 @@ test_inbox_and_cli_at_once (Fixture *f, gconstpointer data)
 }
 
 static void
-test_file_chooser_and_window (Fixture *f, gconstpointer data)
+test_file_chooser_and_window (HarnessFixture *f, gconstpointer data)
 {
-  g_autofree char *path = session_file ("phone.json");
+  g_autofree char *path = harness_session_file ("phone.json");
   harness_answer_file_requests (path);
   PurplePlugin *prpl = purple_find_prpl ("prpl-omnichannel");
   GList *actions = PURPLE_PLUGIN_ACTIONS (prpl, purple_account_get_connection (f->account));
@@ -470,15 +447,13 @@ main (int argc, char **argv)
 {
   harness_init (&argc, &argv);
   harness_mock_start (NULL);
-  g_test_add ("/handoff/inbox-four-sessions", Fixture, NULL, fixture_set_up, test_inbox_four_sessions, fixture_tear_down);
-  g_test_add ("/handoff/inbox-rejects", Fixture, NULL, fixture_set_up, test_inbox_rejects, fixture_tear_down);
-  g_test_add ("/handoff/command", Fixture, NULL, fixture_set_up, test_handoff_command, fixture_tear_down);
-  g_test_add ("/handoff/file-chooser-and-window", Fixture, NULL, fixture_set_up, test_file_chooser_and_window, fixture_tear_down);
-  g_test_add ("/handoff/exactly-once/drop-after-commit", Fixture, NULL, fixture_set_up, test_drop_after_commit_one_record, fixture_tear_down);
-  g_test_add ("/handoff/exactly-once/inbox-and-cli-at-once", Fixture, NULL, fixture_set_up, test_inbox_and_cli_at_once, fixture_tear_down);
-  g_test_add ("/handoff/exactly-once/restart-resumes-pending", Fixture, NULL, fixture_set_up, test_restart_resumes_pending, fixture_tear_down);
-  g_test_add ("/handoff/failure-leaves-no-audit-then-retry", Fixture, NULL, fixture_set_up, test_failure_leaves_no_audit_then_retry, fixture_tear_down);
-  int status = g_test_run ();
-  harness_quit ();
-  return status;
+  HARNESS_ADD ("/handoff/inbox-four-sessions", &options, test_inbox_four_sessions);
+  HARNESS_ADD ("/handoff/inbox-rejects", &options, test_inbox_rejects);
+  HARNESS_ADD ("/handoff/command", &options, test_handoff_command);
+  HARNESS_ADD ("/handoff/file-chooser-and-window", &options, test_file_chooser_and_window);
+  HARNESS_ADD ("/handoff/exactly-once/drop-after-commit", &options, test_drop_after_commit_one_record);
+  HARNESS_ADD ("/handoff/exactly-once/inbox-and-cli-at-once", &options, test_inbox_and_cli_at_once);
+  HARNESS_ADD ("/handoff/exactly-once/restart-resumes-pending", &options, test_restart_resumes_pending);
+  HARNESS_ADD ("/handoff/failure-leaves-no-audit-then-retry", &options, test_failure_leaves_no_audit_then_retry);
+  return harness_run_tests ();
 }

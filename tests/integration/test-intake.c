@@ -12,31 +12,10 @@
 
 #define MOCK_ANONYMOUS_CONTACT "c0a7ac70-0004-4000-8000-000000000004"
 
-static PurpleAccount *account;
-
-static void
-setup_offline (void)
-{
-  harness_mock_post ("/_mock/reset", NULL);
-  harness_events_reset ();
-  account = harness_account_new ();
-  purple_account_set_string (account, "anonymous_contact_id", MOCK_ANONYMOUS_CONTACT);
-}
-
-static void
-setup (void)
-{
-  setup_offline ();
-  harness_connect (account);
-  g_assert_true (harness_events.signed_on);
-}
-
-static void
-teardown (void)
-{
-  harness_account_finish (account);
-  account = NULL;
-}
+/* Every case gets a freshly reset mock and its own account, signed in or
+ * not (the CLI cases do not use it). */
+static const HarnessOptions online = { .anonymous_contact_id = MOCK_ANONYMOUS_CONTACT };
+static const HarnessOptions offline = { .offline = TRUE, .anonymous_contact_id = MOCK_ANONYMOUS_CONTACT };
 
 static void
 write_file (const char *path, const char *text)
@@ -50,24 +29,6 @@ static gboolean
 file_exists (gpointer path)
 {
   return g_file_test (path, G_FILE_TEST_EXISTS);
-}
-
-static gboolean
-notice_contains (const char *needle)
-{
-  for (guint i = 0; i < harness_events.notices->len; i++)
-    if (strstr (harness_events.notices->pdata[i], needle))
-      return TRUE;
-  return FALSE;
-}
-
-static char *
-stored_path (const char *session_id)
-{
-  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, session_id, -1);
-  g_autofree char *name = g_strdup_printf ("%.32s.json", digest);
-  g_autofree char *dir = harness_store_path ("sessions");
-  return g_build_filename (dir, name, NULL);
 }
 
 static guint
@@ -86,10 +47,7 @@ count_entries (const char *sub)
 static PurpleConversation *
 loopback_conversation (PurpleAccount **irc_out, const char *who)
 {
-  PurpleAccount *irc = purple_account_new ("operator", "prpl-omnichannel-test-loopback");
-  purple_accounts_add (irc);
-  purple_account_set_enabled (irc, HARNESS_UI_ID, TRUE);
-  g_assert_true (purple_account_is_connected (irc));
+  PurpleAccount *irc = harness_loopback_account_new ();
   PurpleConversation *conv = purple_conversation_new (PURPLE_CONV_TYPE_IM, irc, who);
   purple_conv_im_write (purple_conversation_get_im_data (conv), who, "My order never came", PURPLE_MESSAGE_RECV,
                         time (NULL) - 30);
@@ -115,9 +73,8 @@ assert_command_refused (PurpleConversation *conv, const char *command, const cha
 /* /handoff email=x (or a phone over 50 characters) is refused by the
  * session rules before anything says "accepted", offline and online. */
 static void
-test_handoff_command_validates (void)
+test_handoff_command_validates (HarnessFixture *f, gconstpointer data)
 {
-  setup_offline ();
   PurpleAccount *irc = NULL;
   PurpleConversation *conv = loopback_conversation (&irc, "ada");
 
@@ -126,7 +83,7 @@ test_handoff_command_validates (void)
                           "customer.phone");
   g_assert_cmpuint (count_entries ("sessions"), ==, 0);
 
-  harness_connect (account);
+  harness_connect (f->account);
   g_assert_true (harness_events.signed_on);
   assert_command_refused (conv, "handoff Late parcel email=x", "customer.email");
   harness_run_for (200);
@@ -135,23 +92,21 @@ test_handoff_command_validates (void)
 
   purple_conversation_destroy (conv);
   purple_accounts_delete (irc);
-  teardown ();
 }
 
 /* A stored session that can no longer be read is moved to rejected/ with
  * its reason and announced at sign-in, never skipped silently. */
 static void
-test_unreadable_stored_session_announced (void)
+test_unreadable_stored_session_announced (HarnessFixture *f, gconstpointer data)
 {
-  setup_offline ();
-  g_autofree char *broken = stored_path ("old-client-1");
+  g_autofree char *broken = harness_stored_path ("old-client-1");
   write_file (broken, "{\"id\":\"old-client-1\",\"channel\":\"web\",\"customer\":{\"email\":\"x\"}}");
-  g_autofree char *good = stored_path ("good-1");
+  g_autofree char *good = harness_stored_path ("good-1");
   write_file (good, "{\"id\":\"good-1\",\"channel\":\"web\",\"summary\":\"still fine\"}");
 
-  harness_connect (account);
+  harness_connect (f->account);
   g_assert_true (harness_events.signed_on);
-  harness_wait_buddy (account, "good-1", "open", NULL);
+  harness_wait_buddy (f->account, "good-1", "open", NULL);
 
   g_autofree char *name = g_path_get_basename (broken);
   g_autofree char *rejected_dir = harness_store_path ("rejected");
@@ -162,18 +117,16 @@ test_unreadable_stored_session_announced (void)
   g_autofree char *reason = NULL;
   g_assert_true (g_file_get_contents (reason_path, &reason, NULL, NULL));
   g_assert_nonnull (strstr (reason, "customer.email"));
-  g_assert_true (notice_contains ("was moved to rejected/"));
-  g_assert_true (notice_contains (name));
-  g_assert_null (purple_find_buddy (account, "old-client-1"));
-  teardown ();
+  g_assert_true (harness_noticed ("was moved to rejected/"));
+  g_assert_true (harness_noticed (name));
+  g_assert_null (purple_find_buddy (f->account, "old-client-1"));
 }
 
 /* ---- 4. forged success ---- */
 
 static void
-test_forged_meta_is_created (void)
+test_forged_meta_is_created (HarnessFixture *f, gconstpointer data)
 {
-  setup ();
   harness_drop_document ("forged.json",
                  "{\"id\":\"forged-1\",\"channel\":\"web\",\"summary\":\"Please call me\","
                  "\"meta\":{\"handed_off\":true,\"handed_off_at\":\"2026-01-01T00:00:00Z\","
@@ -182,8 +135,8 @@ test_forged_meta_is_created (void)
                  "{\"id\":\"forged-2\",\"channel\":\"email\",\"summary\":\"Refund\","
                  "\"meta\":{\"handed_off\":true,\"dynamics365_incident_id\":\"00000000-0000-4000-8000-0000000000bb\","
                  "\"dynamics365_ticket_number\":\"CAS-FAKE\"}}");
-  harness_wait_buddy (account, "forged-1", "open", NULL);
-  harness_wait_buddy (account, "forged-2", "case-open", NULL);
+  harness_wait_buddy (f->account, "forged-1", "open", NULL);
+  harness_wait_buddy (f->account, "forged-2", "case-open", NULL);
 
   g_assert_cmpuint (harness_mock_count ("POST", "/msdyn_ocliveworkitems"), ==, 1);
   g_assert_cmpuint (harness_mock_count ("POST", "/incidents"), ==, 1);
@@ -199,25 +152,23 @@ test_forged_meta_is_created (void)
   JsonObject *meta = json_object_get_object_member (root, "meta");
   g_assert_cmpstr (json_object_get_string_member (meta, "dynamics365_chat_id"), ==, chat_id);
   g_assert_cmpstr (json_object_get_string_member (meta, "handed_off_at"), !=, "2026-01-01T00:00:00Z");
-  teardown ();
 }
 
 /* ---- 10. two session ids, one buddy ---- */
 
 static void
-test_unicode_ids_keep_their_buddies (void)
+test_unicode_ids_keep_their_buddies (HarnessFixture *f, gconstpointer data)
 {
-  setup ();
   const char *nfc = "caf\xc3\xa9-1";     /* é as one code point */
   const char *nfd = "cafe\xcc\x81-1";    /* e + combining acute accent */
   g_assert_cmpstr (nfc, !=, nfd);
   harness_drop_document ("nfc.json", "{\"id\":\"caf\xc3\xa9-1\",\"channel\":\"web\",\"customer\":{\"name\":\"Composed\"}}");
   harness_drop_document ("nfd.json", "{\"id\":\"cafe\xcc\x81-1\",\"channel\":\"web\",\"customer\":{\"name\":\"Decomposed\"}}");
-  harness_wait_buddy (account, nfc, "open", NULL);
-  harness_wait_buddy (account, nfd, "open", NULL);
+  harness_wait_buddy (f->account, nfc, "open", NULL);
+  harness_wait_buddy (f->account, nfd, "open", NULL);
 
-  PurpleBuddy *composed = purple_find_buddy (account, nfc);
-  PurpleBuddy *decomposed = purple_find_buddy (account, nfd);
+  PurpleBuddy *composed = purple_find_buddy (f->account, nfc);
+  PurpleBuddy *decomposed = purple_find_buddy (f->account, nfd);
   g_assert_nonnull (composed);
   g_assert_nonnull (decomposed);
   g_assert_true (composed != decomposed);
@@ -225,11 +176,10 @@ test_unicode_ids_keep_their_buddies (void)
   g_assert_cmpstr (purple_buddy_get_name (decomposed), ==, nfd);
   g_assert_cmpstr (purple_buddy_get_alias (composed), ==, "Composed");
   g_assert_cmpstr (purple_buddy_get_alias (decomposed), ==, "Decomposed");
-  GSList *buddies = purple_find_buddies (account, NULL);
+  GSList *buddies = purple_find_buddies (f->account, NULL);
   g_assert_cmpuint (g_slist_length (buddies), ==, 2);
   g_slist_free (buddies);
   g_assert_cmpuint (harness_mock_count ("POST", "/msdyn_ocliveworkitems"), ==, 2);
-  teardown ();
 }
 
 /* ---- 11. half-written and linked inbox files ---- */
@@ -237,9 +187,8 @@ test_unicode_ids_keep_their_buddies (void)
 /* A writer that writes in place and pauses longer than GLib's 2 s "changes
  * done" guess keeps its file until it is finished and quiet. */
 static void
-test_slow_writer_in_place (void)
+test_slow_writer_in_place (HarnessFixture *f, gconstpointer data)
 {
-  setup ();
   g_autofree char *inbox = harness_store_path ("inbox");
   g_autofree char *path = g_build_filename (inbox, "slow-writer.json", NULL);
   FILE *out = fopen (path, "w");
@@ -252,11 +201,10 @@ test_slow_writer_in_place (void)
   fputs ("\"summary\":\"paused for three seconds\"}", out);
   fclose (out);
 
-  harness_wait_buddy (account, "slow-2", "open", NULL);
+  harness_wait_buddy (f->account, "slow-2", "open", NULL);
   g_assert_cmpuint (count_entries ("rejected"), ==, 0);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
   g_assert_cmpuint (harness_mock_count ("POST", "/msdyn_ocliveworkitems"), ==, 1);
-  teardown ();
 }
 
 /* A writer that pauses even longer than the settle time has its document
@@ -264,9 +212,8 @@ test_slow_writer_in_place (void)
  * file it still holds, now in rejected/), the document is looked at again
  * and accepted, and leaves rejected/. */
 static void
-test_rejected_then_finished (void)
+test_rejected_then_finished (HarnessFixture *f, gconstpointer data)
 {
-  setup ();
   g_autofree char *inbox = harness_store_path ("inbox");
   g_autofree char *rejected = harness_store_path ("rejected");
   g_autofree char *path = g_build_filename (inbox, "very-slow.json", NULL);
@@ -278,23 +225,21 @@ test_rejected_then_finished (void)
   fflush (out);
   harness_run_until (file_exists, reason, 30);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
-  g_assert_true (notice_contains ("very-slow.json"));
+  g_assert_true (harness_noticed ("very-slow.json"));
 
   fputs ("\"summary\":\"finally finished\"}", out);
   fclose (out);
-  harness_wait_buddy (account, "slow-3", "open", NULL);
+  harness_wait_buddy (f->account, "slow-3", "open", NULL);
   g_assert_false (g_file_test (moved, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (reason, G_FILE_TEST_EXISTS));
   g_assert_cmpuint (harness_mock_count ("POST", "/msdyn_ocliveworkitems"), ==, 1);
-  teardown ();
 }
 
 /* A symbolic link in the inbox is refused without reading its target:
  * neither the .reason nor the notification quotes it. */
 static void
-test_symlink_refused_unread (void)
+test_symlink_refused_unread (HarnessFixture *f, gconstpointer data)
 {
-  setup ();
   g_autofree char *tmp = g_dir_make_tmp ("omnichannel-secret-XXXXXX", NULL);
   g_autofree char *target = g_build_filename (tmp, "shadow", NULL);
   write_file (target, "root:$6$SECRETHASH:19000:0:99999:7:::\n");
@@ -310,8 +255,8 @@ test_symlink_refused_unread (void)
   g_assert_nonnull (strstr (reason, "symbolic link"));
   g_assert_null (strstr (reason, "SECRETHASH"));
   g_assert_null (strstr (reason, "root:"));
-  g_assert_true (notice_contains ("link.json"));
-  g_assert_false (notice_contains ("SECRETHASH"));
+  g_assert_true (harness_noticed ("link.json"));
+  g_assert_false (harness_noticed ("SECRETHASH"));
   g_autofree char *moved = g_build_filename (rejected, "link.json", NULL);
   g_assert_true (g_file_test (moved, G_FILE_TEST_IS_SYMLINK));
 
@@ -328,11 +273,10 @@ test_symlink_refused_unread (void)
   g_assert_true (g_file_get_contents (broken_reason, &broken_text, NULL, NULL));
   g_assert_cmpuint (strlen (broken_text), <, 200);
   g_assert_nonnull (strstr (broken_text, "not valid JSON at line 1"));
-  g_assert_false (notice_contains ("PRIVATEPRIVATEPRIVATEPRIVATEPRIVATEPRIVATE"));
+  g_assert_false (harness_noticed ("PRIVATEPRIVATEPRIVATEPRIVATEPRIVATEPRIVATE"));
 
   g_unlink (target);
   g_rmdir (tmp);
-  teardown ();
 }
 
 /* ---- 13. the CLI ---- */
@@ -373,9 +317,8 @@ remove_tree (const char *path)
 /* `check` exits 0 on success, also in the ASan build (it used to leak its
  * step names, and LeakSanitizer turned success into exit 1). */
 static void
-test_cli_check_exits_zero (void)
+test_cli_check_exits_zero (HarnessFixture *f, gconstpointer data)
 {
-  harness_mock_post ("/_mock/reset", NULL);
   g_autofree char *store = g_dir_make_tmp ("omnichannel-cli-XXXXXX", NULL);
   g_autofree char *output = NULL;
   const char *args[] = { "check", NULL };
@@ -386,13 +329,11 @@ test_cli_check_exits_zero (void)
 
 /* `handoff` resumes what an earlier run left pending, as watch and the plugin do. */
 static void
-test_cli_handoff_resumes_pending (void)
+test_cli_handoff_resumes_pending (HarnessFixture *f, gconstpointer data)
 {
-  harness_mock_post ("/_mock/reset", NULL);
   g_autofree char *store = g_dir_make_tmp ("omnichannel-cli-XXXXXX", NULL);
   g_autofree char *host_root = g_build_filename (store, "omnichannel", "127.0.0.1", "sessions", NULL);
-  g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "left-pending", -1);
-  g_autofree char *name = g_strdup_printf ("%.32s.json", digest);
+  g_autofree char *name = harness_stored_name ("left-pending");
   g_autofree char *pending = g_build_filename (host_root, name, NULL);
   write_file (pending, "{\"id\":\"left-pending\",\"channel\":\"web\",\"summary\":\"from an interrupted run\"}");
 
@@ -415,8 +356,7 @@ test_cli_handoff_resumes_pending (void)
   harness_mock_post ("/_mock/reset", NULL);
   harness_mock_post ("/_mock/faults",
       "{\"count\":1000,\"method\":\"POST\",\"path_contains\":\"incidents\",\"status\":503,\"retry_after\":\"1\"}");
-  g_autofree char *case_digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "case-pending", -1);
-  g_autofree char *case_name = g_strdup_printf ("%.32s.json", case_digest);
+  g_autofree char *case_name = harness_stored_name ("case-pending");
   g_autofree char *case_path = g_build_filename (host_root, case_name, NULL);
   write_file (case_path, "{\"id\":\"case-pending\",\"channel\":\"phone\",\"summary\":\"Dynamics is down for cases\"}");
   write_file (doc, "{\"id\":\"new-two\",\"channel\":\"web\",\"summary\":\"given now\"}");
@@ -431,9 +371,8 @@ test_cli_handoff_resumes_pending (void)
 /* `watch ID` ends when the handoff closes, exits 0 (a leak check under the
  * ASan build), and prints what the store moved to rejected/. */
 static void
-test_cli_watch_until_closed (void)
+test_cli_watch_until_closed (HarnessFixture *f, gconstpointer data)
 {
-  harness_mock_post ("/_mock/reset", NULL);
   g_autofree char *store = g_dir_make_tmp ("omnichannel-cli-XXXXXX", NULL);
   g_autofree char *doc = g_build_filename (store, "watched.json", NULL);
   write_file (doc, "{\"id\":\"watched-1\",\"channel\":\"web\",\"summary\":\"watch me\"}");
@@ -446,9 +385,7 @@ test_cli_watch_until_closed (void)
 
   g_autofree char *broken = g_build_filename (store, "omnichannel", "127.0.0.1", "sessions", "broken.json", NULL);
   write_file (broken, "{\"id\":");
-  g_autofree char *body = g_strdup_printf ("{\"entity\":\"msdyn_ocliveworkitems\",\"id\":\"%s\",\"statecode\":1,"
-                                           "\"statuscode\":4,\"reason\":192350008}", record);
-  harness_mock_post ("/_mock/state", body);
+  harness_mock_set_state ("msdyn_ocliveworkitems", record, 1, 4, 192350008, NULL, NULL);
 
   g_autofree char *watched = NULL;
   const char *watch[] = { "watch", "watched-1", NULL };
@@ -462,9 +399,8 @@ test_cli_watch_until_closed (void)
 /* ---- 12. case properties that would replace the customer ---- */
 
 static void
-test_case_properties_refused (void)
+test_case_properties_refused (HarnessFixture *f, gconstpointer data)
 {
-  harness_mock_post ("/_mock/reset", NULL);
   g_autofree char *store = g_dir_make_tmp ("omnichannel-cli-XXXXXX", NULL);
   g_autofree char *doc = g_build_filename (store, "case.json", NULL);
   write_file (doc, "{\"id\":\"case-props\",\"channel\":\"email\",\"customer\":{\"email\":\"ada@example.com\"}}");
@@ -478,13 +414,11 @@ test_case_properties_refused (void)
   remove_tree (store);
 
   /* the plugin refuses it as a settings error */
-  setup_offline ();
-  purple_account_set_string (account, "case_properties", "{\"ownerid@odata.bind\":\"/systemusers(x)\"}");
-  harness_connect (account);
+  purple_account_set_string (f->account, "case_properties", "{\"ownerid@odata.bind\":\"/systemusers(x)\"}");
+  harness_connect (f->account);
   g_assert_true (harness_events.errored);
   g_assert_cmpint (harness_events.reason, ==, PURPLE_CONNECTION_ERROR_INVALID_SETTINGS);
   g_assert_nonnull (strstr (harness_events.description, "“ownerid@odata.bind”"));
-  teardown ();
 }
 
 int
@@ -492,18 +426,16 @@ main (int argc, char **argv)
 {
   harness_init (&argc, &argv);
   harness_mock_start (NULL);
-  g_test_add_func ("/intake/handoff-command-validates", test_handoff_command_validates);
-  g_test_add_func ("/intake/unreadable-stored-session-announced", test_unreadable_stored_session_announced);
-  g_test_add_func ("/intake/forged-meta-is-created", test_forged_meta_is_created);
-  g_test_add_func ("/intake/unicode-ids-keep-their-buddies", test_unicode_ids_keep_their_buddies);
-  g_test_add_func ("/intake/slow-writer-in-place", test_slow_writer_in_place);
-  g_test_add_func ("/intake/rejected-then-finished", test_rejected_then_finished);
-  g_test_add_func ("/intake/symlink-refused-unread", test_symlink_refused_unread);
-  g_test_add_func ("/intake/cli-check-exits-zero", test_cli_check_exits_zero);
-  g_test_add_func ("/intake/cli-handoff-resumes-pending", test_cli_handoff_resumes_pending);
-  g_test_add_func ("/intake/cli-watch-until-closed", test_cli_watch_until_closed);
-  g_test_add_func ("/intake/case-properties-refused", test_case_properties_refused);
-  int status = g_test_run ();
-  harness_quit ();
-  return status;
+  HARNESS_ADD ("/intake/handoff-command-validates", &offline, test_handoff_command_validates);
+  HARNESS_ADD ("/intake/unreadable-stored-session-announced", &offline, test_unreadable_stored_session_announced);
+  HARNESS_ADD ("/intake/forged-meta-is-created", &online, test_forged_meta_is_created);
+  HARNESS_ADD ("/intake/unicode-ids-keep-their-buddies", &online, test_unicode_ids_keep_their_buddies);
+  HARNESS_ADD ("/intake/slow-writer-in-place", &online, test_slow_writer_in_place);
+  HARNESS_ADD ("/intake/rejected-then-finished", &online, test_rejected_then_finished);
+  HARNESS_ADD ("/intake/symlink-refused-unread", &online, test_symlink_refused_unread);
+  HARNESS_ADD ("/intake/cli-check-exits-zero", &offline, test_cli_check_exits_zero);
+  HARNESS_ADD ("/intake/cli-handoff-resumes-pending", &offline, test_cli_handoff_resumes_pending);
+  HARNESS_ADD ("/intake/cli-watch-until-closed", &offline, test_cli_watch_until_closed);
+  HARNESS_ADD ("/intake/case-properties-refused", &offline, test_case_properties_refused);
+  return harness_run_tests ();
 }

@@ -9,47 +9,25 @@
 #define ALEX SEED_REP1
 #define OTHER_SYSTEM_USER "5e7a0003-0000-4000-8000-00000000a003"
 
-static PurpleAccount *account;
+static const HarnessOptions show_default = { 0 };
+static const HarnessOptions show_mine = { .show = "mine" };
+static const HarnessOptions show_integration = { .show = "integration" };
+static const HarnessOptions show_workstream = { .show = "workstream" };
 
+/* Closed handoffs leave the list at once. */
 static void
-setup (const char *show, int retention_hours)
+retention_zero_set_up (HarnessFixture *f, gconstpointer data)
 {
-  harness_mock_post ("/_mock/reset", NULL);
-  account = harness_account_new ();
-  if (show)
-    purple_account_set_string (account, "show", show);
-  if (retention_hours >= 0)
-    purple_account_set_int (account, "closed_retention_hours", retention_hours);
-  harness_connect (account);
-  g_assert_true (harness_events.signed_on);
-}
-
-static void
-teardown (void)
-{
-  harness_account_finish (account);
-  account = NULL;
-}
-
-static void
-wait_for (const char *name, const char *status)
-{
-  harness_wait_buddy (account, name, status, NULL);
-}
-
-static gboolean
-buddy_gone (gpointer name)
-{
-  return purple_find_buddy (account, name) == NULL;
+  static const HarnessOptions offline = { .offline = TRUE };
+  harness_fixture_set_up (f, &offline);
+  purple_account_set_int (f->account, "closed_retention_hours", 0);
+  harness_fixture_sign_in (f);
 }
 
 static void
 set_state (const char *id, int statecode, int statuscode, int reason, const char *agent)
 {
-  g_autofree char *body = g_strdup_printf ("{\"entity\":\"msdyn_ocliveworkitems\",\"id\":\"%s\",\"statecode\":%d,"
-                                           "\"statuscode\":%d,\"reason\":%d%s%s%s}", id, statecode, statuscode, reason,
-                                           agent ? ",\"agent\":\"" : "", agent ? agent : "", agent ? "\"" : "");
-  harness_mock_post ("/_mock/state", body);
+  harness_mock_set_state ("msdyn_ocliveworkitems", id, statecode, statuscode, reason, agent, NULL);
 }
 
 static JsonArray *
@@ -64,87 +42,72 @@ bulk (guint count, const char *createdby)
 }
 
 static void
-test_retention_zero (void)
+test_retention_zero (HarnessFixture *f, gconstpointer data)
 {
-  setup (NULL, 0);
   harness_drop_document ("r.json", "{\"id\":\"ret_1\",\"channel\":\"web\",\"summary\":\"short-lived\"}");
-  wait_for ("ret_1", "open");
+  harness_wait_buddy (f->account, "ret_1", "open", NULL);
   set_state (harness_record_id ("ret_1"), 1, 4, 192350008, ALEX);
-  harness_run_until (buddy_gone, "ret_1", 40);
+  harness_wait_buddy_present (f->account, "ret_1", FALSE, 40);
   /* the buddy left; the audit record and the Dynamics record stay */
   g_autoptr(JsonNode) stored = harness_stored_session ("ret_1");
   g_assert_nonnull (stored);
   g_assert_cmpuint (json_array_get_length (harness_mock_records ("msdyn_ocliveworkitems")), ==, 1);
-  teardown ();
 }
 
 static void
-test_mine_hides_others (void)
+test_mine_hides_others (HarnessFixture *f, gconstpointer data)
 {
-  setup ("mine", -1);
   JsonArray *others = bulk (3, MOCK_APP_USER);   /* same app, another client */
   harness_drop_document ("m.json", "{\"id\":\"mine_1\",\"channel\":\"web\",\"summary\":\"mine\"}");
-  wait_for ("mine_1", "open");
+  harness_wait_buddy (f->account, "mine_1", "open", NULL);
   harness_run_for (6000);
   for (guint i = 0; i < json_array_get_length (others); i++)
-    g_assert_null (purple_find_buddy (account, json_array_get_string_element (others, i)));
-  teardown ();
+    g_assert_null (purple_find_buddy (f->account, json_array_get_string_element (others, i)));
 }
 
 static void
-test_integration_shows_app_records (void)
+test_integration_shows_app_records (HarnessFixture *f, gconstpointer data)
 {
-  setup ("integration", -1);
   JsonArray *others = bulk (2, MOCK_APP_USER);
-  purple_account_disconnect (account);
-  harness_run_for (50);
-  harness_connect (account);
+  harness_reconnect (f->account);
   const char *first = json_array_get_string_element (others, 0);
-  wait_for (first, "open");
-  g_assert_nonnull (purple_find_buddy (account, json_array_get_string_element (others, 1)));
-  teardown ();
+  harness_wait_buddy (f->account, first, "open", NULL);
+  g_assert_nonnull (purple_find_buddy (f->account, json_array_get_string_element (others, 1)));
 }
 
 static void
-test_workstream_shows_other_systems (void)
+test_workstream_shows_other_systems (HarnessFixture *f, gconstpointer data)
 {
-  setup ("workstream", -1);
   /* created by another system user in our workstream */
   JsonArray *others = bulk (2, OTHER_SYSTEM_USER);
-  purple_account_disconnect (account);
-  harness_run_for (50);
-  harness_connect (account);
-  wait_for (json_array_get_string_element (others, 0), "open");
-  wait_for (json_array_get_string_element (others, 1), "open");
-  teardown ();
+  harness_reconnect (f->account);
+  harness_wait_buddy (f->account, json_array_get_string_element (others, 0), "open", NULL);
+  harness_wait_buddy (f->account, json_array_get_string_element (others, 1), "open", NULL);
 }
 
 static void
-test_token_renewal_while_watching (void)
+test_token_renewal_while_watching (HarnessFixture *f, gconstpointer data)
 {
-  setup (NULL, -1);
   harness_drop_document ("t.json", "{\"id\":\"tok_1\",\"channel\":\"web\",\"summary\":\"token\"}");
-  wait_for ("tok_1", "open");
+  harness_wait_buddy (f->account, "tok_1", "open", NULL);
   guint tokens_before = harness_mock_count ("POST", "/oauth2/v2.0/token");
 
   /* the server forgets every token: the next poll gets 401, renews once, replays */
   harness_mock_post ("/_mock/expire-tokens", NULL);
   set_state (harness_record_id ("tok_1"), 0, 2, 192350003, ALEX);
-  wait_for ("tok_1", "active");
+  harness_wait_buddy (f->account, "tok_1", "active", NULL);
   g_assert_cmpuint (harness_mock_count ("POST", "/oauth2/v2.0/token"), ==, tokens_before + 1);
   g_assert_cmpuint (harness_events.errored, ==, FALSE);
-  teardown ();
 }
 
 static void
-test_hostile_email_literal (void)
+test_hostile_email_literal (HarnessFixture *f, gconstpointer data)
 {
-  setup (NULL, -1);
   /* quote, plus and percent: the filter must match this exact address only */
   const char *email = "o'hara+vip%41@example.com";
   harness_drop_document ("h1.json", "{\"id\":\"hostile_1\",\"channel\":\"web\",\"summary\":\"x\","
                             "\"customer\":{\"email\":\"o'hara+vip%41@example.com\",\"email_verified\":true}}");
-  wait_for ("hostile_1", "open");
+  harness_wait_buddy (f->account, "hostile_1", "open", NULL);
   JsonObject *first = json_array_get_object_element (harness_mock_records ("msdyn_ocliveworkitems"), 0);
   g_assert_true (json_object_get_null_member (first, "_msdyn_customer_value"));
 
@@ -154,7 +117,7 @@ test_hostile_email_literal (void)
                                     "\"emailaddress1\":\"o'hara+vip%41@example.com\",\"statecode\":0}]}");
   harness_drop_document ("h2.json", "{\"id\":\"hostile_2\",\"channel\":\"web\",\"summary\":\"y\","
                             "\"customer\":{\"email\":\"o'hara+vip%41@example.com\",\"email_verified\":true}}");
-  wait_for ("hostile_2", "open");
+  harness_wait_buddy (f->account, "hostile_2", "open", NULL);
   g_autoptr(JsonNode) stored = harness_stored_session ("hostile_2");
   const char *chat_id = json_object_get_string_member (json_object_get_object_member (json_node_get_object (stored), "meta"),
                                                        "dynamics365_chat_id");
@@ -172,22 +135,19 @@ test_hostile_email_literal (void)
   g_assert_cmpuint (harness_mock_count ("GET", "/contacts"), ==, 2);
   g_assert_cmpuint (harness_mock_count ("POST", "/msdyn_ocliveworkitems"), ==, 2);
   (void) email;
-  teardown ();
 }
 
 int
 main (int argc, char **argv)
 {
   harness_init (&argc, &argv);
-  const char *manual[] = { "--assign-after", "0", "--wrap-up-after", "0", "--close-after", "0", NULL };
-  harness_mock_start (manual);
-  g_test_add_func ("/modes/retention-zero", test_retention_zero);
-  g_test_add_func ("/modes/mine-hides-others", test_mine_hides_others);
-  g_test_add_func ("/modes/integration-shows-app-records", test_integration_shows_app_records);
-  g_test_add_func ("/modes/workstream-shows-other-systems", test_workstream_shows_other_systems);
-  g_test_add_func ("/modes/token-renewal-while-watching", test_token_renewal_while_watching);
-  g_test_add_func ("/modes/hostile-email-literal", test_hostile_email_literal);
-  int status = g_test_run ();
-  harness_quit ();
-  return status;
+  harness_mock_start (harness_manual_routing);
+  g_test_add ("/modes/retention-zero", HarnessFixture, NULL, retention_zero_set_up, test_retention_zero,
+              harness_fixture_tear_down);
+  HARNESS_ADD ("/modes/mine-hides-others", &show_mine, test_mine_hides_others);
+  HARNESS_ADD ("/modes/integration-shows-app-records", &show_integration, test_integration_shows_app_records);
+  HARNESS_ADD ("/modes/workstream-shows-other-systems", &show_workstream, test_workstream_shows_other_systems);
+  HARNESS_ADD ("/modes/token-renewal-while-watching", &show_default, test_token_renewal_while_watching);
+  HARNESS_ADD ("/modes/hostile-email-literal", &show_default, test_hostile_email_literal);
+  return harness_run_tests ();
 }

@@ -10,74 +10,41 @@
 #define ALEX SEED_REP1
 #define MARKUP_REP "5e7a0099-0000-4000-8000-00000000a099"
 
-static PurpleAccount *account;
-static int handle;
-static guint status_changes, signed_on, signed_off;
+/* The harness's fixture, and what the buddy list signalled since sign-in. */
+typedef struct {
+  HarnessFixture base;
+  guint          status_changes;
+  guint          signed_on;
+  guint          signed_off;
+} Fixture;
 
-static void on_status_changed (PurpleBuddy *b, PurpleStatus *o, PurpleStatus *n, gpointer d) { status_changes++; }
-static void on_buddy_on (PurpleBuddy *b, gpointer d) { signed_on++; }
-static void on_buddy_off (PurpleBuddy *b, gpointer d) { signed_off++; }
+static void on_status_changed (PurpleBuddy *b, PurpleStatus *o, PurpleStatus *n, Fixture *f) { f->status_changes++; }
+static void on_buddy_on (PurpleBuddy *b, Fixture *f) { f->signed_on++; }
+static void on_buddy_off (PurpleBuddy *b, Fixture *f) { f->signed_off++; }
 
-static char *
-session_file (const char *name)
+static void
+set_up (Fixture *f, gconstpointer data)
 {
-  return g_build_filename (g_getenv ("SESSIONS_DIR"), name, NULL);
+  static const HarnessOptions options = { .anonymous_contact_id = "c0a7ac70-0004-4000-8000-000000000004",
+                                          .case_queue_id = "c0ffee00-4444-4444-8444-444444444444" };
+  harness_fixture_set_up (&f->base, &options);
+  void *blist = purple_blist_get_handle ();
+  purple_signal_connect (blist, "buddy-status-changed", f, PURPLE_CALLBACK (on_status_changed), f);
+  purple_signal_connect (blist, "buddy-signed-on", f, PURPLE_CALLBACK (on_buddy_on), f);
+  purple_signal_connect (blist, "buddy-signed-off", f, PURPLE_CALLBACK (on_buddy_off), f);
 }
 
 static void
-setup (const char *show)
+tear_down (Fixture *f, gconstpointer data)
 {
-  harness_mock_post ("/_mock/reset", NULL);
-  account = harness_account_new ();
-  purple_account_set_string (account, "anonymous_contact_id", "c0a7ac70-0004-4000-8000-000000000004");
-  purple_account_set_string (account, "case_queue_id", "c0ffee00-4444-4444-8444-444444444444");
-  if (show)
-    purple_account_set_string (account, "show", show);
-  harness_connect (account);
-  g_assert_true (harness_events.signed_on);
-  status_changes = signed_on = signed_off = 0;
+  purple_signals_disconnect_by_handle (f);
+  harness_fixture_tear_down (&f->base, data);
 }
 
 static void
-teardown (void)
+expect (Fixture *f, const char *name, const char *status_id, PurpleStatusPrimitive primitive, const char *message)
 {
-  harness_account_finish (account);
-  account = NULL;
-}
-
-static void
-wait_for_message (const char *name, const char *status, const char *needle)
-{
-  harness_wait_buddy (account, name, status, needle);
-}
-
-static void
-wait_for (const char *name, const char *status)
-{
-  harness_wait_buddy (account, name, status, NULL);
-}
-
-static void
-set_state (const char *entity, const char *id, int statecode, int statuscode, int reason, const char *agent,
-           const char *modifiedon)
-{
-  g_autoptr(GString) body = g_string_new (NULL);
-  g_string_printf (body, "{\"entity\":\"%s\",\"id\":\"%s\",\"statecode\":%d,\"statuscode\":%d", entity, id,
-                   statecode, statuscode);
-  if (reason)
-    g_string_append_printf (body, ",\"reason\":%d", reason);
-  if (agent)
-    g_string_append_printf (body, ",\"agent\":\"%s\"", agent);
-  if (modifiedon)
-    g_string_append_printf (body, ",\"modifiedon\":\"%s\"", modifiedon);
-  g_string_append (body, "}");
-  harness_mock_post ("/_mock/state", body->str);
-}
-
-static void
-expect (const char *name, const char *status_id, PurpleStatusPrimitive primitive, const char *message)
-{
-  PurpleBuddy *buddy = purple_find_buddy (account, name);
+  PurpleBuddy *buddy = purple_find_buddy (f->base.account, name);
   g_assert_nonnull (buddy);
   PurpleStatus *status = purple_presence_get_active_status (purple_buddy_get_presence (buddy));
   g_assert_cmpstr (purple_status_get_id (status), ==, status_id);
@@ -87,95 +54,80 @@ expect (const char *name, const char *status_id, PurpleStatusPrimitive primitive
     g_error ("message “%s” lacks “%s”", attr ? attr : "(null)", message);
 }
 
-static gboolean
-noticed (const char *needle)
-{
-  for (guint i = 0; i < harness_events.notices->len; i++)
-    if (strstr (harness_events.notices->pdata[i], needle))
-      return TRUE;
-  return FALSE;
-}
-
 static void
-test_every_state_once (void)
+test_every_state_once (Fixture *f, gconstpointer data)
 {
-  setup (NULL);
-  g_autofree char *path = session_file ("web-verified.json");
+  PurpleAccount *account = f->base.account;
+  g_autofree char *path = harness_session_file ("web-verified.json");
   harness_drop_in_inbox (path, "web-verified.json");
-  wait_for_message ("sess_8f2c", "open", "Tier 1 Chat");
+  harness_wait_buddy (account, "sess_8f2c", "open", "Tier 1 Chat");
   PurpleConversation *conv = purple_conversation_new (PURPLE_CONV_TYPE_IM, account, "sess_8f2c");
   const char *id = harness_record_id ("sess_8f2c");
   PurpleBuddy *buddy = purple_find_buddy (account, "sess_8f2c");
   g_assert_cmpstr (purple_buddy_get_alias (buddy), ==, "Ada Lovelace");
   g_assert_nonnull (purple_find_group ("Dynamics 365 (127.0.0.1)"));
-  expect ("sess_8f2c", "open", PURPLE_STATUS_AWAY, "Waiting · Tier 1 Chat");
-  guint changes_at_open = status_changes;
+  expect (f, "sess_8f2c", "open", PURPLE_STATUS_AWAY, "Waiting · Tier 1 Chat");
+  guint changes_at_open = f->status_changes;
 
-  set_state ("msdyn_ocliveworkitems", id, 0, 2, 192350003, ALEX, NULL);
-  wait_for ("sess_8f2c", "active");
-  expect ("sess_8f2c", "active", PURPLE_STATUS_AVAILABLE, "With Alex Smith");
-  g_assert_cmpuint (status_changes, ==, changes_at_open + 1);
-  g_assert_true (noticed ("Alex Smith accepted after"));
+  harness_mock_set_state ("msdyn_ocliveworkitems", id, 0, 2, 192350003, ALEX, NULL);
+  harness_wait_buddy (account, "sess_8f2c", "active", NULL);
+  expect (f, "sess_8f2c", "active", PURPLE_STATUS_AVAILABLE, "With Alex Smith");
+  g_assert_cmpuint (f->status_changes, ==, changes_at_open + 1);
+  g_assert_true (harness_noticed ("Alex Smith accepted after"));
 
   /* the same state touched again in Dynamics: no announcement, no signal */
-  set_state ("msdyn_ocliveworkitems", id, 0, 2, 192350003, ALEX, NULL);
+  harness_mock_set_state ("msdyn_ocliveworkitems", id, 0, 2, 192350003, ALEX, NULL);
   harness_run_for (7000);
-  g_assert_cmpuint (status_changes, ==, changes_at_open + 1);
+  g_assert_cmpuint (f->status_changes, ==, changes_at_open + 1);
 
-  set_state ("msdyn_ocliveworkitems", id, 0, 3, 192350004, ALEX, NULL);
-  wait_for ("sess_8f2c", "waiting");
-  expect ("sess_8f2c", "waiting", PURPLE_STATUS_EXTENDED_AWAY, "On hold · Alex Smith");
-  set_state ("msdyn_ocliveworkitems", id, 0, 5, 192350005, ALEX, NULL);
-  wait_for ("sess_8f2c", "wrap-up");
-  expect ("sess_8f2c", "wrap-up", PURPLE_STATUS_UNAVAILABLE, "Wrap-up · Alex Smith");
-  g_assert_cmpuint (status_changes, ==, changes_at_open + 3);
+  harness_mock_set_state ("msdyn_ocliveworkitems", id, 0, 3, 192350004, ALEX, NULL);
+  harness_wait_buddy (account, "sess_8f2c", "waiting", NULL);
+  expect (f, "sess_8f2c", "waiting", PURPLE_STATUS_EXTENDED_AWAY, "On hold · Alex Smith");
+  harness_mock_set_state ("msdyn_ocliveworkitems", id, 0, 5, 192350005, ALEX, NULL);
+  harness_wait_buddy (account, "sess_8f2c", "wrap-up", NULL);
+  expect (f, "sess_8f2c", "wrap-up", PURPLE_STATUS_UNAVAILABLE, "Wrap-up · Alex Smith");
+  g_assert_cmpuint (f->status_changes, ==, changes_at_open + 3);
 
-  set_state ("msdyn_ocliveworkitems", id, 1, 4, 192350008, ALEX, NULL);
-  wait_for ("sess_8f2c", "closed");
-  expect ("sess_8f2c", "closed", PURPLE_STATUS_OFFLINE, "Closed · Conversation ended by agent");
-  g_assert_cmpuint (signed_off, ==, 1);
-  g_assert_true (noticed ("Closed: conversation ended by agent."));
+  harness_mock_set_state ("msdyn_ocliveworkitems", id, 1, 4, 192350008, ALEX, NULL);
+  harness_wait_buddy (account, "sess_8f2c", "closed", NULL);
+  expect (f, "sess_8f2c", "closed", PURPLE_STATUS_OFFLINE, "Closed · Conversation ended by agent");
+  g_assert_cmpuint (f->signed_off, ==, 1);
+  g_assert_true (harness_noticed ("Closed: conversation ended by agent."));
 
   /* the tooltip answers where it is and why */
-  PurplePlugin *prpl = purple_find_prpl ("prpl-omnichannel");
-  PurpleNotifyUserInfo *info = purple_notify_user_info_new ();
-  PURPLE_PLUGIN_PROTOCOL_INFO (prpl)->tooltip_text (buddy, info, TRUE);
-  g_autofree char *tooltip = purple_notify_user_info_get_text_with_newline (info, "\n");
-  purple_notify_user_info_destroy (info);
+  g_autofree char *tooltip = harness_buddy_tooltip (buddy);
   const char *rows[] = { "sess_8f2c", "web", "chat channel", id, "Alex Smith", "Tier 1 Chat",
                          "Live chat workstream", "ada@example.com", "verified email", "Waited", "Created" };
   for (gsize i = 0; i < G_N_ELEMENTS (rows); i++)
     if (strstr (tooltip, rows[i]) == NULL)
       g_error ("tooltip lacks “%s”:\n%s", rows[i], tooltip);
   purple_conversation_destroy (conv);
-  teardown ();
 }
 
 static void
-test_case_and_failed (void)
+test_case_and_failed (Fixture *f, gconstpointer data)
 {
-  setup (NULL);
-  g_autofree char *path = session_file ("phone.json");
+  PurpleAccount *account = f->base.account;
+  g_autofree char *path = harness_session_file ("phone.json");
   harness_drop_in_inbox (path, "phone.json");
-  wait_for_message ("call_19b3", "case-open", "Billing Cases");
-  expect ("call_19b3", "case-open", PURPLE_STATUS_AWAY, "Case CAS-");
-  set_state ("incidents", harness_record_id ("call_19b3"), 1, 5, 0, NULL, NULL);
-  wait_for ("call_19b3", "closed");
-  expect ("call_19b3", "closed", PURPLE_STATUS_OFFLINE, "Closed · Case CAS-");
+  harness_wait_buddy (account, "call_19b3", "case-open", "Billing Cases");
+  expect (f, "call_19b3", "case-open", PURPLE_STATUS_AWAY, "Case CAS-");
+  harness_mock_set_state ("incidents", harness_record_id ("call_19b3"), 1, 5, 0, NULL, NULL);
+  harness_wait_buddy (account, "call_19b3", "closed", NULL);
+  expect (f, "call_19b3", "closed", PURPLE_STATUS_OFFLINE, "Closed · Case CAS-");
 
   /* a permanent refusal: failed, with the reason as the message */
   harness_mock_post ("/_mock/scenario", "{\"missing_privilege\":\"prvCreatemsdyn_ocliveworkitem\"}");
-  g_autofree char *web = session_file ("web-anonymous.json");
+  g_autofree char *web = harness_session_file ("web-anonymous.json");
   harness_drop_in_inbox (web, "web-anonymous.json");
-  wait_for ("sess_a41d", "failed");
-  expect ("sess_a41d", "failed", PURPLE_STATUS_UNAVAILABLE, "prvCreatemsdyn_ocliveworkitem");
-  teardown ();
+  harness_wait_buddy (account, "sess_a41d", "failed", NULL);
+  expect (f, "sess_a41d", "failed", PURPLE_STATUS_UNAVAILABLE, "prvCreatemsdyn_ocliveworkitem");
 }
 
 static void
-test_escaping (void)
+test_escaping (Fixture *f, gconstpointer data)
 {
-  setup (NULL);
+  PurpleAccount *account = f->base.account;
   harness_mock_post ("/_mock/seed", "{\"systemusers\":[{\"systemuserid\":\"" MARKUP_REP "\","
                                     "\"fullname\":\"<b>Rep</b> & \\\"Q\\\"\"}]}");
   g_autofree char *dir = g_dir_make_tmp ("omnichannel-doc-XXXXXX", NULL);
@@ -184,10 +136,10 @@ test_escaping (void)
       "{\"id\":\"evil_1\",\"channel\":\"web\",\"summary\":\"<script>x</script>\","
       "\"customer\":{\"name\":\"<i>Eve</i> & 'Co' \\\"Ltd\\\"\"}}", -1, NULL));
   harness_drop_in_inbox (doc, "evil.json");
-  wait_for ("evil_1", "open");
+  harness_wait_buddy (account, "evil_1", "open", NULL);
   PurpleConversation *conv = purple_conversation_new (PURPLE_CONV_TYPE_IM, account, "evil_1");
-  set_state ("msdyn_ocliveworkitems", harness_record_id ("evil_1"), 0, 2, 192350003, MARKUP_REP, NULL);
-  wait_for ("evil_1", "active");
+  harness_mock_set_state ("msdyn_ocliveworkitems", harness_record_id ("evil_1"), 0, 2, 192350003, MARKUP_REP, NULL);
+  harness_wait_buddy (account, "evil_1", "active", NULL);
 
   PurpleBuddy *buddy = purple_find_buddy (account, "evil_1");
   g_assert_cmpstr (purple_buddy_get_alias (buddy), ==, "<i>Eve</i> & 'Co' \"Ltd\"");   /* alias is plain text */
@@ -198,23 +150,19 @@ test_escaping (void)
   PurplePlugin *prpl = purple_find_prpl ("prpl-omnichannel");
   g_autofree char *status_text = PURPLE_PLUGIN_PROTOCOL_INFO (prpl)->status_text (buddy);
   g_assert_cmpstr (status_text, ==, "With &lt;b&gt;Rep&lt;/b&gt; &amp; &quot;Q&quot;");
-  PurpleNotifyUserInfo *info = purple_notify_user_info_new ();
-  PURPLE_PLUGIN_PROTOCOL_INFO (prpl)->tooltip_text (buddy, info, TRUE);
-  g_autofree char *tooltip = purple_notify_user_info_get_text_with_newline (info, "\n");
-  purple_notify_user_info_destroy (info);
+  g_autofree char *tooltip = harness_buddy_tooltip (buddy);
   /* labels are bold markup (libpurple's), values never carry markup of their own */
   g_assert_null (strstr (tooltip, "<b>Rep</b> &"));
   g_assert_null (strstr (tooltip, "<i>Eve"));
   g_assert_nonnull (strstr (tooltip, "&lt;b&gt;Rep&lt;/b&gt; &amp; &quot;Q&quot;"));
   g_assert_nonnull (strstr (tooltip, "&lt;i&gt;Eve&lt;/i&gt; &amp;"));
-  g_assert_true (noticed ("&lt;b&gt;Rep&lt;/b&gt; &amp; &quot;Q&quot; accepted"));
+  g_assert_true (harness_noticed ("&lt;b&gt;Rep&lt;/b&gt; &amp; &quot;Q&quot; accepted"));
   for (guint i = 0; i < harness_events.notices->len; i++)
     g_assert_null (strstr (harness_events.notices->pdata[i], "<b>Rep"));
 
   purple_conversation_destroy (conv);
   g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
   g_assert_cmpint (system (cmd), ==, 0);
-  teardown ();
 }
 
 static guint
@@ -245,10 +193,12 @@ polls_reached (gpointer data)
   return count_polls (FALSE) >= ((PollWait *) data)->target;
 }
 
+/* @data: how many conversations are tracked. */
 static void
-check_requests_per_poll (guint tracked)
+test_requests_per_poll (Fixture *f, gconstpointer data)
 {
-  setup (NULL);
+  guint tracked = GPOINTER_TO_UINT (data);
+  PurpleAccount *account = f->base.account;
   g_autofree char *bulk = g_strdup_printf ("{\"count\":%u,\"createdby\":\"%s\",\"workstream\":\"%s\"}",
                                            tracked, MOCK_APP_USER, MOCK_WORKSTREAM);
   harness_mock_post ("/_mock/bulk-conversations", bulk);
@@ -271,52 +221,40 @@ check_requests_per_poll (guint tracked)
   guint pages = count_polls (TRUE);
   g_assert_cmpuint (pages, ==, (tracked + 499) / 500 - 1);
   g_test_message ("%u tracked: %u polls, %u extra pages", tracked, count_polls (FALSE), pages);
-  teardown ();
 }
 
-static void test_requests_per_poll_1 (void) { check_requests_per_poll (1); }
-static void test_requests_per_poll_100 (void) { check_requests_per_poll (100); }
-static void test_requests_per_poll_2000 (void) { check_requests_per_poll (2000); }
-
 static void
-test_watermark_loses_nothing (void)
+test_watermark_loses_nothing (Fixture *f, gconstpointer data)
 {
-  setup (NULL);
-  g_autofree char *a = session_file ("web-verified.json");
-  g_autofree char *b = session_file ("web-anonymous.json");
+  PurpleAccount *account = f->base.account;
+  g_autofree char *a = harness_session_file ("web-verified.json");
+  g_autofree char *b = harness_session_file ("web-anonymous.json");
   harness_drop_in_inbox (a, "web-verified.json");
   harness_drop_in_inbox (b, "web-anonymous.json");
-  wait_for ("sess_8f2c", "open");
-  wait_for ("sess_a41d", "open");
+  harness_wait_buddy (account, "sess_8f2c", "open", NULL);
+  harness_wait_buddy (account, "sess_a41d", "open", NULL);
 
   /* two changes stamped in the same second */
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *second = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
-  set_state ("msdyn_ocliveworkitems", harness_record_id ("sess_8f2c"), 0, 2, 192350003, ALEX, second);
-  set_state ("msdyn_ocliveworkitems", harness_record_id ("sess_a41d"), 0, 2, 192350003, ALEX, second);
-  wait_for ("sess_8f2c", "active");
-  wait_for ("sess_a41d", "active");
+  harness_mock_set_state ("msdyn_ocliveworkitems", harness_record_id ("sess_8f2c"), 0, 2, 192350003, ALEX, second);
+  harness_mock_set_state ("msdyn_ocliveworkitems", harness_record_id ("sess_a41d"), 0, 2, 192350003, ALEX, second);
+  harness_wait_buddy (account, "sess_8f2c", "active", NULL);
+  harness_wait_buddy (account, "sess_a41d", "active", NULL);
 
   /* a change while the client is away: the first poll after sign-in finds it */
   purple_account_disconnect (account);
   harness_run_for (50);
-  set_state ("msdyn_ocliveworkitems", harness_record_id ("sess_a41d"), 0, 5, 192350005, ALEX, NULL);
+  harness_mock_set_state ("msdyn_ocliveworkitems", harness_record_id ("sess_a41d"), 0, 5, 192350005, ALEX, NULL);
   harness_connect (account);
-  wait_for ("sess_a41d", "wrap-up");
+  harness_wait_buddy (account, "sess_a41d", "wrap-up", NULL);
   g_assert_cmpstr (harness_buddy_status (account, "sess_8f2c", NULL), ==, "active");
-  teardown ();
-}
-
-static gboolean
-buddy_exists (gpointer name)
-{
-  return purple_find_buddy (account, name) != NULL;
 }
 
 static void
-test_change_during_page_walk (void)
+test_change_during_page_walk (Fixture *f, gconstpointer data)
 {
-  setup (NULL);
+  PurpleAccount *account = f->base.account;
   g_autofree char *bulk = g_strdup_printf ("{\"count\":700,\"createdby\":\"%s\",\"workstream\":\"%s\"}",
                                            MOCK_APP_USER, MOCK_WORKSTREAM);
   g_autoptr(JsonNode) created = harness_mock_control ("POST", "/_mock/bulk-conversations", bulk);
@@ -332,12 +270,11 @@ test_change_during_page_walk (void)
                                       "\"method\":\"GET\",\"name\":\"slow-page\"}");
   harness_connect (account);
   /* page 1 has been applied (its buddies exist) while page 2 is on the wire */
-  harness_run_until (buddy_exists, (gpointer) first, 30);
+  harness_wait_buddy_present (account, first, TRUE, 30);
   g_assert_null (purple_find_buddy (account, json_array_get_string_element (ids, 699)));
-  set_state ("msdyn_ocliveworkitems", first, 0, 2, 192350003, ALEX, NULL);
-  wait_for (first, "active");
+  harness_mock_set_state ("msdyn_ocliveworkitems", first, 0, 2, 192350003, ALEX, NULL);
+  harness_wait_buddy (account, first, "active", NULL);
   g_assert_nonnull (purple_find_buddy (account, json_array_get_string_element (ids, 699)));
-  teardown ();
 }
 
 static gboolean
@@ -347,12 +284,12 @@ request_logged (gpointer data)
 }
 
 static void
-test_close_with_poll_in_flight (void)
+test_close_with_poll_in_flight (Fixture *f, gconstpointer data)
 {
-  setup (NULL);
-  g_autofree char *path = session_file ("web-anonymous.json");
+  PurpleAccount *account = f->base.account;
+  g_autofree char *path = harness_session_file ("web-anonymous.json");
   harness_drop_in_inbox (path, "web-anonymous.json");
-  wait_for ("sess_a41d", "open");
+  harness_wait_buddy (account, "sess_a41d", "open", NULL);
 
   /* the next poll hangs for 3 s; disconnect while it is on the wire */
   harness_mock_post ("/_mock/faults", "{\"count\":1,\"method\":\"GET\",\"path_contains\":\"msdyn_ocliveworkitems\","
@@ -366,31 +303,23 @@ test_close_with_poll_in_flight (void)
   harness_run_for (8000);
   g_assert_cmpuint (harness_mock_count ("GET", "/msdyn_ocliveworkitems"), ==, at_close);
   g_assert_cmpuint (harness_mock_count ("POST", "/msdyn_ocliveworkitems"), ==, 1);
-  teardown ();
 }
+
+#define ADD(path, test, data) g_test_add ((path), Fixture, (data), set_up, (test), tear_down)
 
 int
 main (int argc, char **argv)
 {
   harness_init (&argc, &argv);
-  const char *manual[] = { "--assign-after", "0", "--wrap-up-after", "0", "--close-after", "0", NULL };
-  harness_mock_start (manual);
-  void *blist = purple_blist_get_handle ();
-  purple_signal_connect (blist, "buddy-status-changed", &handle, PURPLE_CALLBACK (on_status_changed), NULL);
-  purple_signal_connect (blist, "buddy-signed-on", &handle, PURPLE_CALLBACK (on_buddy_on), NULL);
-  purple_signal_connect (blist, "buddy-signed-off", &handle, PURPLE_CALLBACK (on_buddy_off), NULL);
-
-  g_test_add_func ("/presence/every-state-once", test_every_state_once);
-  g_test_add_func ("/presence/case-and-failed", test_case_and_failed);
-  g_test_add_func ("/presence/escaping", test_escaping);
-  g_test_add_func ("/presence/requests-per-poll/1", test_requests_per_poll_1);
-  g_test_add_func ("/presence/requests-per-poll/100", test_requests_per_poll_100);
-  g_test_add_func ("/presence/requests-per-poll/2000", test_requests_per_poll_2000);
-  g_test_add_func ("/presence/watermark-loses-nothing", test_watermark_loses_nothing);
-  g_test_add_func ("/presence/change-during-page-walk", test_change_during_page_walk);
-  g_test_add_func ("/presence/close-with-poll-in-flight", test_close_with_poll_in_flight);
-  int status = g_test_run ();
-  purple_signals_disconnect_by_handle (&handle);
-  harness_quit ();
-  return status;
+  harness_mock_start (harness_manual_routing);
+  ADD ("/presence/every-state-once", test_every_state_once, NULL);
+  ADD ("/presence/case-and-failed", test_case_and_failed, NULL);
+  ADD ("/presence/escaping", test_escaping, NULL);
+  ADD ("/presence/requests-per-poll/1", test_requests_per_poll, GUINT_TO_POINTER (1));
+  ADD ("/presence/requests-per-poll/100", test_requests_per_poll, GUINT_TO_POINTER (100));
+  ADD ("/presence/requests-per-poll/2000", test_requests_per_poll, GUINT_TO_POINTER (2000));
+  ADD ("/presence/watermark-loses-nothing", test_watermark_loses_nothing, NULL);
+  ADD ("/presence/change-during-page-walk", test_change_during_page_walk, NULL);
+  ADD ("/presence/close-with-poll-in-flight", test_close_with_poll_in_flight, NULL);
+  return harness_run_tests ();
 }

@@ -10,38 +10,26 @@
 
 #define MOCK_ANONYMOUS_CONTACT "c0a7ac70-0004-4000-8000-000000000004"
 
-/* Every case gets a freshly reset mock and its own signed-in account. */
-typedef struct {
-  PurpleAccount *account;
-} Fixture;
-
 static const char *const sessions[][2] = {
   { "web-verified.json", "sess_8f2c" },
   { "web-anonymous.json", "sess_a41d" },
   { "whatsapp.json", "wa_77e0" },
 };
 
+/* Every case gets a freshly reset mock and its own signed-in account, with
+ * the three sessions handed off. */
 static void
-fixture_set_up (Fixture *f, gconstpointer data)
+set_up (HarnessFixture *f, gconstpointer data)
 {
-  harness_mock_post ("/_mock/reset", NULL);
-  f->account = harness_account_new ();
-  purple_account_set_string (f->account, "anonymous_contact_id", MOCK_ANONYMOUS_CONTACT);
-  harness_connect (f->account);
-  g_assert_true (harness_events.signed_on);
+  static const HarnessOptions options = { .anonymous_contact_id = MOCK_ANONYMOUS_CONTACT };
+  harness_fixture_set_up (f, &options);
   for (gsize i = 0; i < G_N_ELEMENTS (sessions); i++)
     {
-      g_autofree char *path = g_build_filename (g_getenv ("SESSIONS_DIR"), sessions[i][0], NULL);
+      g_autofree char *path = harness_session_file (sessions[i][0]);
       harness_drop_in_inbox (path, sessions[i][0]);
     }
   for (gsize i = 0; i < G_N_ELEMENTS (sessions); i++)
     harness_wait_buddy (f->account, sessions[i][1], "open", NULL);
-}
-
-static void
-fixture_tear_down (Fixture *f, gconstpointer data)
-{
-  harness_account_finish (f->account);
 }
 
 /* GET requests to msdyn_ocliveworkitems (the collection, not one record)
@@ -67,7 +55,7 @@ count_queries (const char *needle)
 static gboolean
 all_gone (gpointer data)
 {
-  Fixture *f = data;
+  HarnessFixture *f = data;
   for (gsize i = 0; i < G_N_ELEMENTS (sessions); i++)
     if (purple_find_buddy (f->account, sessions[i][1]) != NULL)
       return FALSE;
@@ -75,17 +63,17 @@ all_gone (gpointer data)
 }
 
 static void
-restart (Fixture *f)
+restart (HarnessFixture *f)
 {
   purple_account_disconnect (f->account);
   harness_run_for (50);
-  g_autoptr(JsonNode) cleared = harness_mock_control ("DELETE", "/_mock/requests", NULL);
+  harness_mock_clear_requests ();
   harness_connect (f->account);
   g_assert_true (harness_events.signed_on);
 }
 
 static void
-test_closed_long_ago_resolve_and_leave (Fixture *f, gconstpointer data)
+test_closed_long_ago_resolve_and_leave (HarnessFixture *f, gconstpointer data)
 {
   /* closed by reps in 2020, far outside the first poll's retention window */
   const char *ids[G_N_ELEMENTS (sessions)];   /* interned by the harness */
@@ -124,7 +112,7 @@ test_closed_long_ago_resolve_and_leave (Fixture *f, gconstpointer data)
 static gboolean
 all_deleted (gpointer data)
 {
-  Fixture *f = data;
+  HarnessFixture *f = data;
   for (gsize i = 0; i < G_N_ELEMENTS (sessions); i++)
     {
       const char *message = NULL;
@@ -136,7 +124,7 @@ all_deleted (gpointer data)
 }
 
 static void
-test_deleted_records_end_closed (Fixture *f, gconstpointer data)
+test_deleted_records_end_closed (HarnessFixture *f, gconstpointer data)
 {
   /* Dynamics loses every record (deleted there) while the client is away */
   purple_account_disconnect (f->account);
@@ -156,9 +144,8 @@ main (int argc, char **argv)
 {
   harness_init (&argc, &argv);
   harness_mock_start (NULL);
-  g_test_add ("/resume/closed-long-ago-resolve-and-leave", Fixture, NULL, fixture_set_up, test_closed_long_ago_resolve_and_leave, fixture_tear_down);
-  g_test_add ("/resume/deleted-records-end-closed", Fixture, NULL, fixture_set_up, test_deleted_records_end_closed, fixture_tear_down);
-  int status = g_test_run ();
-  harness_quit ();
-  return status;
+#define ADD(path, test) g_test_add ((path), HarnessFixture, NULL, set_up, (test), harness_fixture_tear_down)
+  ADD ("/resume/closed-long-ago-resolve-and-leave", test_closed_long_ago_resolve_and_leave);
+  ADD ("/resume/deleted-records-end-closed", test_deleted_records_end_closed);
+  return harness_run_tests ();
 }

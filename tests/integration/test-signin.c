@@ -19,10 +19,13 @@ assert_error (PurpleConnectionError reason, const char *needle)
   g_assert_null (strstr (harness_events.description, MOCK_SECRET));
 }
 
+/* Every case signs in itself: the set-up only makes the account. */
+static const HarnessOptions offline = { .offline = TRUE };
+
 static void
-test_sign_in_succeeds (void)
+test_sign_in_succeeds (HarnessFixture *f, gconstpointer data)
 {
-  PurpleAccount *account = harness_account_new ();
+  PurpleAccount *account = f->account;
   harness_connect (account);
 
   g_assert_true (harness_events.signed_on);
@@ -51,7 +54,6 @@ test_sign_in_succeeds (void)
   g_assert_true (strstr (json_object_get_string_member (json_array_get_object_element (requests, 0), "path"), "/oauth2/v2.0/token"));
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (requests, 1), "path"), ==, "/api/data/v9.2/WhoAmI");
   g_assert_true (json_object_get_boolean_member (json_array_get_object_element (requests, 3), "has_bearer"));
-  harness_account_delete (account);
 }
 
 typedef void (*Setup) (PurpleAccount *account);
@@ -87,32 +89,21 @@ static void empty_tenant (PurpleAccount *a) { purple_account_set_string (a, "ten
 static void plain_http_remote (PurpleAccount *a) { purple_account_set_username (a, "http://contoso.crm.dynamics.com"); }
 static void closed_port (PurpleAccount *a) { purple_account_set_string (a, "authority", "http://127.0.0.1:1"); }
 static void unknown_host (PurpleAccount *a) { purple_account_set_string (a, "authority", "https://login.nonexistent.invalid"); }
-static void throttled (PurpleAccount *a)
-{
-  harness_mock_post ("/_mock/faults",
-      "{\"count\":2,\"path_contains\":\"WhoAmI\",\"status\":429,\"retry_after\":\"30\"}");
-}
-static void server_error (PurpleAccount *a)
-{
-  harness_mock_post ("/_mock/faults",
-      "{\"count\":2,\"path_contains\":\"msdyn_ocliveworkitems\",\"status\":503}");
-}
-static void token_endpoint_down (PurpleAccount *a)
-{
-  harness_mock_post ("/_mock/faults",
-      "{\"count\":1,\"path_contains\":\"/oauth2/\",\"status\":500}");
-}
-static void dropped_connection (PurpleAccount *a)
-{
-  harness_mock_post ("/_mock/faults",
-      "{\"count\":10,\"path_contains\":\"WhoAmI\",\"drop\":true}");
-}
+
+/* Faults the mock is given before the sign-in (POST /_mock/faults). */
+#define THROTTLED "{\"count\":2,\"path_contains\":\"WhoAmI\",\"status\":429,\"retry_after\":\"30\"}"
+#define SERVER_ERROR "{\"count\":2,\"path_contains\":\"msdyn_ocliveworkitems\",\"status\":503}"
+#define TOKEN_ENDPOINT_DOWN "{\"count\":1,\"path_contains\":\"/oauth2/\",\"status\":500}"
+#define DROPPED_CONNECTION "{\"count\":10,\"path_contains\":\"WhoAmI\",\"drop\":true}"
+/* Omnichannel is not installed there: the conversations table is missing */
+#define NOT_PROVISIONED "{\"count\":1,\"path_contains\":\"msdyn_ocliveworkitems\",\"status\":404}"
 
 typedef struct {
   const char           *name;
-  Setup                 setup;
+  Setup                 setup;     /* NULL: nothing to change */
   PurpleConnectionError reason;
   const char           *needle;
+  const char           *faults;    /* NULL: none */
 } Row;
 
 static const Row rows[] = {
@@ -125,6 +116,7 @@ static const Row rows[] = {
   { "environment-not-in-tenant", environment_not_in_tenant, PURPLE_CONNECTION_ERROR_INVALID_SETTINGS, "is not a resource in tenant" },
   { "no-application-user", no_application_user, PURPLE_CONNECTION_ERROR_AUTHENTICATION_FAILED, "no Application User" },
   { "missing-privilege", missing_privilege, PURPLE_CONNECTION_ERROR_AUTHENTICATION_FAILED, "prvReadmsdyn_ocliveworkitem" },
+  { "not-provisioned", NULL, PURPLE_CONNECTION_ERROR_INVALID_SETTINGS, "is not provisioned there", NOT_PROVISIONED },
   { "queue-as-workstream", queue_as_workstream, PURPLE_CONNECTION_ERROR_INVALID_SETTINGS, "not a queue" },
   { "inactive-workstream", inactive_workstream, PURPLE_CONNECTION_ERROR_INVALID_SETTINGS, "is inactive" },
   { "malformed-client-id", malformed_client, PURPLE_CONNECTION_ERROR_INVALID_SETTINGS, "Client ID “my-app-registration” is not a GUID" },
@@ -134,42 +126,45 @@ static const Row rows[] = {
   /* transient: NETWORK_ERROR, so the UI reconnects; the message says when */
   { "closed-port", closed_port, PURPLE_CONNECTION_ERROR_NETWORK_ERROR, "Will retry automatically" },
   { "unknown-host", unknown_host, PURPLE_CONNECTION_ERROR_NETWORK_ERROR, "login.nonexistent.invalid" },
-  { "throttled", throttled, PURPLE_CONNECTION_ERROR_NETWORK_ERROR, "throttling" },
-  { "server-error", server_error, PURPLE_CONNECTION_ERROR_NETWORK_ERROR, "HTTP 503" },
-  { "token-endpoint-down", token_endpoint_down, PURPLE_CONNECTION_ERROR_NETWORK_ERROR, "temporarily unavailable" },
-  { "dropped-connection", dropped_connection, PURPLE_CONNECTION_ERROR_NETWORK_ERROR, "Could not reach 127.0.0.1" },
+  { "throttled", NULL, PURPLE_CONNECTION_ERROR_NETWORK_ERROR, "throttling", THROTTLED },
+  { "server-error", NULL, PURPLE_CONNECTION_ERROR_NETWORK_ERROR, "HTTP 503", SERVER_ERROR },
+  { "token-endpoint-down", NULL, PURPLE_CONNECTION_ERROR_NETWORK_ERROR, "temporarily unavailable", TOKEN_ENDPOINT_DOWN },
+  { "dropped-connection", NULL, PURPLE_CONNECTION_ERROR_NETWORK_ERROR, "Could not reach 127.0.0.1", DROPPED_CONNECTION },
 };
 
+/* The row's account, set up the row's way. */
 static void
-test_failure_row (gconstpointer data)
+row_set_up (HarnessFixture *f, gconstpointer data)
 {
   const Row *row = data;
-  harness_mock_post ("/_mock/reset", NULL);
-  PurpleAccount *account = harness_account_new ();
-  row->setup (account);
+  harness_fixture_set_up (f, &offline);
+  if (row->setup)
+    row->setup (f->account);
+  if (row->faults)
+    harness_mock_post ("/_mock/faults", row->faults);
+}
 
-  harness_connect (account);
+static void
+test_failure_row (HarnessFixture *f, gconstpointer data)
+{
+  const Row *row = data;
+  harness_connect (f->account);
   assert_error (row->reason, row->needle);
   g_test_message ("%s → reason %d: %s", row->name, harness_events.reason, harness_events.description);
-  harness_account_delete (account);
 }
 
 static void
-test_throttle_names_retry_after (void)
+test_throttle_names_retry_after (HarnessFixture *f, gconstpointer data)
 {
-  harness_mock_post ("/_mock/reset", NULL);
-  PurpleAccount *account = harness_account_new ();
-  throttled (account);
-  harness_connect (account);
+  harness_mock_post ("/_mock/faults", THROTTLED);
+  harness_connect (f->account);
   assert_error (PURPLE_CONNECTION_ERROR_NETWORK_ERROR, "in 30 s");
-  harness_account_delete (account);
 }
 
 static void
-test_transient_then_success (void)
+test_transient_then_success (HarnessFixture *f, gconstpointer data)
 {
-  harness_mock_post ("/_mock/reset", NULL);
-  PurpleAccount *account = harness_account_new ();
+  PurpleAccount *account = f->account;
   harness_mock_post ("/_mock/faults",
       "{\"count\":2,\"path_contains\":\"WhoAmI\",\"status\":502}");
 
@@ -185,7 +180,6 @@ test_transient_then_success (void)
   for (guint i = 0; i < harness_events.progress->len; i++)
     waited |= strstr (harness_events.progress->pdata[i], "before trying again") != NULL;
   g_assert_true (waited);
-  harness_account_delete (account);
 }
 
 static gboolean
@@ -194,24 +188,19 @@ errored (gpointer data)
   return harness_events.errored;
 }
 
-static void
-test_secret_expires_while_online (void)
-{
-  /* a mock whose tokens live 3 s: the plugin renews them in the background */
-  harness_mock_stop ();
-  const char *short_tokens[] = { "--token-lifetime", "3", NULL };
-  harness_mock_start (short_tokens);
-  PurpleAccount *account = harness_account_new ();
-  harness_connect (account);
-  g_assert_true (harness_events.signed_on);
+/* a mock whose tokens live 3 s: the plugin renews them in the background */
+static const char *const short_tokens[] = { "--token-lifetime", "3", NULL };
+static const HarnessOptions short_lived_tokens = { .mock_args = short_tokens };
 
+static void
+test_secret_expires_while_online (HarnessFixture *f, gconstpointer data)
+{
   /* the secret expires while online: the next renewal fails, and the user
    * gets the same precise message as at sign-in */
   harness_mock_post ("/_mock/scenario", "{\"secret_expired\":true}");
   harness_run_until (errored, NULL, 15);
   g_assert_cmpint (harness_events.reason, ==, PURPLE_CONNECTION_ERROR_AUTHENTICATION_FAILED);
   g_assert_nonnull (strstr (harness_events.description, "has expired"));
-  harness_account_delete (account);
 }
 
 int
@@ -220,17 +209,14 @@ main (int argc, char **argv)
   harness_init (&argc, &argv);
   harness_mock_start (NULL);
 
-  g_test_add_func ("/signin/succeeds", test_sign_in_succeeds);
+  HARNESS_ADD ("/signin/succeeds", &offline, test_sign_in_succeeds);
   for (gsize i = 0; i < G_N_ELEMENTS (rows); i++)
     {
       g_autofree char *path = g_strdup_printf ("/signin/failure/%s", rows[i].name);
-      g_test_add_data_func (path, &rows[i], test_failure_row);
+      g_test_add (path, HarnessFixture, &rows[i], row_set_up, test_failure_row, harness_fixture_tear_down);
     }
-  g_test_add_func ("/signin/throttle-names-retry-after", test_throttle_names_retry_after);
-  g_test_add_func ("/signin/transient-then-success", test_transient_then_success);
-  g_test_add_func ("/signin/secret-expires-while-online", test_secret_expires_while_online);
-
-  int status = g_test_run ();
-  harness_quit ();
-  return status;
+  HARNESS_ADD ("/signin/throttle-names-retry-after", &offline, test_throttle_names_retry_after);
+  HARNESS_ADD ("/signin/transient-then-success", &offline, test_transient_then_success);
+  HARNESS_ADD ("/signin/secret-expires-while-online", &short_lived_tokens, test_secret_expires_while_online);
+  return harness_run_tests ();
 }

@@ -37,6 +37,7 @@ typedef struct {
   GPtrArray    *removed;     /* char* of handoff-removed */
   GPtrArray    *rejected;    /* char* file names of rejected */
   guint         added;
+  OcHandoff    *current;     /* the handoff the case looks at (the service owns it) */
 } Fixture;
 
 /* Iterates the main context until *@flag or 10 s (a failure). */
@@ -172,18 +173,27 @@ make_session (const char *id)
   return session;
 }
 
-static OcHandoff *current;
+/* Starts the service with @parts, accepts a new session @id, and makes its
+ * handoff the current one. */
+static void
+start_and_accept (Fixture *f, OcServiceParts parts, const char *id)
+{
+  oc_service_start (f->service, parts, NULL);
+  g_autoptr(OcSession) session = make_session (id);
+  g_assert_true (oc_service_accept (f->service, session, NULL, NULL));
+  f->current = oc_service_lookup (f->service, id);
+}
 
 static gboolean
 is_created (Fixture *f)
 {
-  return oc_handoff_get_phase (current) == OC_HANDOFF_PHASE_CREATED;
+  return oc_handoff_get_phase (f->current) == OC_HANDOFF_PHASE_CREATED;
 }
 
 static gboolean
 is_failed (Fixture *f)
 {
-  return oc_handoff_get_phase (current) == OC_HANDOFF_PHASE_FAILED;
+  return oc_handoff_get_phase (f->current) == OC_HANDOFF_PHASE_FAILED;
 }
 
 static const char *
@@ -231,11 +241,11 @@ test_accept_online (Fixture *f, gconstpointer data)
   g_assert_false (known);
   g_assert_true (oc_store_contains (oc_service_get_store (f->service), "svc-online-1"));
 
-  current = oc_service_lookup (f->service, "svc-online-1");
-  g_assert_nonnull (current);
+  f->current = oc_service_lookup (f->service, "svc-online-1");
+  g_assert_nonnull (f->current);
   g_assert_cmpuint (f->added, ==, 1);
   wait_for (is_created, f);
-  g_autoptr(JsonNode) record = mock_server_dup_record (f->mock, CONV, oc_handoff_get_record_id (current));
+  g_autoptr(JsonNode) record = mock_server_dup_record (f->mock, CONV, oc_handoff_get_record_id (f->current));
   g_assert_nonnull (record);
 
   /* the watcher learns of the new record from the engine, not from a front end */
@@ -254,12 +264,12 @@ test_duplicate (Fixture *f, gconstpointer data)
   gboolean known = TRUE;
   g_assert_true (oc_service_accept (f->service, first, &known, &error));
   g_assert_false (known);
-  current = oc_service_lookup (f->service, "svc-dup");
+  f->current = oc_service_lookup (f->service, "svc-dup");
   wait_for (is_created, f);
   g_assert_true (oc_service_accept (f->service, second, &known, &error));
   g_assert_no_error (error);
   g_assert_true (known);
-  g_assert_true (oc_service_lookup (f->service, "svc-dup") == current);
+  g_assert_true (oc_service_lookup (f->service, "svc-dup") == f->current);
   g_assert_cmpuint (f->added, ==, 1);
   g_assert_cmpuint (count_posts (f), ==, 1);
 }
@@ -292,8 +302,8 @@ test_offline_then_resume (Fixture *f, gconstpointer data)
 
   /* the account signs in: the stored session is resumed */
   oc_service_start (f->service, 0, NULL);
-  current = oc_service_lookup (f->service, "svc-offline");
-  g_assert_nonnull (current);
+  f->current = oc_service_lookup (f->service, "svc-offline");
+  g_assert_nonnull (f->current);
   wait_for (is_created, f);
   g_assert_cmpuint (count_posts (f), ==, 1);
 }
@@ -304,13 +314,10 @@ test_transient_retry (Fixture *f, gconstpointer data)
 {
   mock_server_add_fault (f->mock, "{\"method\":\"POST\",\"path_contains\":\"" CONV "\",\"status\":503,"
                                   "\"retry_after\":\"0\",\"count\":2}");
-  oc_service_start (f->service, 0, NULL);
-  g_autoptr(OcSession) session = make_session ("svc-transient");
-  g_assert_true (oc_service_accept (f->service, session, NULL, NULL));
-  current = oc_service_lookup (f->service, "svc-transient");
+  start_and_accept (f, 0, "svc-transient");
   wait_for (is_created, f);
   g_assert_cmpuint (count_posts (f), ==, 3);
-  g_assert_nonnull (mock_server_dup_record (f->mock, CONV, oc_handoff_get_record_id (current)));
+  g_assert_nonnull (mock_server_dup_record (f->mock, CONV, oc_handoff_get_record_id (f->current)));
 }
 
 /* A permanent failure stops and says so once; retry starts it again. */
@@ -319,10 +326,7 @@ test_permanent_failure (Fixture *f, gconstpointer data)
 {
   mock_server_add_fault (f->mock, "{\"method\":\"POST\",\"path_contains\":\"" CONV "\",\"status\":400,"
                                   "\"body\":{\"error\":{\"code\":\"0x80040203\",\"message\":\"bad column\"}}}");
-  oc_service_start (f->service, 0, NULL);
-  g_autoptr(OcSession) session = make_session ("svc-permanent");
-  g_assert_true (oc_service_accept (f->service, session, NULL, NULL));
-  current = oc_service_lookup (f->service, "svc-permanent");
+  start_and_accept (f, 0, "svc-permanent");
   wait_for (is_failed, f);
   g_assert_cmpstr (last_status (f), ==, "failed");
   Change *failed = f->changes->pdata[f->changes->len - 1];
@@ -343,7 +347,7 @@ set_state (Fixture *f, int statecode, int statuscode)
   g_autoptr(GError) error = NULL;
   g_autofree char *json = g_strdup_printf ("{\"entity\":\"" CONV "\",\"id\":\"%s\",\"statecode\":%d,"
                                            "\"statuscode\":%d,\"agent\":\"" SEED_REP1 "\"}",
-                                           oc_handoff_get_record_id (current), statecode, statuscode);
+                                           oc_handoff_get_record_id (f->current), statecode, statuscode);
   g_autoptr(JsonNode) record = mock_server_set_state (f->mock, json, &error);
   g_assert_no_error (error);
 }
@@ -359,10 +363,7 @@ is_shown_active (Fixture *f)
 static void
 test_presence_once (Fixture *f, gconstpointer data)
 {
-  oc_service_start (f->service, OC_SERVICE_WATCH, NULL);
-  g_autoptr(OcSession) session = make_session ("svc-presence");
-  g_assert_true (oc_service_accept (f->service, session, NULL, NULL));
-  current = oc_service_lookup (f->service, "svc-presence");
+  start_and_accept (f, OC_SERVICE_WATCH, "svc-presence");
   wait_for (is_shown_open, f);
   set_state (f, 0, 2);
   wait_for (is_shown_active, f);
@@ -388,10 +389,7 @@ test_presence_once (Fixture *f, gconstpointer data)
 static void
 test_retention (Fixture *f, gconstpointer data)
 {
-  oc_service_start (f->service, OC_SERVICE_WATCH | OC_SERVICE_EXPIRE, NULL);
-  g_autoptr(OcSession) session = make_session ("svc-retention");
-  g_assert_true (oc_service_accept (f->service, session, NULL, NULL));
-  current = oc_service_lookup (f->service, "svc-retention");
+  start_and_accept (f, OC_SERVICE_WATCH | OC_SERVICE_EXPIRE, "svc-retention");
   wait_for (is_shown_open, f);
   set_state (f, 1, 4);
   wait_for (is_shown_closed, f);
@@ -407,8 +405,8 @@ test_retention (Fixture *f, gconstpointer data)
   oc_service_stop (f->service);
   g_ptr_array_set_size (f->removed, 0);
   oc_service_start (f->service, OC_SERVICE_WATCH | OC_SERVICE_EXPIRE, NULL);
-  current = oc_service_lookup (f->service, "svc-retention");
-  g_assert_nonnull (current);
+  f->current = oc_service_lookup (f->service, "svc-retention");
+  g_assert_nonnull (f->current);
   wait_for (is_removed, f);
   g_assert_cmpstr (f->removed->pdata[0], ==, "svc-retention");
 }
