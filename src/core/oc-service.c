@@ -1,10 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "oc-service.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "oc-error.h"
 #include "oc-presence.h"
+#ifdef OC_HAVE_AMQP
+#include "oc-amqp-intake-private.h"
+#endif
+
+/* A directory intake besides the store's own inbox (oc_service_add_inbox_dir). */
+typedef struct {
+  OcStore *store;   /* DIR/inbox in, DIR/rejected for refused documents */
+  OcInbox *inbox;   /* while started */
+} Drop;
 
 struct _OcService {
   GObject          parent_instance;
@@ -13,6 +23,8 @@ struct _OcService {
   OcHandoffEngine *engine;         /* while online: created with the service or at start */
   OcWatcher       *watcher;
   OcInbox         *inbox;          /* while started */
+  GPtrArray       *drops;          /* Drop*: other inbox directories */
+  GPtrArray       *queues;         /* OcAmqpIntake*: queue intakes */
   gboolean         started;
   OcServiceParts   parts;
   GHashTable      *shown;          /* session id → "status-id\nmessage" last announced */
@@ -21,10 +33,22 @@ struct _OcService {
   guint            expire_idle;
 };
 
-enum { SIGNAL_ADDED, SIGNAL_CHANGED, SIGNAL_PRESENCE, SIGNAL_REMOVED, SIGNAL_REJECTED, N_SIGNALS };
+enum {
+  SIGNAL_ADDED, SIGNAL_CHANGED, SIGNAL_PRESENCE, SIGNAL_REMOVED, SIGNAL_REJECTED,
+  SIGNAL_QUEUE_SETTLED, SIGNAL_QUEUE_CONNECTION, SIGNAL_QUEUE_FAILED, N_SIGNALS
+};
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (OcService, oc_service, G_TYPE_OBJECT)
+
+static void
+drop_free (gpointer data)
+{
+  Drop *drop = data;
+  g_clear_object (&drop->inbox);
+  g_clear_object (&drop->store);
+  g_free (drop);
+}
 
 static void
 oc_service_dispose (GObject *object)
@@ -33,6 +57,12 @@ oc_service_dispose (GObject *object)
   oc_service_stop (self);
   if (self->store)
     g_signal_handlers_disconnect_by_data (self->store, self);
+  for (guint i = 0; self->drops && i < self->drops->len; i++)
+    g_signal_handlers_disconnect_by_data (((Drop *) self->drops->pdata[i])->store, self);
+  for (guint i = 0; self->queues && i < self->queues->len; i++)
+    g_signal_handlers_disconnect_by_data (self->queues->pdata[i], self);
+  g_clear_pointer (&self->drops, g_ptr_array_unref);
+  g_clear_pointer (&self->queues, g_ptr_array_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->connection);
   g_clear_pointer (&self->shown, g_hash_table_unref);
@@ -45,10 +75,7 @@ oc_service_class_init (OcServiceClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = oc_service_dispose;
 
-  signals[SIGNAL_ADDED] = g_signal_new ("handoff-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                        0, NULL, NULL, NULL, G_TYPE_NONE, 1, OC_TYPE_HANDOFF);
-  signals[SIGNAL_CHANGED] = g_signal_new ("handoff-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, OC_TYPE_HANDOFF);
+  oc_handoff_signals_install (G_OBJECT_CLASS (klass), &signals[SIGNAL_ADDED], &signals[SIGNAL_CHANGED]);
   signals[SIGNAL_PRESENCE] = g_signal_new ("presence-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                            0, NULL, NULL, NULL, G_TYPE_NONE, 5, OC_TYPE_HANDOFF,
                                            G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
@@ -56,6 +83,14 @@ oc_service_class_init (OcServiceClass *klass)
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[SIGNAL_REJECTED] = g_signal_new ("rejected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                            0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  signals[SIGNAL_QUEUE_SETTLED] = g_signal_new ("queue-settled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                                0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING,
+                                                G_TYPE_STRING, G_TYPE_STRING);
+  signals[SIGNAL_QUEUE_CONNECTION] = g_signal_new ("queue-connection", G_TYPE_FROM_CLASS (klass),
+                                                   G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                                                   G_TYPE_BOOLEAN, G_TYPE_STRING);
+  signals[SIGNAL_QUEUE_FAILED] = g_signal_new ("queue-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                               0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
 
 static void
@@ -63,6 +98,8 @@ oc_service_init (OcService *self)
 {
   self->shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->none = g_ptr_array_new ();
+  self->drops = g_ptr_array_new_with_free_func (drop_free);
+  self->queues = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 static void
@@ -196,6 +233,16 @@ oc_service_new (OcConnection *connection, const char *store_root, GError **error
   return self;
 }
 
+static gboolean
+start_drop (OcService *self, Drop *drop, GError **error)
+{
+  drop->inbox = oc_inbox_new (drop->store, self->engine);
+  if (oc_inbox_start (drop->inbox, error))
+    return TRUE;
+  g_clear_object (&drop->inbox);
+  return FALSE;
+}
+
 gboolean
 oc_service_start (OcService *self, OcServiceParts parts, GError **error)
 {
@@ -217,10 +264,19 @@ oc_service_start (OcService *self, OcServiceParts parts, GError **error)
       expire (self);
       self->retention_source = g_timeout_add_seconds (OC_SERVICE_RETENTION_TICK_S, on_retention_tick, self);
     }
-  if (!(parts & OC_SERVICE_INBOX))
-    return TRUE;
-  self->inbox = oc_inbox_new (self->store, self->engine);
-  return oc_inbox_start (self->inbox, error);
+  gboolean ok = TRUE;
+  if (parts & OC_SERVICE_INBOX)
+    {
+      self->inbox = oc_inbox_new (self->store, self->engine);
+      ok = oc_inbox_start (self->inbox, error);
+    }
+  for (guint i = 0; i < self->drops->len; i++)
+    ok = start_drop (self, self->drops->pdata[i], ok ? error : NULL) && ok;
+#ifdef OC_HAVE_AMQP
+  for (guint i = 0; i < self->queues->len; i++)
+    oc_amqp_intake_start (self->queues->pdata[i]);
+#endif
+  return ok;
 }
 
 void
@@ -231,6 +287,17 @@ oc_service_stop (OcService *self)
   self->started = FALSE;
   g_clear_handle_id (&self->retention_source, g_source_remove);
   g_clear_handle_id (&self->expire_idle, g_source_remove);
+#ifdef OC_HAVE_AMQP
+  for (guint i = 0; self->queues && i < self->queues->len; i++)
+    oc_amqp_intake_stop (self->queues->pdata[i]);
+#endif
+  for (guint i = 0; self->drops && i < self->drops->len; i++)
+    {
+      Drop *drop = self->drops->pdata[i];
+      if (drop->inbox)
+        oc_inbox_stop (drop->inbox);
+      g_clear_object (&drop->inbox);
+    }
   if (self->inbox)
     oc_inbox_stop (self->inbox);
   g_clear_object (&self->inbox);
@@ -251,6 +318,136 @@ oc_service_is_started (OcService *self)
 {
   g_return_val_if_fail (OC_IS_SERVICE (self), FALSE);
   return self->started;
+}
+
+gboolean
+oc_service_add_inbox_dir (OcService *self, const char *dir, GError **error)
+{
+  g_return_val_if_fail (OC_IS_SERVICE (self), FALSE);
+  g_return_val_if_fail (dir != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  OcStore *store = oc_store_new (dir, error);
+  if (store == NULL)
+    return FALSE;
+  Drop *drop = g_new0 (Drop, 1);
+  drop->store = store;
+  g_signal_connect (store, "rejected", G_CALLBACK (on_store_rejected), self);
+  g_ptr_array_add (self->drops, drop);
+  return !self->started || start_drop (self, drop, error);
+}
+
+#ifdef OC_HAVE_AMQP
+static void
+on_queue_settled (OcAmqpIntake *intake, const char *session_id, const char *outcome, const char *reason,
+                  gpointer user_data)
+{
+  g_signal_emit (user_data, signals[SIGNAL_QUEUE_SETTLED], 0, session_id, outcome, reason);
+}
+
+static void
+on_queue_connection (OcAmqpIntake *intake, gboolean up, const char *detail, gpointer user_data)
+{
+  g_signal_emit (user_data, signals[SIGNAL_QUEUE_CONNECTION], 0, up, detail);
+}
+
+static void
+on_queue_failed (OcAmqpIntake *intake, GError *error, gpointer user_data)
+{
+  g_signal_emit (user_data, signals[SIGNAL_QUEUE_FAILED], 0, error);
+}
+#endif
+
+gboolean
+oc_service_add_queue (OcService *self, const OcAmqpIntakeOptions *options, GError **error)
+{
+  g_return_val_if_fail (OC_IS_SERVICE (self), FALSE);
+  g_return_val_if_fail (options != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+#ifdef OC_HAVE_AMQP
+  OcAmqpIntake *intake = oc_amqp_intake_new (self, options, error);
+  if (intake == NULL)
+    return FALSE;
+  g_signal_connect (intake, "settled", G_CALLBACK (on_queue_settled), self);
+  g_signal_connect (intake, "connection", G_CALLBACK (on_queue_connection), self);
+  g_signal_connect (intake, "failed", G_CALLBACK (on_queue_failed), self);
+  g_ptr_array_add (self->queues, intake);
+  if (self->started)
+    oc_amqp_intake_start (intake);
+  return TRUE;
+#else
+  g_set_error_literal (error, OC_ERROR, OC_ERROR_INVALID_SETTINGS,
+                       _("This omnichannel was built without AMQP support (meson -Damqp=enabled, "
+                         "libqpid-proton11-dev): a queue cannot be used"));
+  return FALSE;
+#endif
+}
+
+guint
+oc_service_get_queue_held (OcService *self)
+{
+  g_return_val_if_fail (OC_IS_SERVICE (self), 0);
+  guint held = 0;
+#ifdef OC_HAVE_AMQP
+  for (guint i = 0; i < self->queues->len; i++)
+    held += oc_amqp_intake_get_held (self->queues->pdata[i]);
+#endif
+  return held;
+}
+
+void
+oc_service_publish_outcome (OcService *self, const char *json)
+{
+  g_return_if_fail (OC_IS_SERVICE (self));
+  g_return_if_fail (json != NULL);
+#ifdef OC_HAVE_AMQP
+  for (guint i = 0; i < self->queues->len; i++)
+    oc_amqp_intake_publish (self->queues->pdata[i], json);
+#endif
+}
+
+#ifdef OC_HAVE_AMQP
+static void
+on_queue_stopped (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  guint *pending = g_task_get_task_data (task);
+  oc_amqp_intake_stop_finish (OC_AMQP_INTAKE (source), result, NULL);
+  if (--*pending > 0)
+    return;
+  oc_service_stop (g_task_get_source_object (task));
+  g_task_return_boolean (task, TRUE);
+}
+#endif
+
+void
+oc_service_stop_async (OcService *self, GCancellable *cancellable, GAsyncReadyCallback callback,
+                       gpointer user_data)
+{
+  g_return_if_fail (OC_IS_SERVICE (self));
+
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, oc_service_stop_async);
+  guint *pending = g_new0 (guint, 1);
+  g_task_set_task_data (task, pending, g_free);
+#ifdef OC_HAVE_AMQP
+  if (self->started && self->queues->len > 0)
+    {
+      *pending = self->queues->len;
+      for (guint i = 0; i < self->queues->len; i++)
+        oc_amqp_intake_stop_async (self->queues->pdata[i], NULL, on_queue_stopped, g_object_ref (task));
+      return;
+    }
+#endif
+  oc_service_stop (self);
+  g_task_return_boolean (task, TRUE);
+}
+
+gboolean
+oc_service_stop_finish (OcService *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 gboolean
