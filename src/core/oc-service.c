@@ -1,20 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "oc-service.h"
 
-#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "oc-error.h"
 #include "oc-presence.h"
-#ifdef OC_HAVE_AMQP
-#include "oc-amqp-intake-private.h"
-#endif
-
-/* A directory intake besides the store's own inbox (oc_service_add_inbox_dir). */
-typedef struct {
-  OcStore *store;   /* DIR/inbox in, DIR/rejected for refused documents */
-  OcInbox *inbox;   /* while started */
-} Drop;
+#include "oc-service-intakes.h"
 
 struct _OcService {
   GObject          parent_instance;
@@ -23,8 +14,7 @@ struct _OcService {
   OcHandoffEngine *engine;         /* while online: created with the service or at start */
   OcWatcher       *watcher;
   OcInbox         *inbox;          /* while started */
-  GPtrArray       *drops;          /* Drop*: other inbox directories */
-  GPtrArray       *queues;         /* OcAmqpIntake*: queue intakes */
+  OcServiceIntakes *intakes;       /* other inbox directories, queues */
   gboolean         started;
   OcServiceParts   parts;
   GHashTable      *shown;          /* session id → "status-id\nmessage" last announced */
@@ -42,27 +32,13 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (OcService, oc_service, G_TYPE_OBJECT)
 
 static void
-drop_free (gpointer data)
-{
-  Drop *drop = data;
-  g_clear_object (&drop->inbox);
-  g_clear_object (&drop->store);
-  g_free (drop);
-}
-
-static void
 oc_service_dispose (GObject *object)
 {
   OcService *self = OC_SERVICE (object);
   oc_service_stop (self);
   if (self->store)
     g_signal_handlers_disconnect_by_data (self->store, self);
-  for (guint i = 0; self->drops && i < self->drops->len; i++)
-    g_signal_handlers_disconnect_by_data (((Drop *) self->drops->pdata[i])->store, self);
-  for (guint i = 0; self->queues && i < self->queues->len; i++)
-    g_signal_handlers_disconnect_by_data (self->queues->pdata[i], self);
-  g_clear_pointer (&self->drops, g_ptr_array_unref);
-  g_clear_pointer (&self->queues, g_ptr_array_unref);
+  g_clear_pointer (&self->intakes, oc_service_intakes_free);
   g_clear_object (&self->store);
   g_clear_object (&self->connection);
   g_clear_pointer (&self->shown, g_hash_table_unref);
@@ -98,8 +74,7 @@ oc_service_init (OcService *self)
 {
   self->shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->none = g_ptr_array_new ();
-  self->drops = g_ptr_array_new_with_free_func (drop_free);
-  self->queues = g_ptr_array_new_with_free_func (g_object_unref);
+  self->intakes = oc_service_intakes_new (self);
 }
 
 static void
@@ -233,16 +208,6 @@ oc_service_new (OcConnection *connection, const char *store_root, GError **error
   return self;
 }
 
-static gboolean
-start_drop (OcService *self, Drop *drop, GError **error)
-{
-  drop->inbox = oc_inbox_new (drop->store, self->engine);
-  if (oc_inbox_start (drop->inbox, error))
-    return TRUE;
-  g_clear_object (&drop->inbox);
-  return FALSE;
-}
-
 gboolean
 oc_service_start (OcService *self, OcServiceParts parts, GError **error)
 {
@@ -270,13 +235,7 @@ oc_service_start (OcService *self, OcServiceParts parts, GError **error)
       self->inbox = oc_inbox_new (self->store, self->engine);
       ok = oc_inbox_start (self->inbox, error);
     }
-  for (guint i = 0; i < self->drops->len; i++)
-    ok = start_drop (self, self->drops->pdata[i], ok ? error : NULL) && ok;
-#ifdef OC_HAVE_AMQP
-  for (guint i = 0; i < self->queues->len; i++)
-    oc_amqp_intake_start (self->queues->pdata[i]);
-#endif
-  return ok;
+  return oc_service_intakes_start (self->intakes, self->engine, ok ? error : NULL) && ok;
 }
 
 void
@@ -287,17 +246,8 @@ oc_service_stop (OcService *self)
   self->started = FALSE;
   g_clear_handle_id (&self->retention_source, g_source_remove);
   g_clear_handle_id (&self->expire_idle, g_source_remove);
-#ifdef OC_HAVE_AMQP
-  for (guint i = 0; self->queues && i < self->queues->len; i++)
-    oc_amqp_intake_stop (self->queues->pdata[i]);
-#endif
-  for (guint i = 0; self->drops && i < self->drops->len; i++)
-    {
-      Drop *drop = self->drops->pdata[i];
-      if (drop->inbox)
-        oc_inbox_stop (drop->inbox);
-      g_clear_object (&drop->inbox);
-    }
+  if (self->intakes)
+    oc_service_intakes_stop (self->intakes);
   if (self->inbox)
     oc_inbox_stop (self->inbox);
   g_clear_object (&self->inbox);
@@ -326,37 +276,8 @@ oc_service_add_inbox_dir (OcService *self, const char *dir, GError **error)
   g_return_val_if_fail (OC_IS_SERVICE (self), FALSE);
   g_return_val_if_fail (dir != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  OcStore *store = oc_store_new (dir, error);
-  if (store == NULL)
-    return FALSE;
-  Drop *drop = g_new0 (Drop, 1);
-  drop->store = store;
-  g_signal_connect (store, "rejected", G_CALLBACK (on_store_rejected), self);
-  g_ptr_array_add (self->drops, drop);
-  return !self->started || start_drop (self, drop, error);
+  return oc_service_intakes_add_dir (self->intakes, dir, self->started ? self->engine : NULL, error);
 }
-
-#ifdef OC_HAVE_AMQP
-static void
-on_queue_settled (OcAmqpIntake *intake, const char *session_id, const char *outcome, const char *reason,
-                  gpointer user_data)
-{
-  g_signal_emit (user_data, signals[SIGNAL_QUEUE_SETTLED], 0, session_id, outcome, reason);
-}
-
-static void
-on_queue_connection (OcAmqpIntake *intake, gboolean up, const char *detail, gpointer user_data)
-{
-  g_signal_emit (user_data, signals[SIGNAL_QUEUE_CONNECTION], 0, up, detail);
-}
-
-static void
-on_queue_failed (OcAmqpIntake *intake, GError *error, gpointer user_data)
-{
-  g_signal_emit (user_data, signals[SIGNAL_QUEUE_FAILED], 0, error);
-}
-#endif
 
 gboolean
 oc_service_add_queue (OcService *self, const OcAmqpIntakeOptions *options, GError **error)
@@ -364,35 +285,14 @@ oc_service_add_queue (OcService *self, const OcAmqpIntakeOptions *options, GErro
   g_return_val_if_fail (OC_IS_SERVICE (self), FALSE);
   g_return_val_if_fail (options != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-#ifdef OC_HAVE_AMQP
-  OcAmqpIntake *intake = oc_amqp_intake_new (self, options, error);
-  if (intake == NULL)
-    return FALSE;
-  g_signal_connect (intake, "settled", G_CALLBACK (on_queue_settled), self);
-  g_signal_connect (intake, "connection", G_CALLBACK (on_queue_connection), self);
-  g_signal_connect (intake, "failed", G_CALLBACK (on_queue_failed), self);
-  g_ptr_array_add (self->queues, intake);
-  if (self->started)
-    oc_amqp_intake_start (intake);
-  return TRUE;
-#else
-  g_set_error_literal (error, OC_ERROR, OC_ERROR_INVALID_SETTINGS,
-                       _("This omnichannel was built without AMQP support (meson -Damqp=enabled, "
-                         "libqpid-proton11-dev): a queue cannot be used"));
-  return FALSE;
-#endif
+  return oc_service_intakes_add_queue (self->intakes, options, self->started, error);
 }
 
 guint
 oc_service_get_queue_held (OcService *self)
 {
   g_return_val_if_fail (OC_IS_SERVICE (self), 0);
-  guint held = 0;
-#ifdef OC_HAVE_AMQP
-  for (guint i = 0; i < self->queues->len; i++)
-    held += oc_amqp_intake_get_held (self->queues->pdata[i]);
-#endif
-  return held;
+  return oc_service_intakes_get_held (self->intakes);
 }
 
 void
@@ -400,47 +300,25 @@ oc_service_publish_outcome (OcService *self, const char *json)
 {
   g_return_if_fail (OC_IS_SERVICE (self));
   g_return_if_fail (json != NULL);
-#ifdef OC_HAVE_AMQP
-  for (guint i = 0; i < self->queues->len; i++)
-    oc_amqp_intake_publish (self->queues->pdata[i], json);
-#endif
+  oc_service_intakes_publish (self->intakes, json);
 }
 
-#ifdef OC_HAVE_AMQP
 static void
-on_queue_stopped (GObject *source, GAsyncResult *result, gpointer user_data)
+on_released (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
-  guint *pending = g_task_get_task_data (task);
-  oc_amqp_intake_stop_finish (OC_AMQP_INTAKE (source), result, NULL);
-  if (--*pending > 0)
-    return;
   oc_service_stop (g_task_get_source_object (task));
   g_task_return_boolean (task, TRUE);
 }
-#endif
 
 void
 oc_service_stop_async (OcService *self, GCancellable *cancellable, GAsyncReadyCallback callback,
                        gpointer user_data)
 {
   g_return_if_fail (OC_IS_SERVICE (self));
-
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, oc_service_stop_async);
-  guint *pending = g_new0 (guint, 1);
-  g_task_set_task_data (task, pending, g_free);
-#ifdef OC_HAVE_AMQP
-  if (self->started && self->queues->len > 0)
-    {
-      *pending = self->queues->len;
-      for (guint i = 0; i < self->queues->len; i++)
-        oc_amqp_intake_stop_async (self->queues->pdata[i], NULL, on_queue_stopped, g_object_ref (task));
-      return;
-    }
-#endif
-  oc_service_stop (self);
-  g_task_return_boolean (task, TRUE);
+  oc_service_intakes_release_async (self->intakes, on_released, task);
 }
 
 gboolean
