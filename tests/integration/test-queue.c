@@ -291,6 +291,15 @@ handoff_from_queue (gboolean remember)
   else
     g_assert_true (kept == NULL || *kept == '\0');
   g_assert_cmpuint (user.asked, ==, 1);
+
+  /* the next sign-in: a remembered password is used, a forgotten one asked again */
+  purple_account_disconnect (account);
+  harness_connect (account);
+  g_assert_true (harness_events.signed_on);
+  g_autofree char *second = g_strconcat (id, "-again", NULL);
+  publish (queue, second, "From the queue, again");
+  harness_wait_buddy (account, second, NULL, NULL);
+  g_assert_cmpuint (user.asked, ==, remember ? 1 : 2);
   harness_account_finish (account);
 }
 
