@@ -7,18 +7,12 @@
 #include <string.h>
 
 #include "cli-output.h"
+#include "cli-settings.h"
 #include "oc-amqp-outcome.h"
 #include "oc-amqp-url.h"
 #include "oc-backoff.h"
 #include "oc-error.h"
-#include "oc-handoff-engine.h"
-#include "oc-inbox.h"
-#include "oc-store.h"
 #include "oc-service.h"
-#include "oc-watcher.h"
-#ifdef OC_HAVE_AMQP
-#include "oc-amqp-intake.h"
-#endif
 
 #include <glib/gi18n-lib.h>
 
@@ -81,8 +75,7 @@ flag_or_env (const char *flag, const char *variable)
 
 typedef struct {
   GMainLoop       *loop;
-  OcHandoffEngine *engine;
-  gpointer         intake;   /* OcAmqpIntake* when built with AMQP and --amqp is given */
+  gboolean         queue;    /* --amqp is given: outcome events, messages to release */
   guint64          seq;
   int              status;
   gboolean         stopping;
@@ -115,8 +108,7 @@ on_handoff (OcService *service, OcHandoff *handoff, gpointer user_data)
   if (oc_handoff_is_foreign (handoff))
     return;
   log_handoff (handoff);
-#ifdef OC_HAVE_AMQP
-  if (serve_run->intake == NULL)
+  if (!serve_run->queue)
     return;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   guint64 seq = serve_run->seq;
@@ -124,16 +116,12 @@ on_handoff (OcService *service, OcHandoff *handoff, gpointer user_data)
   if (event)
     {
       serve_run->seq = seq;
-      oc_amqp_intake_publish (serve_run->intake, event);
+      oc_service_publish_outcome (service, event);
     }
-#else
-  (void) serve_run;
-#endif
 }
 
-#ifdef OC_HAVE_AMQP
 static void
-on_settled (OcAmqpIntake *intake, const char *session_id, const char *outcome, const char *reason, gpointer user_data)
+on_settled (OcService *service, const char *session_id, const char *outcome, const char *reason, gpointer user_data)
 {
   if (g_strcmp0 (outcome, "accepted") == 0)
     return;   /* the handoff's own line says it */
@@ -142,13 +130,13 @@ on_settled (OcAmqpIntake *intake, const char *session_id, const char *outcome, c
 }
 
 static void
-on_connection (OcAmqpIntake *intake, gboolean up, const char *detail, gpointer user_data)
+on_connection (OcService *service, gboolean up, const char *detail, gpointer user_data)
 {
   log_line (up ? "AMQP: %s" : "AMQP connection lost: %s", detail);
 }
 
 static void
-on_intake_failed (OcAmqpIntake *intake, GError *error, gpointer user_data)
+on_intake_failed (OcService *service, GError *error, gpointer user_data)
 {
   Serve *serve_run = user_data;
   log_line ("AMQP intake stopped: %s", error->message);
@@ -160,54 +148,34 @@ static void
 on_stopped (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Serve *serve_run = user_data;
-  oc_amqp_intake_stop_finish (OC_AMQP_INTAKE (source), result, NULL);
+  oc_service_stop_finish (OC_SERVICE (source), result, NULL);
   g_main_loop_quit (serve_run->loop);
 }
 
-static char *
-read_password (GError **error)
-{
-  if (serve.amqp_password_file)
-    {
-      g_autofree char *contents = NULL;
-      g_autoptr(GError) read_error = NULL;
-      if (!g_file_get_contents (serve.amqp_password_file, &contents, NULL, &read_error))
-        {
-          g_set_error (error, OC_ERROR, OC_ERROR_INVALID_SETTINGS, _("Cannot read --amqp-password-file: %s"),
-                       read_error->message);
-          return NULL;
-        }
-      g_strchomp (contents);
-      char *password = g_strdup (contents);
-      memset (contents, 0, strlen (contents));
-      return password;
-    }
-  return g_strdup (g_getenv ("OMNICHANNEL_AMQP_PASSWORD"));
-}
-#endif /* OC_HAVE_AMQP */
-
 static void
-on_drop_rejected (OcStore *drop, const char *name, const char *reason, gpointer user_data)
+on_rejected (OcService *service, const char *name, const char *reason, gpointer user_data)
 {
-  log_line ("rejected %s (moved to %s): %s", name, oc_store_get_rejected_dir (drop), reason);
+  log_line ("rejected %s: %s", name, reason);
 }
+
+typedef struct {
+  Serve     *serve_run;
+  OcService *service;   /* NULL until it runs */
+} Terminate;
 
 static gboolean
 on_terminate (gpointer user_data)
 {
-  Serve *serve_run = user_data;
+  Terminate *terminate = user_data;
+  Serve *serve_run = terminate->serve_run;
   if (serve_run->stopping)
     return G_SOURCE_CONTINUE;
   serve_run->stopping = TRUE;
-  log_line (serve_run->intake ? "stopping: releasing held messages" : "stopping");
-#ifdef OC_HAVE_AMQP
-  if (serve_run->intake)
-    {
-      oc_amqp_intake_stop_async (serve_run->intake, NULL, on_stopped, serve_run);
-      return G_SOURCE_CONTINUE;
-    }
-#endif
-  g_main_loop_quit (serve_run->loop);
+  log_line (serve_run->queue ? "stopping: releasing held messages" : "stopping");
+  if (terminate->service)
+    oc_service_stop_async (terminate->service, NULL, on_stopped, serve_run);
+  else
+    g_main_loop_quit (serve_run->loop);
   return G_SOURCE_CONTINUE;
 }
 
@@ -274,6 +242,14 @@ sign_in_until_online (Serve *serve_run, OcConnection *first, OcSettings *setting
     }
 }
 
+/* Forgets the password (its copy in the service is the service's). */
+static void
+wipe (char *secret)
+{
+  if (secret)
+    memset (secret, 0, strlen (secret));
+}
+
 int
 cli_serve_run (CliOptions *options, OcSettings *settings)
 {
@@ -295,137 +271,94 @@ cli_serve_run (CliOptions *options, OcSettings *settings)
       g_set_error_literal (&error, OC_ERROR, OC_ERROR_INVALID_SETTINGS, _("--max-unsettled must be 1 to 10000"));
       return cli_output_usage_error (options->json, error);
     }
-#ifdef OC_HAVE_AMQP
-  g_autofree char *password = url ? read_password (&error) : NULL;
+  g_autofree char *password = url ? cli_read_secret (serve.amqp_password_file, "amqp-password-file",
+                                                     "OMNICHANNEL_AMQP_PASSWORD", &error) : NULL;
   if (password == NULL && error)
     return cli_output_usage_error (options->json, error);
+  OcAmqpIntakeOptions queue_options = {
+    .url = url, .user = user, .password = password, .queue = queue, .outcomes = outcomes,
+    .max_unsettled = (guint) serve.max_unsettled,
+  };
+  /* Settings errors are usage errors, found before signing in. */
   OcAmqpUrl checked;
   if (url && !oc_amqp_url_parse (url, user && *user, &checked, &error))
-    return cli_output_usage_error (options->json, error);
-  if (url)
-    oc_amqp_url_clear (&checked);
-#else
-  (void) user;
-  (void) outcomes;
-  if (url)
     {
-      g_set_error_literal (&error, OC_ERROR, OC_ERROR_INVALID_SETTINGS,
-                           _("--amqp: this omnichannel was built without AMQP support (meson -Damqp=enabled, "
-                           "libqpid-proton11-dev); --inbox works without it"));
+      wipe (password);
       return cli_output_usage_error (options->json, error);
     }
-#endif
+  if (url)
+    oc_amqp_url_clear (&checked);
 
   g_autoptr(OcConnection) prepared_connection = NULL;
   g_autoptr(OcService) prepared_service = NULL;
   g_autofree char *root = NULL;
   int prepared = cli_prepare (options, settings, &prepared_connection, &prepared_service, &root);
-  if (prepared != CLI_EXIT_OK)
-    return prepared;
+  if (prepared == CLI_EXIT_OK && url && !oc_service_add_queue (prepared_service, &queue_options, &error))
+    prepared = cli_output_usage_error (options->json, error);
+  if (prepared == CLI_EXIT_OK && inbox && !oc_service_add_inbox_dir (prepared_service, inbox, &error))
+    prepared = cli_output_usage_error (options->json, error);
   /* The service is made again below for the connection that signed in
-   * (sign-in may be retried on a fresh one); this one only proved the
-   * store opens. */
+   * (sign-in may be retried on a fresh one); this one proved the store
+   * opens and the intakes' options are good. */
   g_clear_object (&prepared_service);
-  /* The drop directory has the store's layout: DIR/inbox/ in, DIR/rejected/
-   * for refused documents with their .reason. Accepted ones go to the store. */
-  g_autoptr(OcStore) drop = inbox ? oc_store_new (inbox, &error) : NULL;
-  if (inbox && drop == NULL)
-    return cli_output_usage_error (options->json, error);
+  if (prepared != CLI_EXIT_OK)
+    {
+      wipe (password);
+      return prepared;
+    }
 
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  Serve serve_run = { .loop = loop, .status = CLI_EXIT_OK };
-  guint sigint = g_unix_signal_add (SIGINT, on_terminate, &serve_run);
-  guint sigterm = g_unix_signal_add (SIGTERM, on_terminate, &serve_run);
+  Serve serve_run = { .loop = loop, .status = CLI_EXIT_OK, .queue = url != NULL };
+  Terminate terminate = { .serve_run = &serve_run };
+  guint sigint = g_unix_signal_add (SIGINT, on_terminate, &terminate);
+  guint sigterm = g_unix_signal_add (SIGTERM, on_terminate, &terminate);
   int status = CLI_EXIT_OK;
   g_autoptr(OcConnection) connection = sign_in_until_online (&serve_run, prepared_connection, settings, &status);
-  if (connection == NULL)
+  g_autoptr(OcService) service = NULL;
+  if (connection)
     {
-      g_source_remove (sigint);
-      g_source_remove (sigterm);
-#ifdef OC_HAVE_AMQP
-      if (password)
-        memset (password, 0, strlen (password));
-#endif
-      return status;
+      log_line ("signed in to %s; sessions stored in %s", oc_connection_get_settings (connection)->environment,
+                root);
+      service = oc_service_new (connection, root, &error);
     }
-  log_line ("signed in to %s; sessions stored in %s", oc_connection_get_settings (connection)->environment, root);
-
-  g_autoptr(OcService) service = oc_service_new (connection, root, &error);
+  if (service && url && !oc_service_add_queue (service, &queue_options, &error))
+    g_clear_object (&service);
+  if (service && inbox && !oc_service_add_inbox_dir (service, inbox, &error))
+    g_clear_object (&service);
+  wipe (password);
   if (service == NULL)
     {
       g_source_remove (sigint);
       g_source_remove (sigterm);
-      return cli_output_usage_error (options->json, error);
+      if (connection)
+        oc_connection_close (connection);
+      return connection ? cli_output_usage_error (options->json, error) : status;
     }
+
   g_signal_connect (service, "handoff-added", G_CALLBACK (on_handoff), &serve_run);
   g_signal_connect (service, "handoff-changed", G_CALLBACK (on_handoff), &serve_run);
+  g_signal_connect (service, "rejected", G_CALLBACK (on_rejected), &serve_run);
+  g_signal_connect (service, "queue-settled", G_CALLBACK (on_settled), &serve_run);
+  g_signal_connect (service, "queue-connection", G_CALLBACK (on_connection), &serve_run);
+  g_signal_connect (service, "queue-failed", G_CALLBACK (on_intake_failed), &serve_run);
   /* The engine and the watcher; what an earlier run stored and did not
-   * finish goes on first. The drop directory and the queue are intakes of
-   * their own, below. */
+   * finish goes on first; then the intakes: the drop directory, the queue. */
   if (!oc_service_start (service, OC_SERVICE_WATCH, &error))
     {
-      log_line ("%s", error->message);
-      g_clear_error (&error);
+      log_line ("--inbox %s: %s", inbox, error->message);
+      serve_run.status = CLI_EXIT_FAILED;
+      serve_run.stopping = TRUE;
     }
-  OcHandoffEngine *engine = oc_service_get_engine (service);
-  serve_run.engine = engine;
-#ifdef OC_HAVE_AMQP
-  g_autoptr(OcAmqpIntake) intake = NULL;
-  if (url)
-    {
-      OcAmqpIntakeOptions intake_options = {
-        .url = url, .user = user, .password = password, .queue = queue, .outcomes = outcomes,
-        .max_unsettled = (guint) serve.max_unsettled,
-      };
-      intake = oc_amqp_intake_new (engine, &intake_options, &error);
-      if (password)
-        memset (password, 0, strlen (password));
-      if (intake == NULL)
-        {
-          g_source_remove (sigint);
-          g_source_remove (sigterm);
-          return cli_output_usage_error (options->json, error);
-        }
-      serve_run.intake = intake;
-      g_signal_connect (intake, "settled", G_CALLBACK (on_settled), &serve_run);
-      g_signal_connect (intake, "connection", G_CALLBACK (on_connection), &serve_run);
-      g_signal_connect (intake, "failed", G_CALLBACK (on_intake_failed), &serve_run);
-    }
-#endif
-
-  g_autoptr(OcInbox) drop_intake = drop ? oc_inbox_new (drop, engine) : NULL;
-  if (drop_intake)
-    {
-      g_signal_connect (drop, "rejected", G_CALLBACK (on_drop_rejected), &serve_run);
-      if (!oc_inbox_start (drop_intake, &error))
-        {
-          log_line ("--inbox %s: %s", inbox, error->message);
-          serve_run.status = CLI_EXIT_FAILED;
-          serve_run.stopping = TRUE;
-        }
-      else
-        log_line ("taking session documents moved into %s", oc_store_get_inbox_dir (drop));
-    }
-#ifdef OC_HAVE_AMQP
-  if (intake)
-    oc_amqp_intake_start (intake);
-#endif
+  else if (inbox)
+    log_line ("taking session documents moved into %s/inbox", inbox);
+  terminate.service = service;
 
   if (!serve_run.stopping)
     g_main_loop_run (loop);
   g_source_remove (sigint);
   g_source_remove (sigterm);
 
-  if (drop_intake)
-    {
-      oc_inbox_stop (drop_intake);
-      g_signal_handlers_disconnect_by_data (drop, &serve_run);
-    }
   g_signal_handlers_disconnect_by_data (service, &serve_run);
-#ifdef OC_HAVE_AMQP
-  if (intake)
-    g_signal_handlers_disconnect_by_data (intake, &serve_run);
-#endif
   oc_service_stop (service);
   oc_connection_close (connection);
   log_line ("stopped");

@@ -88,17 +88,18 @@ parse_bool (const char *text, const char *flag, gboolean *out, GError **error)
   return FALSE;
 }
 
-static char *
-read_secret (const char *secret_file, GError **error)
+char *
+cli_read_secret (const char *file, const char *file_flag, const char *variable, GError **error)
 {
-  if (secret_file)
+  g_return_val_if_fail (file_flag != NULL && variable != NULL, NULL);
+  if (file)
     {
       g_autofree char *contents = NULL;
       g_autoptr(GError) read_error = NULL;
-      if (!g_file_get_contents (secret_file, &contents, NULL, &read_error))
+      if (!g_file_get_contents (file, &contents, NULL, &read_error))
         {
           g_set_error (error, OC_ERROR, OC_ERROR_INVALID_SETTINGS,
-                       _("Cannot read --secret-file: %s"), read_error->message);
+                       _("Cannot read --%s: %s"), file_flag, read_error->message);
           return NULL;
         }
       g_strchomp (contents);
@@ -106,7 +107,7 @@ read_secret (const char *secret_file, GError **error)
       memset (contents, 0, strlen (contents));
       return secret;
     }
-  return g_strdup (g_getenv ("OMNICHANNEL_CLIENT_SECRET"));
+  return g_strdup (g_getenv (variable));
 }
 
 OcSettings *
@@ -155,7 +156,7 @@ cli_options_to_settings (CliOptions *o, GError **error)
   if (route && !parse_bool (route, "route-cases", &settings->route_cases, error))
     return NULL;
 
-  settings->client_secret = read_secret (o->secret_file, error);
+  settings->client_secret = cli_read_secret (o->secret_file, "secret-file", "OMNICHANNEL_CLIENT_SECRET", error);
   if (settings->client_secret == NULL && error && *error)
     return NULL;
   return g_steal_pointer (&settings);

@@ -34,5 +34,10 @@ void          cli_options_clear (CliOptions *options);
 /* Flags win over OMNICHANNEL_<KEY>; the secret comes only from
  * OMNICHANNEL_CLIENT_SECRET or --secret-file. Errors are usage errors. */
 OcSettings   *cli_options_to_settings (CliOptions *options, GError **error);
+/* A secret from @file (named --@file_flag in errors; its last line end
+ * dropped) or, without one, from the environment @variable. A new string
+ * (NULL when neither gives one, or + @error when @file cannot be read);
+ * wipe it before freeing. */
+char         *cli_read_secret (const char *file, const char *file_flag, const char *variable, GError **error);
 
 G_END_DECLS

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* oc-amqp-deliveries.c — what becomes of each message: read it whole
- * (bounded), turn it into a session, hand it to the engine, and settle it
- * when the handoff's fate is known. */
+ * (bounded), turn it into a session, accept it through the service's one
+ * door (validated, stored durably), and settle it when the handoff's fate
+ * is known. */
 #include "oc-amqp-intake-private.h"
 
 #include <proton/condition.h>
@@ -20,29 +21,39 @@ static void
 held_free (OcAmqpHeld *held)
 {
   g_clear_object (&held->handoff);
+  g_clear_object (&held->accepting);
+  g_clear_pointer (&held->session, oc_session_unref);
   g_free (held);
 }
 
-/* ---- the engine seam: every engine call of this intake is here ---- */
+/* ---- the service seam: every service call of this intake is here ---- */
 
-static void on_handoff_changed (OcHandoffEngine *engine, OcHandoff *handoff, gpointer user_data);
+static void on_handoff_changed (OcService *service, OcHandoff *handoff, gpointer user_data);
+static void on_accepted (GObject *source, GAsyncResult *result, gpointer user_data);
 
 void
 oc_amqp_deliveries_attach (OcAmqpIntake *self)
 {
-  self->changed_id = g_signal_connect (self->engine, "handoff-changed", G_CALLBACK (on_handoff_changed), self);
+  self->changed_id = g_signal_connect (self->service, "handoff-changed", G_CALLBACK (on_handoff_changed), self);
 }
 
 void
 oc_amqp_deliveries_detach (OcAmqpIntake *self)
 {
-  g_clear_signal_handler (&self->changed_id, self->engine);
+  g_clear_signal_handler (&self->changed_id, self->service);
+}
+
+static void
+service_accept (OcAmqpIntake *self, OcSession *session, OcAmqpHeld *held)
+{
+  held->accepting = g_cancellable_new ();
+  oc_service_accept_async (self->service, session, held->accepting, on_accepted, held);
 }
 
 static OcHandoff *
-engine_submit (OcAmqpIntake *self, OcSession *session, gboolean *known, GError **error)
+service_lookup (OcAmqpIntake *self, const char *session_id)
 {
-  return oc_handoff_engine_submit (self->engine, session, known, error);
+  return oc_service_lookup (self->service, session_id);
 }
 
 /* ---- settling ---- */
@@ -140,33 +151,60 @@ take_message (OcAmqpIntake *self, pn_delivery_t *delivery, Incoming *incoming)
       settle (self, delivery, NULL, PN_REJECTED, OC_AMQP_CONDITION_INVALID, error->message);
       return;
     }
+  /* Held (it counts against the credit) while the service makes it durable. */
+  OcAmqpHeld *held = g_new0 (OcAmqpHeld, 1);
+  held->intake = self;
+  held->delivery = delivery;
+  held->session = oc_session_ref (session);
+  g_ptr_array_add (self->held, held);
+  service_accept (self, session, held);
+}
 
+/* The service has answered: durable (then the handoff decides), or not. */
+static void
+on_accepted (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  OcAmqpHeld *held = user_data;
+  g_autoptr(GError) error = NULL;
   gboolean known = FALSE;
-  OcHandoff *handoff = engine_submit (self, session, &known, &error);
-  const char *id = oc_session_get_id (session);
-  if (handoff == NULL)
+  gboolean accepted = oc_service_accept_finish (OC_SERVICE (source), result, &known, &error);
+  OcAmqpIntake *self = held->intake;
+  if (self == NULL)   /* its connection went meanwhile: the broker gives it to a consumer again */
     {
-      if (g_error_matches (error, OC_ERROR, OC_ERROR_INVALID_INPUT))
-        settle (self, delivery, id, PN_REJECTED, OC_AMQP_CONDITION_INVALID, error->message);
-      else   /* the disk: not this message's fault */
-        settle (self, delivery, id, PN_RELEASED, NULL, error->message);
+      held_free (held);
       return;
     }
-  if (known && !same_document (oc_handoff_get_session (handoff), session))
+  g_clear_object (&held->accepting);
+  pn_delivery_t *delivery = held->delivery;
+  const char *id = oc_session_get_id (held->session);
+  OcHandoff *handoff = accepted ? service_lookup (self, id) : NULL;
+  gboolean settled = TRUE;
+
+  if (!accepted && g_error_matches (error, OC_ERROR, OC_ERROR_INVALID_INPUT))
+    settle (self, delivery, id, PN_REJECTED, OC_AMQP_CONDITION_INVALID, error->message);
+  else if (!accepted)   /* the disk: not this message's fault */
+    settle (self, delivery, id, PN_RELEASED, NULL, error->message);
+  else if (handoff == NULL)   /* stored, but the service stopped meanwhile */
+    settle (self, delivery, id, PN_RELEASED, NULL, "stored; the handoff starts at the next start");
+  else if (known && !same_document (oc_handoff_get_session (handoff), held->session))
     {
       g_autofree char *reason = g_strdup_printf ("id: session “%s” was already received with different "
                                                  "content; the first one stands (conflict)", id);
       settle (self, delivery, id, PN_REJECTED, OC_AMQP_CONDITION_CONFLICT, reason);
-      return;
     }
-  guint attempts = oc_handoff_get_attempts (handoff);
-  if (settle_by_handoff (self, delivery, handoff, attempts))
+  else
+    {
+      held->handoff = g_object_ref (handoff);
+      held->attempts_at_take = oc_handoff_get_attempts (handoff);
+      settled = settle_by_handoff (self, delivery, handoff, held->attempts_at_take);
+    }
+  if (!settled)
     return;
-  OcAmqpHeld *held = g_new0 (OcAmqpHeld, 1);
-  held->delivery = delivery;
-  held->handoff = g_object_ref (handoff);
-  held->attempts_at_take = attempts;
-  g_ptr_array_add (self->held, held);
+  g_ptr_array_remove (self->held, held);
+  held_free (held);
+  oc_amqp_intake_update_credit (self);
+  if (self->driver)
+    oc_amqp_driver_flush (self->driver);
 }
 
 void
@@ -225,7 +263,7 @@ oc_amqp_deliveries_readable (OcAmqpIntake *self, pn_delivery_t *delivery)
 }
 
 static void
-on_handoff_changed (OcHandoffEngine *engine, OcHandoff *handoff, gpointer user_data)
+on_handoff_changed (OcService *service, OcHandoff *handoff, gpointer user_data)
 {
   OcAmqpIntake *self = user_data;
   gboolean any = FALSE;
@@ -244,8 +282,24 @@ on_handoff_changed (OcHandoffEngine *engine, OcHandoff *handoff, gpointer user_d
   if (any)
     {
       oc_amqp_intake_update_credit (self);
-      oc_amqp_driver_flush (self->driver);
+      if (self->driver)
+        oc_amqp_driver_flush (self->driver);
     }
+}
+
+/* Its delivery is settled or gone. One whose accept is still in flight is
+ * left to its callback, which only frees it. */
+static void
+let_go (OcAmqpHeld *held)
+{
+  if (held->accepting == NULL)
+    {
+      held_free (held);
+      return;
+    }
+  held->intake = NULL;
+  held->delivery = NULL;
+  g_cancellable_cancel (held->accepting);
 }
 
 void
@@ -254,19 +308,19 @@ oc_amqp_deliveries_release_all (OcAmqpIntake *self)
   for (guint i = 0; i < self->held->len; i++)
     {
       OcAmqpHeld *held = self->held->pdata[i];
-      settle (self, held->delivery, oc_handoff_get_id (held->handoff), PN_RELEASED, NULL, "shutting down");
-      held_free (held);
+      settle (self, held->delivery, oc_session_get_id (held->session), PN_RELEASED, NULL, "shutting down");
+      let_go (held);
     }
   g_ptr_array_set_size (self->held, 0);
 }
 
 /* The connection is gone, and every delivery with it: the broker gives
- * them to a consumer again (the engine still has the stored sessions). */
+ * them to a consumer again (the store still has the accepted sessions). */
 void
 oc_amqp_deliveries_forget_all (OcAmqpIntake *self)
 {
   for (guint i = 0; i < self->held->len; i++)
-    held_free (self->held->pdata[i]);
+    let_go (self->held->pdata[i]);
   g_ptr_array_set_size (self->held, 0);
   g_hash_table_remove_all (self->reading);
 }

@@ -43,13 +43,13 @@ static void
 oc_amqp_intake_dispose (GObject *object)
 {
   OcAmqpIntake *self = OC_AMQP_INTAKE (object);
-  if (self->engine)
+  if (self->service)
     oc_amqp_deliveries_detach (self);
   drop_connection (self);
   g_clear_handle_id (&self->reconnect_id, g_source_remove);
   g_clear_handle_id (&self->stop_timeout_id, g_source_remove);
   g_clear_object (&self->stop_task);
-  g_clear_object (&self->engine);
+  self->service = NULL;
   G_OBJECT_CLASS (oc_amqp_intake_parent_class)->dispose (object);
 }
 
@@ -104,9 +104,9 @@ valid_address (const char *address)
 }
 
 OcAmqpIntake *
-oc_amqp_intake_new (OcHandoffEngine *engine, const OcAmqpIntakeOptions *options, GError **error)
+oc_amqp_intake_new (OcService *service, const OcAmqpIntakeOptions *options, GError **error)
 {
-  g_return_val_if_fail (OC_IS_HANDOFF_ENGINE (engine), NULL);
+  g_return_val_if_fail (OC_IS_SERVICE (service), NULL);
   g_return_val_if_fail (options != NULL, NULL);
 
   gboolean with_password = options->user && *options->user;
@@ -131,7 +131,7 @@ oc_amqp_intake_new (OcHandoffEngine *engine, const OcAmqpIntakeOptions *options,
     }
 
   OcAmqpIntake *self = g_object_new (OC_TYPE_AMQP_INTAKE, NULL);
-  self->engine = g_object_ref (engine);
+  self->service = service;
   self->url = url;
   self->user = with_password ? g_strdup (options->user) : NULL;
   self->password = with_password ? g_strdup (options->password) : NULL;
@@ -310,15 +310,25 @@ on_event (pn_event_t *event, gpointer user_data)
     }
 }
 
+/* The stop in flight (if any) is over. */
+static void
+stop_done (OcAmqpIntake *self)
+{
+  g_clear_handle_id (&self->stop_timeout_id, g_source_remove);
+  GTask *task = g_steal_pointer (&self->stop_task);
+  if (task == NULL)
+    return;
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
 static gboolean
 on_stop_timeout (gpointer user_data)
 {
   OcAmqpIntake *self = user_data;
   self->stop_timeout_id = 0;
   drop_connection (self);
-  GTask *task = g_steal_pointer (&self->stop_task);
-  g_task_return_boolean (task, TRUE);
-  g_object_unref (task);
+  stop_done (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -340,13 +350,7 @@ on_closed (const GError *error, gpointer user_data)
 
   if (self->stopping)
     {
-      if (self->stop_task)
-        {
-          g_clear_handle_id (&self->stop_timeout_id, g_source_remove);
-          GTask *task = g_steal_pointer (&self->stop_task);
-          g_task_return_boolean (task, TRUE);
-          g_object_unref (task);
-        }
+      stop_done (self);
       return;
     }
   if (self->fatal)
@@ -374,9 +378,28 @@ void
 oc_amqp_intake_start (OcAmqpIntake *self)
 {
   g_return_if_fail (OC_IS_AMQP_INTAKE (self));
-  g_return_if_fail (!self->started);
+  g_return_if_fail (self->driver == NULL && self->stop_task == NULL);
   self->started = TRUE;
+  self->stopping = FALSE;
+  self->failed = FALSE;
+  self->attempt = 0;
+  g_clear_error (&self->fatal);
+  g_clear_handle_id (&self->reconnect_id, g_source_remove);
   connect_now (self);
+}
+
+/* Releases what is held, sends what waits, and says goodbye. */
+static void
+begin_close (OcAmqpIntake *self)
+{
+  self->stopping = TRUE;
+  oc_amqp_deliveries_release_all (self);
+  send_outbox (self);
+  if (self->receiver)
+    pn_link_close (self->receiver);
+  if (self->sender)
+    pn_link_close (self->sender);
+  pn_connection_close (oc_amqp_driver_get_connection (self->driver));
 }
 
 void
@@ -392,21 +415,30 @@ oc_amqp_intake_stop_async (OcAmqpIntake *self, GCancellable *cancellable, GAsync
     {
       self->stopping = TRUE;
       drop_connection (self);
+      stop_done (self);   /* one in flight is over too */
       g_task_return_boolean (task, TRUE);
       g_object_unref (task);
       return;
     }
-  self->stopping = TRUE;
-  oc_amqp_deliveries_release_all (self);
-  send_outbox (self);
-  if (self->receiver)
-    pn_link_close (self->receiver);
-  if (self->sender)
-    pn_link_close (self->sender);
-  pn_connection_close (oc_amqp_driver_get_connection (self->driver));
+  begin_close (self);
   self->stop_task = task;
   self->stop_timeout_id = g_timeout_add (STOP_TIMEOUT_MS, on_stop_timeout, self);
   oc_amqp_driver_flush (self->driver);
+}
+
+void
+oc_amqp_intake_stop (OcAmqpIntake *self)
+{
+  g_return_if_fail (OC_IS_AMQP_INTAKE (self));
+  g_clear_handle_id (&self->reconnect_id, g_source_remove);
+  if (self->driver && self->link_up && !self->stopping)
+    {
+      begin_close (self);
+      oc_amqp_driver_flush (self->driver);
+    }
+  self->stopping = TRUE;
+  drop_connection (self);
+  stop_done (self);
 }
 
 gboolean

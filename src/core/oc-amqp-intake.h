@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* oc-amqp-intake.h — sessions taken from an AMQP 1.0 queue (Azure Service
- * Bus, RabbitMQ's AMQP 1.0 plugin), as competing consumers:
+ * Bus, RabbitMQ's AMQP 1.0 plugin), as competing consumers. An intake of
+ * an OcService (oc_service_add_queue), which makes, starts and stops it;
+ * this header has no Proton in it, so front ends fill the options and
+ * hear the service's queue-* signals whether or not AMQP is built in.
  *
  * - A message's body is a session document (SPEC §4, oc_session_parse and
  *   its limits). One that breaks a rule is settled `rejected` with
  *   condition omnichannel:invalid-session and the member and rule as the
  *   description (Service Bus dead-letters it with that reason).
- * - A valid one is submitted to the engine (stored durably first) and held
- *   unsettled until its record exists in Dynamics: then `accepted`. A
+ * - A valid one goes through the service's one door (oc_service_accept_async:
+ *   the same validation, stored durably first) and is held unsettled until
+ *   its record exists in Dynamics: then `accepted`. A
  *   permanent refusal by Dynamics is `rejected` (omnichannel:handoff-failed,
  *   with Dynamics' reason), so it is dead-lettered rather than lost on one
  *   machine; a handoff still retrying transient failures after the retry
@@ -22,11 +26,11 @@
  *   ::failed, naming the user and the broker's condition. */
 #pragma once
 
-#include "oc-handoff-engine.h"
+#include <glib-object.h>
 
 G_BEGIN_DECLS
 
-typedef struct {
+typedef struct _OcAmqpIntakeOptions {
   const char *url;            /* amqp://host[:port] or amqps://host[:port] */
   const char *user;           /* NULL or "": SASL ANONYMOUS */
   const char *password;       /* never logged */
@@ -47,24 +51,15 @@ typedef struct {
 #define OC_TYPE_AMQP_INTAKE (oc_amqp_intake_get_type ())
 G_DECLARE_FINAL_TYPE (OcAmqpIntake, oc_amqp_intake, OC, AMQP_INTAKE, GObject)
 
-/* Signals:
+/* Signals (the service re-emits them as ::queue-settled, ::queue-connection
+ * and ::queue-failed):
  *   ::settled (const char *session_id or NULL, const char *outcome
  *              "accepted"|"rejected"|"released", const char *reason or NULL)
  *   ::connection (gboolean up, const char *detail) — connected, or lost and
  *              retrying (detail says when)
- *   ::failed (GError *error) — stopped for good (sign-in or link refused) */
-
-/* Validates the options (OC_ERROR_INVALID_SETTINGS). */
-OcAmqpIntake *oc_amqp_intake_new (OcHandoffEngine *engine, const OcAmqpIntakeOptions *options, GError **error);
-void          oc_amqp_intake_start (OcAmqpIntake *self);
-/* Queues an outcome event (JSON text) for the --outcomes address; sent
- * when the link has credit, at most a bounded backlog kept while offline. */
-void          oc_amqp_intake_publish (OcAmqpIntake *self, const char *json);
-/* Messages received and not yet settled. */
-guint         oc_amqp_intake_get_held (OcAmqpIntake *self);
-/* Releases what it holds, closes the links and the connection. */
-void          oc_amqp_intake_stop_async (OcAmqpIntake *self, GCancellable *cancellable,
-                                         GAsyncReadyCallback callback, gpointer user_data);
-gboolean      oc_amqp_intake_stop_finish (OcAmqpIntake *self, GAsyncResult *result, GError **error);
+ *   ::failed (GError *error) — stopped for good (sign-in or link refused)
+ *
+ * The constructor and the rest are in oc-amqp-intake-private.h: only the
+ * service calls them. */
 
 G_END_DECLS

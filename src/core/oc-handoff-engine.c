@@ -47,10 +47,17 @@ oc_handoff_engine_class_init (OcHandoffEngineClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = oc_handoff_engine_dispose;
 
-  signals[SIGNAL_ADDED] = g_signal_new ("handoff-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                        0, NULL, NULL, NULL, G_TYPE_NONE, 1, OC_TYPE_HANDOFF);
-  signals[SIGNAL_CHANGED] = g_signal_new ("handoff-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, OC_TYPE_HANDOFF);
+  oc_handoff_signals_install (G_OBJECT_CLASS (klass), &signals[SIGNAL_ADDED], &signals[SIGNAL_CHANGED]);
+}
+
+void
+oc_handoff_signals_install (GObjectClass *klass, guint *added, guint *changed)
+{
+  g_return_if_fail (G_IS_OBJECT_CLASS (klass) && added != NULL && changed != NULL);
+  *added = g_signal_new ("handoff-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                         G_TYPE_NONE, 1, OC_TYPE_HANDOFF);
+  *changed = g_signal_new ("handoff-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                           G_TYPE_NONE, 1, OC_TYPE_HANDOFF);
 }
 
 static void

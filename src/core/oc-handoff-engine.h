@@ -20,6 +20,11 @@ G_DECLARE_FINAL_TYPE (OcHandoffEngine, oc_handoff_engine, OC, HANDOFF_ENGINE, GO
 
 OcHandoffEngine *oc_handoff_engine_new (OcConnection *connection, OcStore *store);
 
+/* Installs ::handoff-added and ::handoff-changed (OcHandoff *handoff) on
+ * @klass: the engine's own, and those of whoever re-emits them (the
+ * service), so the two can never differ. */
+void             oc_handoff_signals_install (GObjectClass *klass, guint *added, guint *changed);
+
 /* Accepts a session: stores it durably, then starts the handoff. If a session
  * with this id is already known (tracked or stored), that one is returned and
  * *known is set; nothing is sent twice. NULL + error if it could not be stored.

@@ -5,6 +5,7 @@
 
 #include "oc-error.h"
 #include "oc-presence.h"
+#include "oc-service-intakes.h"
 
 struct _OcService {
   GObject          parent_instance;
@@ -13,6 +14,7 @@ struct _OcService {
   OcHandoffEngine *engine;         /* while online: created with the service or at start */
   OcWatcher       *watcher;
   OcInbox         *inbox;          /* while started */
+  OcServiceIntakes *intakes;       /* other inbox directories, queues */
   gboolean         started;
   OcServiceParts   parts;
   GHashTable      *shown;          /* session id → "status-id\nmessage" last announced */
@@ -21,7 +23,10 @@ struct _OcService {
   guint            expire_idle;
 };
 
-enum { SIGNAL_ADDED, SIGNAL_CHANGED, SIGNAL_PRESENCE, SIGNAL_REMOVED, SIGNAL_REJECTED, N_SIGNALS };
+enum {
+  SIGNAL_ADDED, SIGNAL_CHANGED, SIGNAL_PRESENCE, SIGNAL_REMOVED, SIGNAL_REJECTED,
+  SIGNAL_QUEUE_SETTLED, SIGNAL_QUEUE_CONNECTION, SIGNAL_QUEUE_FAILED, N_SIGNALS
+};
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (OcService, oc_service, G_TYPE_OBJECT)
@@ -33,6 +38,7 @@ oc_service_dispose (GObject *object)
   oc_service_stop (self);
   if (self->store)
     g_signal_handlers_disconnect_by_data (self->store, self);
+  g_clear_pointer (&self->intakes, oc_service_intakes_free);
   g_clear_object (&self->store);
   g_clear_object (&self->connection);
   g_clear_pointer (&self->shown, g_hash_table_unref);
@@ -45,10 +51,7 @@ oc_service_class_init (OcServiceClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = oc_service_dispose;
 
-  signals[SIGNAL_ADDED] = g_signal_new ("handoff-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                        0, NULL, NULL, NULL, G_TYPE_NONE, 1, OC_TYPE_HANDOFF);
-  signals[SIGNAL_CHANGED] = g_signal_new ("handoff-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, OC_TYPE_HANDOFF);
+  oc_handoff_signals_install (G_OBJECT_CLASS (klass), &signals[SIGNAL_ADDED], &signals[SIGNAL_CHANGED]);
   signals[SIGNAL_PRESENCE] = g_signal_new ("presence-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                            0, NULL, NULL, NULL, G_TYPE_NONE, 5, OC_TYPE_HANDOFF,
                                            G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
@@ -56,6 +59,14 @@ oc_service_class_init (OcServiceClass *klass)
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[SIGNAL_REJECTED] = g_signal_new ("rejected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                            0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  signals[SIGNAL_QUEUE_SETTLED] = g_signal_new ("queue-settled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                                0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING,
+                                                G_TYPE_STRING, G_TYPE_STRING);
+  signals[SIGNAL_QUEUE_CONNECTION] = g_signal_new ("queue-connection", G_TYPE_FROM_CLASS (klass),
+                                                   G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                                                   G_TYPE_BOOLEAN, G_TYPE_STRING);
+  signals[SIGNAL_QUEUE_FAILED] = g_signal_new ("queue-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                               0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
 
 static void
@@ -63,6 +74,7 @@ oc_service_init (OcService *self)
 {
   self->shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->none = g_ptr_array_new ();
+  self->intakes = oc_service_intakes_new (self);
 }
 
 static void
@@ -217,10 +229,13 @@ oc_service_start (OcService *self, OcServiceParts parts, GError **error)
       expire (self);
       self->retention_source = g_timeout_add_seconds (OC_SERVICE_RETENTION_TICK_S, on_retention_tick, self);
     }
-  if (!(parts & OC_SERVICE_INBOX))
-    return TRUE;
-  self->inbox = oc_inbox_new (self->store, self->engine);
-  return oc_inbox_start (self->inbox, error);
+  gboolean ok = TRUE;
+  if (parts & OC_SERVICE_INBOX)
+    {
+      self->inbox = oc_inbox_new (self->store, self->engine);
+      ok = oc_inbox_start (self->inbox, error);
+    }
+  return oc_service_intakes_start (self->intakes, self->engine, ok ? error : NULL) && ok;
 }
 
 void
@@ -231,6 +246,8 @@ oc_service_stop (OcService *self)
   self->started = FALSE;
   g_clear_handle_id (&self->retention_source, g_source_remove);
   g_clear_handle_id (&self->expire_idle, g_source_remove);
+  if (self->intakes)
+    oc_service_intakes_stop (self->intakes);
   if (self->inbox)
     oc_inbox_stop (self->inbox);
   g_clear_object (&self->inbox);
@@ -251,6 +268,64 @@ oc_service_is_started (OcService *self)
 {
   g_return_val_if_fail (OC_IS_SERVICE (self), FALSE);
   return self->started;
+}
+
+gboolean
+oc_service_add_inbox_dir (OcService *self, const char *dir, GError **error)
+{
+  g_return_val_if_fail (OC_IS_SERVICE (self), FALSE);
+  g_return_val_if_fail (dir != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  return oc_service_intakes_add_dir (self->intakes, dir, self->started ? self->engine : NULL, error);
+}
+
+gboolean
+oc_service_add_queue (OcService *self, const OcAmqpIntakeOptions *options, GError **error)
+{
+  g_return_val_if_fail (OC_IS_SERVICE (self), FALSE);
+  g_return_val_if_fail (options != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  return oc_service_intakes_add_queue (self->intakes, options, self->started, error);
+}
+
+guint
+oc_service_get_queue_held (OcService *self)
+{
+  g_return_val_if_fail (OC_IS_SERVICE (self), 0);
+  return oc_service_intakes_get_held (self->intakes);
+}
+
+void
+oc_service_publish_outcome (OcService *self, const char *json)
+{
+  g_return_if_fail (OC_IS_SERVICE (self));
+  g_return_if_fail (json != NULL);
+  oc_service_intakes_publish (self->intakes, json);
+}
+
+static void
+on_released (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  oc_service_stop (g_task_get_source_object (task));
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+oc_service_stop_async (OcService *self, GCancellable *cancellable, GAsyncReadyCallback callback,
+                       gpointer user_data)
+{
+  g_return_if_fail (OC_IS_SERVICE (self));
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, oc_service_stop_async);
+  oc_service_intakes_release_async (self->intakes, on_released, task);
+}
+
+gboolean
+oc_service_stop_finish (OcService *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 gboolean

@@ -15,13 +15,21 @@
  *       retention time (closed_retention_hours) and is no longer tracked;
  *       its stored file and the Dynamics record stay
  *   ::rejected (const char *file_name, const char *reason)   a document was
- *       moved to rejected/ (see OcStore::rejected)
+ *       moved to rejected/ (see OcStore::rejected), of the store or of an
+ *       inbox directory added with oc_service_add_inbox_dir
+ *   ::queue-settled (const char *session_id or NULL, const char *outcome
+ *       "accepted"|"rejected"|"released", const char *reason or NULL)
+ *   ::queue-connection (gboolean up, const char *detail)
+ *   ::queue-failed (GError *error)   a queue intake stopped for good (its
+ *       sign-in or link was refused: the message names the user and the
+ *       broker's condition, never the password). See oc-amqp-intake.h.
  *
  * Without a connection (offline), or before oc_service_start, accepting only
  * stores the session durably, through the same validation; the next start
  * resumes it. */
 #pragma once
 
+#include "oc-amqp-intake.h"
 #include "oc-connection.h"
 #include "oc-handoff-engine.h"
 #include "oc-inbox.h"
@@ -57,8 +65,15 @@ OcService       *oc_service_new (OcConnection *connection, const char *store_roo
 gboolean         oc_service_start (OcService *self, OcServiceParts parts, GError **error);
 /* Stops the intakes, the watcher and the engine (no request stays in flight,
  * no signal but ::rejected follows). The store stays open: accepting goes on
- * storing for the next start. */
+ * storing for the next start. A queue's held messages are given back to the
+ * broker by dropping its connection (see oc_service_stop_async). */
 void             oc_service_stop (OcService *self);
+/* The same after every queue intake has released what it holds and closed
+ * its connection with the broker (bounded: a few seconds at most). A daemon
+ * stops with this on SIGTERM. */
+void             oc_service_stop_async (OcService *self, GCancellable *cancellable,
+                                        GAsyncReadyCallback callback, gpointer user_data);
+gboolean         oc_service_stop_finish (OcService *self, GAsyncResult *result, GError **error);
 gboolean         oc_service_is_started (OcService *self);
 
 /* The one door of every intake. Started: the engine stores the session and
@@ -78,6 +93,26 @@ void             oc_service_accept_async (OcService *self, OcSession *session, G
                                           GAsyncReadyCallback callback, gpointer user_data);
 gboolean         oc_service_accept_finish (OcService *self, GAsyncResult *result, gboolean *known,
                                            GError **error);
+
+/* More intakes, run while the service is started (added to a started
+ * service, they start at once). Both go through the same door as
+ * oc_service_accept.
+ *
+ * A directory with the store's layout (@dir/inbox/ in, @dir/rejected/ for
+ * refused documents and their .reason; accepted ones go to this service's
+ * store), for brokerless hosts (`serve --inbox DIR`). FALSE + error if it
+ * cannot be created, or (started) watched. */
+gboolean         oc_service_add_inbox_dir (OcService *self, const char *dir, GError **error);
+/* An AMQP 1.0 queue as a competing consumer (oc-amqp-intake.h says how
+ * each message is settled). The options are copied (the password too: the
+ * caller may wipe its own). FALSE + OC_ERROR_INVALID_SETTINGS for options
+ * that cannot work, or when built without AMQP. */
+gboolean         oc_service_add_queue (OcService *self, const OcAmqpIntakeOptions *options, GError **error);
+/* Messages taken from the queues and not settled yet (for figures). */
+guint            oc_service_get_queue_held (OcService *self);
+/* Publishes an outcome event (JSON text, see oc-amqp-outcome.h) to every
+ * queue intake that has an outcomes address; nothing without one. */
+void             oc_service_publish_outcome (OcService *self, const char *json);
 
 /* The tracked handoff of @session_id (borrowed), or NULL (also when stopped). */
 OcHandoff       *oc_service_lookup (OcService *self, const char *session_id);

@@ -57,6 +57,7 @@ omni_account_options (void)
                                                                    OC_DEFAULT_RETENTION_HOURS));
   options = g_list_append (options, purple_account_option_bool_new (_("Send new cases to unified routing"),
                                                                     OMNI_OPT_ROUTE_CASES, FALSE));
+  options = omni_queue_options (options);
   return options;
 }
 

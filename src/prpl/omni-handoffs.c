@@ -76,6 +76,7 @@ omni_handoffs_start (OmniAccount *omni)
   if (!oc_service_start (omni->service, OC_SERVICE_ALL, &error))
     purple_debug_error ("omnichannel", "cannot watch %s: %s\n",
                         oc_store_get_inbox_dir (oc_service_get_store (omni->service)), error->message);
+  omni_queue_start (omni);
 }
 
 void

@@ -30,6 +30,11 @@
 #define OMNI_OPT_AUTHORITY            "authority"
 #define OMNI_OPT_CLOSED_RETENTION     "closed_retention_hours"
 #define OMNI_OPT_ROUTE_CASES          "route_cases"
+#define OMNI_OPT_INTAKE_AMQP_URL      "intake_amqp_url"
+#define OMNI_OPT_INTAKE_AMQP_USER     "intake_amqp_user"
+#define OMNI_OPT_INTAKE_QUEUE         "intake_queue"
+/* kept only when the user ticks "Remember password" (not an option shown) */
+#define OMNI_OPT_INTAKE_AMQP_PASSWORD "intake_amqp_password"
 
 /* Per-connection state, the protocol data of a PurpleConnection. */
 typedef struct {
@@ -74,6 +79,12 @@ GList        *omni_buddies_menu (PurpleBlistNode *node);
 /* omni-command.c */
 void          omni_command_register (void);
 void          omni_command_unregister (void);
+
+/* omni-queue.c */
+GList        *omni_queue_options (GList *options);
+/* With a queue configured, adds it to the started service (asking for the
+ * password first unless remembered or anonymous). */
+void          omni_queue_start (OmniAccount *omni);
 
 /* omni-status.c */
 GList        *omni_status_types (PurpleAccount *account);

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # A RabbitMQ broker of the test's own, with the rabbitmq_amqp1_0 plugin, on
 # free loopback ports and in its own directory:
-#   broker.sh start DIR   → prints AMQP_PORT=N once the AMQP 1.0 listener answers
+#   broker.sh start DIR   → prints AMQP_PORT=N once the AMQP 1.0 listener answers;
+#       with DIR/tls/cert.pem and DIR/tls/key.pem (made by the caller) also a
+#       TLS listener with that certificate, and prints AMQPS_PORT=N after it
 #   broker.sh ctl DIR ARGS…  (rabbitmqctl against that node)
 #   broker.sh stop DIR
 # Exit 77 from start when no broker can be run here (not installed, or it
@@ -44,6 +46,13 @@ ENV
   echo '[rabbitmq_amqp1_0].' >"$dir/enabled_plugins"
   # guest may sign in from loopback (the default); ANONYMOUS maps to guest.
   printf 'loopback_users.guest = true\namqp1_0.default_user = guest\nlog.console = false\nlog.file.level = warning\n' >"$dir/rabbitmq.conf"
+  if [ -f "$dir/tls/cert.pem" ] && [ -f "$dir/tls/key.pem" ]; then
+    echo "AMQPS_PORT=$(free_port)" >>"$dir/env"
+    # shellcheck disable=SC1091
+    source "$dir/env"
+    printf 'listeners.ssl.default = %s\nssl_options.cacertfile = %s\nssl_options.certfile = %s\nssl_options.keyfile = %s\nssl_options.verify = verify_none\nssl_options.fail_if_no_peer_cert = false\n' \
+      "$AMQPS_PORT" "$dir/tls/cert.pem" "$dir/tls/cert.pem" "$dir/tls/key.pem" >>"$dir/rabbitmq.conf"
+  fi
   echo '[].' >"$dir/advanced.config"
   : >"$dir/rabbitmq-env.conf"
   env_of
@@ -53,6 +62,7 @@ ENV
     if "$bin/rabbitmqctl" -q await_startup --timeout 1 >/dev/null 2>&1 &&
        python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',$RABBITMQ_NODE_PORT),1)" 2>/dev/null; then
       echo "AMQP_PORT=$RABBITMQ_NODE_PORT"
+      [ -n "${AMQPS_PORT:-}" ] && echo "AMQPS_PORT=$AMQPS_PORT"
       exit 0
     fi
     if ! kill -0 "$(cat "$dir/server.pid")" 2>/dev/null; then break; fi

@@ -6,6 +6,8 @@ started here on its own ports and directory) and dynamics-mock.
 Part 1: valid, invalid and conflicting sessions through one consumer:
 records created exactly once, invalid ones dead-lettered and their reasons
 logged, outcome events published, the queue empty, a clean SIGTERM exit.
+amqps://: a TLS listener with a self-signed certificate made here is refused
+(GIO validates it; nothing is consumed), and serve still stops cleanly.
 Part 2 (bounded crash test): 3 consumers, some hundreds of sessions (10 %
 invalid), consumers SIGKILLed and restarted at random moments with faults
 injected → exactly one record per valid session, the invalid ones
@@ -109,8 +111,9 @@ def session(sid, title):
 
 
 class Serve:
-    def __init__(self, name, queue, outcomes=None, extra=()):
+    def __init__(self, name, queue, outcomes=None, extra=(), url=None):
         self.name, self.queue, self.outcomes, self.extra = name, queue, outcomes, list(extra)
+        self.url = url
         self.store = os.path.join(work, "store-" + name)
         self.log_path = os.path.join(work, name + ".log")
         self.process = None
@@ -120,7 +123,7 @@ class Serve:
                 "--client-id", seed["application"]["client_id"], "--store", self.store,
                 "--workstream-id", seed["workstreams"][0]["msdyn_liveworkstreamid"]]
         if self.queue:
-            args += ["--amqp", "amqp://" + amqp_host, "--queue", self.queue]
+            args += ["--amqp", self.url or "amqp://" + amqp_host, "--queue", self.queue]
         if self.outcomes:
             args += ["--outcomes", self.outcomes]
         args += self.extra
@@ -159,13 +162,21 @@ def wait_for(predicate, seconds):
 
 
 # ---- the broker and the mock ----
-os.makedirs(os.path.join(work, "broker"))
+os.makedirs(os.path.join(work, "broker", "tls"))
+# A self-signed certificate for the broker's TLS listener (amqps://): nobody
+# trusts it, so serve must refuse it (GIO's validation is never turned off).
+tls_made = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                           "-subj", "/CN=127.0.0.1", "-keyout", os.path.join(work, "broker", "tls", "key.pem"),
+                           "-out", os.path.join(work, "broker", "tls", "cert.pem")],
+                          capture_output=True).returncode == 0
 started = broker("start", check_rc=False)
 if started.returncode != 0:
     print("# SKIP: no AMQP 1.0 broker could be started here: " + started.stderr.strip(), flush=True)
     sys.exit(77)
-amqp_port = int(started.stdout.strip().split("=")[1])
+ports = dict(line.split("=", 1) for line in started.stdout.split() if "=" in line)
+amqp_port = int(ports["AMQP_PORT"])
 amqp_host = "127.0.0.1:%d" % amqp_port
+amqps_port = int(ports["AMQPS_PORT"]) if "AMQPS_PORT" in ports else None
 with open(SEED) as f:
     seed = json.load(f)
 mock = subprocess.Popen([MOCK, "--port", "0", "--seed", SEED, "--assign-after", "0"], stdout=subprocess.PIPE,
@@ -296,6 +307,17 @@ try:
     log = nowhere.log()
     check(status == 1, "missing queue: serve exits 1 (got %s)" % status)
     check("amqp:not-found" in log, "missing queue: the log gives the broker's condition")
+
+    # ---- amqps:// (TLS through GIO) to a broker whose certificate nobody trusts ----
+    check(tls_made and amqps_port is not None, "amqps: the broker has a TLS listener with a self-signed certificate")
+    if amqps_port is not None:
+        untrusted = Serve("tls", "/queue/intake", url="amqps://127.0.0.1:%d" % amqps_port)
+        untrusted.start()
+        refused = wait_for(lambda: "AMQP connection lost" in untrusted.log(), 20)
+        log = untrusted.log()
+        check(refused and "certificate" in log.lower() and "consuming" not in log,
+              "amqps: an untrusted certificate is refused (TLS handshake through GIO), never consumed from")
+        check(untrusted.terminate() == 0, "amqps: serve still exits 0 on SIGTERM")
 
     # ---- part 2: three consumers killed and restarted at random ----
     d2 = os.path.join(work, "part2")
