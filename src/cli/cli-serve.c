@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "cli-output.h"
-#include "oc-amqp-outcome.h"
 #include "oc-amqp-url.h"
 #include "oc-backoff.h"
 #include "oc-error.h"
@@ -81,7 +80,6 @@ typedef struct {
   GMainLoop       *loop;
   OcHandoffEngine *engine;
   gpointer         intake;   /* OcAmqpIntake* when built with AMQP and --amqp is given */
-  guint64          seq;
   int              status;
   gboolean         stopping;
 } Serve;
@@ -107,25 +105,20 @@ log_handoff (OcHandoff *handoff)
 static void
 on_handoff (OcService *service, OcHandoff *handoff, gpointer user_data)
 {
-  Serve *serve_run = user_data;
   /* Records other consumers made (shown in integration mode) are theirs to
    * log and announce: N consumers must not publish N events per change. */
-  if (oc_handoff_is_foreign (handoff))
-    return;
-  log_handoff (handoff);
+  if (!oc_handoff_is_foreign (handoff))
+    log_handoff (handoff);
+}
+
+/* The outbox's own line (<store>/outbox/events.jsonl), once it is durable. */
+static void
+on_outcome (OcService *service, OcHandoff *handoff, const char *line, gpointer user_data)
+{
 #ifdef OC_HAVE_AMQP
-  if (serve_run->intake == NULL)
-    return;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  guint64 seq = serve_run->seq;
-  g_autofree char *event = oc_amqp_outcome_event (handoff, oc_amqp_outcome_next_seq (&seq), now);
-  if (event)
-    {
-      serve_run->seq = seq;
-      oc_amqp_intake_publish (serve_run->intake, event);
-    }
-#else
-  (void) serve_run;
+  Serve *serve_run = user_data;
+  if (serve_run->intake && !oc_handoff_is_foreign (handoff))
+    oc_amqp_intake_publish (serve_run->intake, line);
 #endif
 }
 
@@ -357,6 +350,7 @@ cli_serve_run (CliOptions *options, OcSettings *settings)
     }
   g_signal_connect (service, "handoff-added", G_CALLBACK (on_handoff), &serve_run);
   g_signal_connect (service, "handoff-changed", G_CALLBACK (on_handoff), &serve_run);
+  g_signal_connect (service, "outcome", G_CALLBACK (on_outcome), &serve_run);
   /* The engine and the watcher; what an earlier run stored and did not
    * finish goes on first. The drop directory and the queue are intakes of
    * their own, below. */

@@ -16,15 +16,23 @@
  *       its stored file and the Dynamics record stay
  *   ::rejected (const char *file_name, const char *reason)   a document was
  *       moved to rejected/ (see OcStore::rejected)
+ *   ::alert-raised (OcHandoff *handoff, OcAlertKind kind, guint elapsed_s,
+ *       guint threshold_s, const char *line), ::alert-cleared (OcHandoff *,
+ *       OcAlertKind)   a handoff is stuck, or no longer (see oc-alerts.h);
+ *       emitted before the ::presence-changed of the same change
+ *   ::outcome (OcHandoff *handoff, const char *line)   a state change was
+ *       appended to <store>/outbox/events.jsonl as @line (see oc-outbox.h)
  *
  * Without a connection (offline), or before oc_service_start, accepting only
  * stores the session durably, through the same validation; the next start
  * resumes it. */
 #pragma once
 
+#include "oc-alerts.h"
 #include "oc-connection.h"
 #include "oc-handoff-engine.h"
 #include "oc-inbox.h"
+#include "oc-outbox.h"
 #include "oc-store.h"
 #include "oc-watcher.h"
 
@@ -55,8 +63,9 @@ OcService       *oc_service_new (OcConnection *connection, const char *store_roo
  * be watched: everything else runs anyway. Starting a started service does
  * nothing. */
 gboolean         oc_service_start (OcService *self, OcServiceParts parts, GError **error);
-/* Stops the intakes, the watcher and the engine (no request stays in flight,
- * no signal but ::rejected follows). The store stays open: accepting goes on
+/* Stops the intakes, the watcher and the engine (no request stays in flight),
+ * then writes and announces the outcomes still queued (::outcome, during
+ * the call); after it no signal but ::rejected follows. The store stays open: accepting goes on
  * storing for the next start. */
 void             oc_service_stop (OcService *self);
 gboolean         oc_service_is_started (OcService *self);
@@ -93,5 +102,10 @@ OcConnection    *oc_service_get_connection (OcService *self);   /* NULL offline 
 OcHandoffEngine *oc_service_get_engine (OcService *self);       /* NULL offline or stopped */
 OcWatcher       *oc_service_get_watcher (OcService *self);      /* NULL offline or stopped */
 OcInbox         *oc_service_get_inbox (OcService *self);        /* NULL when stopped */
+OcOutbox        *oc_service_get_outbox (OcService *self);       /* NULL when stopped */
+
+/* The line of @session_id's raised alert (borrowed), or NULL: front ends
+ * add it to the handoff's status message. */
+const char      *oc_service_get_alert (OcService *self, const char *session_id);
 
 G_END_DECLS

@@ -30,6 +30,8 @@
 #define OMNI_OPT_AUTHORITY            "authority"
 #define OMNI_OPT_CLOSED_RETENTION     "closed_retention_hours"
 #define OMNI_OPT_ROUTE_CASES          "route_cases"
+/* alert_waiting_minutes, alert_wrapup_minutes, alert_handing_off_minutes:
+ * oc_alert_kind_to_key () */
 
 /* Per-connection state, the protocol data of a PurpleConnection. */
 typedef struct {
