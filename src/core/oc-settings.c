@@ -344,7 +344,9 @@ validate_alerts (OcSettings *self, GError **error)
       g_autofree char *text = g_strstrip (g_strdup (self->alert_minutes[kind] ? self->alert_minutes[kind] : ""));
       char *end = NULL;
       double minutes = *text ? g_ascii_strtod (text, &end) : 0;
-      if (*text && (end == text || *end != '\0' || !isfinite (minutes) || minutes < 0 ||
+      /* digits and one point only: g_ascii_strtod would also take hex, exponents, inf and nan */
+      gboolean plain = strspn (text, "0123456789.") == strlen (text) && strchr (text, '.') == strrchr (text, '.');
+      if (*text && (!plain || end == text || *end != '\0' || !isfinite (minutes) || minutes < 0 ||
                     minutes > OC_ALERT_MAX_MINUTES))
         {
           g_propagate_error (error, oc_error_new_field (labels[kind],
