@@ -8,6 +8,8 @@
 #include "oc-codes.h"
 #include "oc-error.h"
 #include "oc-handoff-private.h"
+#include "oc-json.h"
+#include "oc-watcher-rows.h"
 
 #define ENV "https://contoso.crm.dynamics.com"
 
@@ -303,6 +305,49 @@ test_format (void)
   g_assert_cmpstr (no_rep, ==, "Wrap-up 60 min — longer than 10 min");
 }
 
+/* What the alerts read comes from the watcher's rows: the metric columns. */
+static void
+test_metric_columns (void)
+{
+  const char *columns[] = { "msdyn_firstwaitstartedon", "msdyn_activeagentassignedon", "msdyn_wrapupinitiatedon",
+                            "msdyn_conversationfirstwaittimeinseconds", "msdyn_conversationhandletimeinseconds",
+                            "msdyn_conversationwrapuptimeinseconds" };
+  for (gsize i = 0; i < G_N_ELEMENTS (columns); i++)
+    g_assert_nonnull (strstr (OC_WATCHER_CONVERSATION_COLUMNS, columns[i]));
+
+  const char *body =
+    "{\"value\":["
+    "{\"activityid\":\"f22884fb-a2c1-50d7-9474-a547270f720f\",\"statecode\":0,\"statuscode\":5,"
+    "\"modifiedon\":\"2026-11-23T10:15:00Z\",\"msdyn_firstwaitstartedon\":\"2026-11-23T10:04:00Z\","
+    "\"msdyn_activeagentassignedon\":\"2026-11-23T10:09:00Z\",\"msdyn_wrapupinitiatedon\":\"2026-11-23T10:14:00Z\","
+    "\"msdyn_conversationfirstwaittimeinseconds\":300,\"msdyn_conversationhandletimeinseconds\":-4,"
+    "\"msdyn_conversationwrapuptimeinseconds\":null},"
+    "{\"activityid\":\"f22884fb-a2c1-50d7-9474-a547270f7210\",\"msdyn_conversationhandletimeinseconds\":\"12\"},"
+    "{\"activityid\":\"f22884fb-a2c1-50d7-9474-a547270f7211\",\"msdyn_wrapupinitiatedon\":\"soon\"}]}";
+  g_autoptr(JsonNode) node = oc_json_parse (body, -1, 0, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OcWatcherPage) page = oc_watcher_page_parse (node, OC_WATCHER_ROWS_CONVERSATIONS, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->rows->len, ==, 1);
+  g_assert_cmpuint (page->skipped, ==, 2);   /* a duration as a string, a date that is none */
+  g_assert_nonnull (strstr (page->skip_reason, "msdyn_conversationhandletimeinseconds"));
+  OcWatcherRow *row = page->rows->pdata[0];
+  g_assert_cmpint (row->live.first_wait_on, ==, row->live.modified_on - 660);
+  g_assert_cmpint (row->live.agent_assigned_on, ==, row->live.modified_on - 360);
+  g_assert_cmpint (row->live.wrapup_on, ==, row->live.modified_on - 60);
+  g_assert_cmpint (row->live.first_wait_s, ==, 300);
+  g_assert_cmpint (row->live.handle_s, ==, 0);   /* out of range: unknown */
+  g_assert_cmpint (row->live.wrapup_s, ==, 0);
+
+  /* and the handoff keeps them, so a wrap-up alert counts from Dynamics' own time */
+  g_autoptr(OcHandoff) chat = conversation ("chat");
+  oc_handoff_set_live (chat, &row->live);
+  gint64 since = 0;
+  g_assert_cmpint (oc_alerts_state_of (chat, &since), ==, OC_ALERT_WRAP_UP);
+  g_assert_cmpint (since, ==, row->live.wrapup_on);
+  g_assert_cmpint (oc_handoff_get_live (chat)->first_wait_s, ==, 300);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -314,5 +359,6 @@ main (int argc, char **argv)
   g_test_add_func ("/alerts/timer", test_timer);
   g_test_add_func ("/alerts/stop", test_stop);
   g_test_add_func ("/alerts/format", test_format);
+  g_test_add_func ("/alerts/metric-columns", test_metric_columns);
   return g_test_run ();
 }
