@@ -8,6 +8,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "oc-codes.h"
 #include "oc-json.h"
 #include "oc-outbox-event.h"
 
@@ -34,6 +35,7 @@ struct _OcOutbox {
   GCond         flushed;
   guint         flushes_done;
   guint64       last_seq;   /* under lock */
+  GHashTable   *lines;      /* under lock: session id → last line written or recovered */
 
   /* the writer thread's own */
   int           fd;
@@ -122,6 +124,9 @@ recover_line (OcOutbox *self, const char *line, gsize length)
       self->last_seq = MAX (self->last_seq, (guint64) seq);
       g_mutex_unlock (&self->lock);
       g_hash_table_insert (self->keys, g_strdup (event.session_id), oc_outbox_event_key (&event));
+      g_mutex_lock (&self->lock);
+      g_hash_table_insert (self->lines, g_strdup (event.session_id), g_strndup (line, length));
+      g_mutex_unlock (&self->lock);
     }
   oc_json_reader_finish (&reader, NULL);
 }
@@ -241,8 +246,9 @@ write_item (OcOutbox *self, Item *item)
 
   g_mutex_lock (&self->lock);
   guint64 seq = ++self->last_seq;
-  g_mutex_unlock (&self->lock);
   item->line = oc_outbox_event_to_line (item->event, seq);
+  g_hash_table_insert (self->lines, g_strdup (session), g_strdup (item->line));
+  g_mutex_unlock (&self->lock);
   if (self->read_only)
     return TRUE;
 
@@ -381,6 +387,7 @@ oc_outbox_finalize (GObject *object)
   g_clear_pointer (&self->todo, g_async_queue_unref);
   g_clear_pointer (&self->done, g_async_queue_unref);
   g_clear_pointer (&self->keys, g_hash_table_unref);
+  g_clear_pointer (&self->lines, g_hash_table_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->flushed);
@@ -409,6 +416,7 @@ oc_outbox_init (OcOutbox *self)
   self->todo = g_async_queue_new ();
   self->done = g_async_queue_new ();
   self->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->lines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 OcOutbox *
@@ -449,6 +457,13 @@ oc_outbox_push (OcOutbox *self, OcHandoff *handoff)
   g_return_if_fail (OC_IS_OUTBOX (self));
   g_return_if_fail (OC_IS_HANDOFF (handoff));
 
+  /* A created record Dynamics has not reported on yet (just created, or
+   * resumed after a restart) shows a placeholder state: its real one comes
+   * with the watcher's row. Writing it would repeat an older state. */
+  if (oc_handoff_get_phase (handoff) == OC_HANDOFF_PHASE_CREATED &&
+      oc_handoff_get_live (handoff)->statecode == OC_CODE_UNKNOWN)
+    return;
+
   Item *item = g_new0 (Item, 1);
   item->op = ITEM_APPEND;
   item->event = oc_outbox_event_new (handoff, g_get_real_time ());
@@ -479,6 +494,17 @@ oc_outbox_flush (OcOutbox *self)
         g_signal_emit (self, signals[SIGNAL_APPENDED], 0, item->handoff, item->line);
       item_free (item);
     }
+}
+
+char *
+oc_outbox_dup_last_line (OcOutbox *self, const char *session_id)
+{
+  g_return_val_if_fail (OC_IS_OUTBOX (self), NULL);
+  g_return_val_if_fail (session_id != NULL, NULL);
+  g_mutex_lock (&self->lock);
+  char *line = g_strdup (g_hash_table_lookup (self->lines, session_id));
+  g_mutex_unlock (&self->lock);
+  return line;
 }
 
 guint64

@@ -41,11 +41,16 @@ G_DECLARE_FINAL_TYPE (OcOutbox, oc_outbox, OC, OUTBOX, GObject)
  * when @dir cannot be created. */
 OcOutbox   *oc_outbox_new (const char *dir, goffset max_bytes, GError **error);
 /* Takes a snapshot of @handoff's state now and queues it (nothing happens
- * if it is the state last written for this session). Main thread. */
+ * if it is the state last written for this session, or if the record is
+ * created but Dynamics has not reported its state yet: the watcher's row
+ * will). Main thread. */
 void        oc_outbox_push (OcOutbox *self, OcHandoff *handoff);
 /* Waits until everything pushed is written, then emits ::appended for it
  * before returning (tests; and stopping, so that no outcome is lost). */
 void        oc_outbox_flush (OcOutbox *self);
+/* The last line written (or recovered) for @session_id, newly allocated,
+ * or NULL; exact after a flush. `watch --json` starts with these. */
+char       *oc_outbox_dup_last_line (OcOutbox *self, const char *session_id);
 /* The last seq written or recovered (0: none yet); exact after a flush. */
 guint64     oc_outbox_get_last_seq (OcOutbox *self);
 /* <dir>/events.jsonl (owned by the outbox). */

@@ -164,6 +164,17 @@ test_append_and_restart (void)
   /* a restart: the seq goes on, and the state already written is not written again */
   g_autoptr(OcHandoff) again = conversation ("chat");
   oc_handoff_set_created (again, NULL);
+  {
+    /* resumed, Dynamics not asked yet: its placeholder state is no outcome */
+    g_autoptr(OcOutbox) outbox = oc_outbox_new (dir, 0, NULL);
+    g_autoptr(GPtrArray) announced = g_ptr_array_new_with_free_func (g_free);
+    g_signal_connect (outbox, "appended", G_CALLBACK (on_appended), announced);
+    oc_outbox_push (outbox, again);
+    oc_outbox_flush (outbox);
+    g_assert_cmpuint (announced->len, ==, 0);
+    g_autofree char *last = oc_outbox_dup_last_line (outbox, "chat");
+    g_assert_cmpint (seq_of (last), ==, 3);
+  }
   set_state (again, 0, OC_CONVERSATION_STATUS_WAITING, "Rep 2", "InConversation", 2002);
   {
     g_autoptr(OcOutbox) outbox = oc_outbox_new (dir, 0, NULL);
