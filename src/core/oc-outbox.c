@@ -19,6 +19,7 @@ typedef struct {
   OcOutboxEvent *event;     /* APPEND */
   OcHandoff     *handoff;   /* APPEND: a ref, only ever dropped on the main thread */
   char          *line;      /* set by the writer when it was written (or is announced anyway) */
+  gboolean       placeholder;   /* created, but Dynamics has not reported the state yet */
 } Item;
 
 struct _OcOutbox {
@@ -240,7 +241,14 @@ write_item (OcOutbox *self, Item *item)
 {
   g_autofree char *key = oc_outbox_event_key (item->event);
   const char *session = item->event->session_id ? item->event->session_id : "";
-  if (g_strcmp0 (g_hash_table_lookup (self->keys, session), key) == 0)
+  const char *last = g_hash_table_lookup (self->keys, session);
+  if (g_strcmp0 (last, key) == 0)
+    return FALSE;
+  /* A created record Dynamics has not reported on yet shows a placeholder
+   * ("open", "case-open"): news just after the create, but after a restart
+   * it would go back on a state Dynamics already reported. */
+  if (item->placeholder && last && !g_str_has_prefix (last, "handing-off\x1f") &&
+      !g_str_has_prefix (last, "failed\x1f"))
     return FALSE;
   g_hash_table_insert (self->keys, g_strdup (session), g_steal_pointer (&key));
 
@@ -457,15 +465,10 @@ oc_outbox_push (OcOutbox *self, OcHandoff *handoff)
   g_return_if_fail (OC_IS_OUTBOX (self));
   g_return_if_fail (OC_IS_HANDOFF (handoff));
 
-  /* A created record Dynamics has not reported on yet (just created, or
-   * resumed after a restart) shows a placeholder state: its real one comes
-   * with the watcher's row. Writing it would repeat an older state. */
-  if (oc_handoff_get_phase (handoff) == OC_HANDOFF_PHASE_CREATED &&
-      oc_handoff_get_live (handoff)->statecode == OC_CODE_UNKNOWN)
-    return;
-
   Item *item = g_new0 (Item, 1);
   item->op = ITEM_APPEND;
+  item->placeholder = oc_handoff_get_phase (handoff) == OC_HANDOFF_PHASE_CREATED &&
+                      oc_handoff_get_live (handoff)->statecode == OC_CODE_UNKNOWN;
   item->event = oc_outbox_event_new (handoff, g_get_real_time ());
   item->handoff = g_object_ref (handoff);
   g_async_queue_push (self->todo, item);

@@ -40,10 +40,11 @@ G_DECLARE_FINAL_TYPE (OcOutbox, oc_outbox, OC, OUTBOX, GObject)
  * size, 0 for OC_OUTBOX_MAX_BYTES (tests use a small one). NULL + error
  * when @dir cannot be created. */
 OcOutbox   *oc_outbox_new (const char *dir, goffset max_bytes, GError **error);
-/* Takes a snapshot of @handoff's state now and queues it (nothing happens
- * if it is the state last written for this session, or if the record is
- * created but Dynamics has not reported its state yet: the watcher's row
- * will). Main thread. */
+/* Takes a snapshot of @handoff's state now and queues it. Nothing is
+ * written if it is the state last written for this session, nor for a
+ * created record Dynamics has not reported on yet (resumed after a restart)
+ * when the session already has a state past handing off: the watcher's row
+ * will tell. Main thread. */
 void        oc_outbox_push (OcOutbox *self, OcHandoff *handoff);
 /* Waits until everything pushed is written, then emits ::appended for it
  * before returning (tests; and stopping, so that no outcome is lost). */

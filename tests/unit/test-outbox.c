@@ -196,6 +196,27 @@ test_append_and_restart (void)
   oc_test_remove_tree (root);
 }
 
+/* Just created, before any row: "open" is news (the bot hears its record exists). */
+static void
+test_placeholder_after_create (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("oc-outbox-XXXXXX", NULL);
+  g_autofree char *dir = g_build_filename (root, "outbox", NULL);
+  g_autoptr(OcHandoff) handoff = conversation ("fresh");
+  g_autoptr(OcOutbox) outbox = oc_outbox_new (dir, 0, NULL);
+  g_autoptr(GPtrArray) announced = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect (outbox, "appended", G_CALLBACK (on_appended), announced);
+  oc_outbox_push (outbox, handoff);
+  oc_handoff_set_created (handoff, NULL);
+  oc_outbox_push (outbox, handoff);
+  oc_outbox_flush (outbox);
+  g_assert_cmpuint (announced->len, ==, 2);
+  g_assert_nonnull (strstr (announced->pdata[0], "\"status\":\"handing-off\""));
+  g_assert_nonnull (strstr (announced->pdata[1], "\"status\":\"open\""));
+  g_clear_object (&outbox);
+  oc_test_remove_tree (root);
+}
+
 static void
 test_torn_line (void)
 {
@@ -349,6 +370,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/outbox/event", test_event);
   g_test_add_func ("/outbox/append-and-restart", test_append_and_restart);
+  g_test_add_func ("/outbox/placeholder-after-create", test_placeholder_after_create);
   g_test_add_func ("/outbox/torn-line", test_torn_line);
   g_test_add_func ("/outbox/rotation", test_rotation);
   g_test_add_func ("/outbox/consumer", test_consumer);
