@@ -44,6 +44,13 @@ alert_arrived (gpointer data)
   return notify_lines > 0;
 }
 
+static gboolean
+outbox_has_active (gpointer path)
+{
+  g_autofree char *contents = NULL;
+  return g_file_get_contents (path, &contents, NULL, NULL) && strstr (contents, "\"status\":\"active\"");
+}
+
 static const char *
 session_from_notices (void)
 {
@@ -107,8 +114,9 @@ test_waiting_alert (void)
   g_assert_null (strstr (message, "⚠"));
   g_assert_cmpuint (notify_lines, ==, 1);
 
-  /* the outbox: every state change once, seq increasing */
+  /* the outbox (written off the main loop, so wait for the line): every state change once, seq increasing */
   g_autofree char *events = harness_store_path ("outbox/events.jsonl");
+  harness_run_until (outbox_has_active, events, 20);
   g_autofree char *contents = NULL;
   g_assert_true (g_file_get_contents (events, &contents, NULL, NULL));
   g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
