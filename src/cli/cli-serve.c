@@ -8,7 +8,6 @@
 
 #include "cli-output.h"
 #include "cli-settings.h"
-#include "oc-amqp-outcome.h"
 #include "oc-amqp-url.h"
 #include "oc-backoff.h"
 #include "oc-error.h"
@@ -76,7 +75,6 @@ flag_or_env (const char *flag, const char *variable)
 typedef struct {
   GMainLoop       *loop;
   gboolean         queue;    /* --amqp is given: outcome events, messages to release */
-  guint64          seq;
   int              status;
   gboolean         stopping;
 } Serve;
@@ -102,22 +100,20 @@ log_handoff (OcHandoff *handoff)
 static void
 on_handoff (OcService *service, OcHandoff *handoff, gpointer user_data)
 {
-  Serve *serve_run = user_data;
   /* Records other consumers made (shown in integration mode) are theirs to
    * log and announce: N consumers must not publish N events per change. */
-  if (oc_handoff_is_foreign (handoff))
-    return;
-  log_handoff (handoff);
-  if (!serve_run->queue)
-    return;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  guint64 seq = serve_run->seq;
-  g_autofree char *event = oc_amqp_outcome_event (handoff, oc_amqp_outcome_next_seq (&seq), now);
-  if (event)
-    {
-      serve_run->seq = seq;
-      oc_service_publish_outcome (service, event);
-    }
+  if (!oc_handoff_is_foreign (handoff))
+    log_handoff (handoff);
+}
+
+/* The outbox's own line (<store>/outbox/events.jsonl), once it is durable:
+ * with --outcomes it is published as it is. */
+static void
+on_outcome (OcService *service, OcHandoff *handoff, const char *line, gpointer user_data)
+{
+  Serve *serve_run = user_data;
+  if (serve_run->queue && !oc_handoff_is_foreign (handoff))
+    oc_service_publish_outcome (service, line);
 }
 
 static void
@@ -341,6 +337,7 @@ cli_serve_run (CliOptions *options, OcSettings *settings)
   g_signal_connect (service, "queue-settled", G_CALLBACK (on_settled), &serve_run);
   g_signal_connect (service, "queue-connection", G_CALLBACK (on_connection), &serve_run);
   g_signal_connect (service, "queue-failed", G_CALLBACK (on_intake_failed), &serve_run);
+  g_signal_connect (service, "outcome", G_CALLBACK (on_outcome), &serve_run);
   /* The engine and the watcher; what an earlier run stored and did not
    * finish goes on first; then the intakes: the drop directory, the queue. */
   if (!oc_service_start (service, OC_SERVICE_WATCH, &error))

@@ -26,6 +26,9 @@ cli_options_entries (CliOptions *o)
     { "authority", 0, 0, G_OPTION_ARG_STRING, &o->authority, N_("Sign-in authority (default https://login.microsoftonline.com)"), "URL" },
     { "closed-retention-hours", 0, 0, G_OPTION_ARG_STRING, &o->closed_retention_hours, N_("Hours a closed handoff stays listed"), "N" },
     { "route-cases", 0, 0, G_OPTION_ARG_NONE, &o->route_cases, N_("Send each new case to unified routing (msdyn_ApplyRoutingRuleEntityRecord)"), NULL },
+    { "alert-waiting-minutes", 0, 0, G_OPTION_ARG_STRING, &o->alert_minutes[OC_ALERT_WAITING], N_("Alert when a handoff waits for a rep longer than N minutes (decimal; 0 = off)"), "N" },
+    { "alert-wrapup-minutes", 0, 0, G_OPTION_ARG_STRING, &o->alert_minutes[OC_ALERT_WRAP_UP], N_("Alert when wrap-up lasts longer than N minutes (decimal; 0 = off)"), "N" },
+    { "alert-handing-off-minutes", 0, 0, G_OPTION_ARG_STRING, &o->alert_minutes[OC_ALERT_HANDING_OFF], N_("Alert when a handoff is not created after N minutes (decimal; 0 = off)"), "N" },
     { "secret-file", 0, 0, G_OPTION_ARG_FILENAME, &o->secret_file, N_("Read the client secret's Value from FILE (or set OMNICHANNEL_CLIENT_SECRET)"), N_("FILE") },
     { "store", 0, 0, G_OPTION_ARG_FILENAME, &o->store_dir, N_("Keep sessions under DIR/omnichannel/<host> (default ~/.purple, as the plugin)"), N_("DIR") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, N_("Machine-readable output"), NULL },
@@ -44,6 +47,8 @@ cli_options_clear (CliOptions *o)
                       &o->store_dir };
   for (gsize i = 0; i < G_N_ELEMENTS (fields); i++)
     g_clear_pointer (fields[i], g_free);
+  for (int kind = 0; kind < OC_ALERT_N_KINDS; kind++)
+    g_clear_pointer (&o->alert_minutes[kind], g_free);
 }
 
 static char *
@@ -151,6 +156,10 @@ cli_options_to_settings (CliOptions *o, GError **error)
                    _("--show must be mine, integration or workstream, not “%s”"), show);
       return NULL;
     }
+
+  /* checked (and turned into seconds) by oc_settings_validate, naming the field */
+  for (int kind = 0; kind < OC_ALERT_N_KINDS; kind++)
+    settings->alert_minutes[kind] = pick (o->alert_minutes[kind], oc_alert_kind_to_key (kind));
 
   g_autofree char *route = o->route_cases ? g_strdup ("true") : pick (NULL, "route_cases");
   if (route && !parse_bool (route, "route-cases", &settings->route_cases, error))

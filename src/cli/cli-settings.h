@@ -24,6 +24,7 @@ typedef struct {
   char    *closed_retention_hours;
   char    *secret_file;
   char    *store_dir;
+  char    *alert_minutes[OC_ALERT_N_KINDS];   /* --alert-waiting-minutes … (OcAlertKind order) */
   gboolean route_cases;
   gboolean json;
 } CliOptions;

@@ -15,6 +15,7 @@ typedef struct {
   char           **ids;
   int              n_ids;
   GHashTable      *shown;   /* id → last status id printed */
+  GHashTable      *printed; /* --json: id → last line printed */
 } Watch;
 
 static gboolean
@@ -42,6 +43,37 @@ all_done (Watch *watch)
   return TRUE;
 }
 
+/* --json: the outbox's lines, byte for byte (oc-outbox.h), once durable. */
+static void
+on_outcome (OcService *service, OcHandoff *handoff, const char *line, gpointer user_data)
+{
+  Watch *watch = user_data;
+  const char *id = oc_handoff_get_id (handoff);
+  if (!watch->json || !wanted (watch, id) || g_strcmp0 (g_hash_table_lookup (watch->printed, id), line) == 0)
+    return;
+  printf ("%s\n", line);
+  fflush (stdout);
+  g_hash_table_insert (watch->printed, g_strdup (id), g_strdup (line));
+}
+
+/* --json starts with each handoff's current state: the last line the outbox
+ * has for it (written by this run, an earlier one, or the plugin). */
+static void
+print_current (Watch *watch, OcService *service)
+{
+  OcOutbox *outbox = oc_service_get_outbox (service);
+  if (!watch->json || outbox == NULL)
+    return;
+  oc_outbox_flush (outbox);   /* recovered, and what this start changed is written */
+  GPtrArray *handoffs = oc_service_list (service);
+  for (guint i = 0; i < handoffs->len; i++)
+    {
+      g_autofree char *line = oc_outbox_dup_last_line (outbox, oc_handoff_get_id (handoffs->pdata[i]));
+      if (line)
+        on_outcome (service, handoffs->pdata[i], line, watch);
+    }
+}
+
 /* The service says each change of status or message once. */
 static void
 on_presence (OcService *service, OcHandoff *handoff, const char *previous, const char *status_id,
@@ -55,29 +87,7 @@ on_presence (OcService *service, OcHandoff *handoff, const char *previous, const
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *stamp = g_date_time_format (now, "%H:%M:%S");
 
-  if (watch->json)
-    {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "session_id");
-      json_builder_add_string_value (builder, id);
-      json_builder_set_member_name (builder, "status");
-      json_builder_add_string_value (builder, status_id);
-      json_builder_set_member_name (builder, "message");
-      json_builder_add_string_value (builder, message);
-      json_builder_set_member_name (builder, "record_id");
-      json_builder_add_string_value (builder, oc_handoff_get_record_id (handoff));
-      json_builder_set_member_name (builder, "announcement");
-      if (line)
-        json_builder_add_string_value (builder, line);
-      else
-        json_builder_add_null_value (builder);
-      json_builder_end_object (builder);
-      g_autoptr(JsonNode) root = json_builder_get_root (builder);
-      g_autofree char *text = json_to_string (root, FALSE);
-      printf ("%s\n", text);
-    }
-  else
+  if (!watch->json)
     printf ("%s  %-24s %-12s %s\n", stamp, id, status_id, message);
   fflush (stdout);
 
@@ -109,10 +119,13 @@ cli_watch_run (CliOptions *options, OcSettings *settings, char **ids, int n_ids)
     return signed_in;
 
   Watch watch = { .loop = loop, .json = options->json, .ids = ids, .n_ids = n_ids,
-                  .shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free) };
+                  .shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free),
+                  .printed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free) };
   g_signal_connect (service, "presence-changed", G_CALLBACK (on_presence), &watch);
+  g_signal_connect (service, "outcome", G_CALLBACK (on_outcome), &watch);
   /* every handoff asked about is reported, however long ago it closed */
   oc_service_start (service, OC_SERVICE_WATCH, NULL);
+  print_current (&watch, service);
   for (int i = 0; i < n_ids; i++)
     if (oc_service_lookup (service, ids[i]) == NULL)
       fprintf (stderr, _("%s: no such session in %s (watching for it anyway)\n"), ids[i], root);
@@ -124,9 +137,11 @@ cli_watch_run (CliOptions *options, OcSettings *settings, char **ids, int n_ids)
   g_source_remove (sigint);
   g_source_remove (sigterm);
 
-  g_signal_handlers_disconnect_by_data (service, &watch);
+  /* the stop writes and announces the last outcomes: --json prints them */
   oc_service_stop (service);
+  g_signal_handlers_disconnect_by_data (service, &watch);
   oc_connection_close (connection);
   g_hash_table_unref (watch.shown);
+  g_hash_table_unref (watch.printed);
   return CLI_EXIT_OK;
 }

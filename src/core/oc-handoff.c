@@ -353,6 +353,12 @@ oc_handoff_set_live (OcHandoff *self, const OcLiveState *live)
   old->created_on = live->created_on ? live->created_on : old->created_on;
   old->modified_on = live->modified_on;
   old->assigned_on = live->assigned_on ? live->assigned_on : assigned_on;
+  old->first_wait_on = live->first_wait_on;
+  old->agent_assigned_on = live->agent_assigned_on;
+  old->wrapup_on = live->wrapup_on;
+  old->first_wait_s = live->first_wait_s;
+  old->handle_s = live->handle_s;
+  old->wrapup_s = live->wrapup_s;
 
   if (changed)
     emit_changed (self);

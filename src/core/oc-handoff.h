@@ -38,6 +38,14 @@ typedef struct {
   gint64 created_on;        /* unix seconds, 0 unknown */
   gint64 modified_on;
   gint64 assigned_on;       /* first time seen Active (unix seconds), 0 never */
+  /* The conversation's metric columns (Microsoft Learn, "Calculate
+   * conversation metrics"); 0 when absent (cases never have them). */
+  gint64 first_wait_on;     /* msdyn_firstwaitstartedon, unix seconds */
+  gint64 agent_assigned_on; /* msdyn_activeagentassignedon */
+  gint64 wrapup_on;         /* msdyn_wrapupinitiatedon */
+  gint64 first_wait_s;      /* msdyn_conversationfirstwaittimeinseconds */
+  gint64 handle_s;          /* msdyn_conversationhandletimeinseconds */
+  gint64 wrapup_s;          /* msdyn_conversationwrapuptimeinseconds */
 } OcLiveState;
 
 #define OC_TYPE_HANDOFF (oc_handoff_get_type ())

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "oc-enum-types.h"
 #include "oc-error.h"
 #include "oc-presence.h"
 #include "oc-service-intakes.h"
@@ -15,6 +16,8 @@ struct _OcService {
   OcWatcher       *watcher;
   OcInbox         *inbox;          /* while started */
   OcServiceIntakes *intakes;       /* other inbox directories, queues */
+  OcAlerts        *alerts;         /* while started */
+  OcOutbox        *outbox;         /* while started (NULL if outbox/ cannot be made) */
   gboolean         started;
   OcServiceParts   parts;
   GHashTable      *shown;          /* session id → "status-id\nmessage" last announced */
@@ -25,7 +28,8 @@ struct _OcService {
 
 enum {
   SIGNAL_ADDED, SIGNAL_CHANGED, SIGNAL_PRESENCE, SIGNAL_REMOVED, SIGNAL_REJECTED,
-  SIGNAL_QUEUE_SETTLED, SIGNAL_QUEUE_CONNECTION, SIGNAL_QUEUE_FAILED, N_SIGNALS
+  SIGNAL_QUEUE_SETTLED, SIGNAL_QUEUE_CONNECTION, SIGNAL_QUEUE_FAILED,
+  SIGNAL_ALERT_RAISED, SIGNAL_ALERT_CLEARED, SIGNAL_OUTCOME, N_SIGNALS
 };
 static guint signals[N_SIGNALS];
 
@@ -67,6 +71,14 @@ oc_service_class_init (OcServiceClass *klass)
                                                    G_TYPE_BOOLEAN, G_TYPE_STRING);
   signals[SIGNAL_QUEUE_FAILED] = g_signal_new ("queue-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                                0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  signals[SIGNAL_ALERT_RAISED] = g_signal_new ("alert-raised", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                               0, NULL, NULL, NULL, G_TYPE_NONE, 5, OC_TYPE_HANDOFF,
+                                               OC_TYPE_ALERT_KIND, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_STRING);
+  signals[SIGNAL_ALERT_CLEARED] = g_signal_new ("alert-cleared", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                                0, NULL, NULL, NULL, G_TYPE_NONE, 2, OC_TYPE_HANDOFF,
+                                                OC_TYPE_ALERT_KIND);
+  signals[SIGNAL_OUTCOME] = g_signal_new ("outcome", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 2, OC_TYPE_HANDOFF, G_TYPE_STRING);
 }
 
 static void
@@ -115,6 +127,8 @@ expire (OcService *self)
     {
       const char *id = expired->pdata[i];
       g_hash_table_remove (self->shown, id);
+      if (self->alerts)
+        oc_alerts_forget (self->alerts, id);
       oc_handoff_engine_forget (self->engine, id);
       g_signal_emit (self, signals[SIGNAL_REMOVED], 0, id);
     }
@@ -162,12 +176,25 @@ update_presence (OcService *self, OcHandoff *handoff)
   oc_presence_clear (&presence);
 }
 
+/* Alerts first, so that the presence a front end renders next already
+ * knows whether the handoff is stuck; the outbox decides itself whether the
+ * change is an outcome worth a line. */
+static void
+update_handoff (OcService *self, OcHandoff *handoff)
+{
+  if (self->alerts)
+    oc_alerts_update (self->alerts, handoff);
+  if (self->outbox)
+    oc_outbox_push (self->outbox, handoff);
+  update_presence (self, handoff);
+}
+
 static void
 on_engine_added (OcHandoffEngine *engine, OcHandoff *handoff, gpointer user_data)
 {
   OcService *self = user_data;
   g_signal_emit (self, signals[SIGNAL_ADDED], 0, handoff);
-  update_presence (self, handoff);
+  update_handoff (self, handoff);
 }
 
 static void
@@ -175,7 +202,60 @@ on_engine_changed (OcHandoffEngine *engine, OcHandoff *handoff, gpointer user_da
 {
   OcService *self = user_data;
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0, handoff);
-  update_presence (self, handoff);
+  update_handoff (self, handoff);
+}
+
+static void
+on_alert_raised (OcAlerts *alerts, OcHandoff *handoff, OcAlertKind kind, guint elapsed_s, guint threshold_s,
+                 const char *line, gpointer user_data)
+{
+  g_signal_emit (user_data, signals[SIGNAL_ALERT_RAISED], 0, handoff, kind, elapsed_s, threshold_s, line);
+}
+
+static void
+on_alert_cleared (OcAlerts *alerts, OcHandoff *handoff, OcAlertKind kind, gpointer user_data)
+{
+  g_signal_emit (user_data, signals[SIGNAL_ALERT_CLEARED], 0, handoff, kind);
+}
+
+static void
+on_outcome (OcOutbox *outbox, OcHandoff *handoff, const char *line, gpointer user_data)
+{
+  g_signal_emit (user_data, signals[SIGNAL_OUTCOME], 0, handoff, line);
+}
+
+/* The alerts and the outbox of one start. */
+static void
+start_outcomes (OcService *self)
+{
+  self->alerts = oc_alerts_new (oc_connection_get_settings (self->connection)->alert_s);
+  g_signal_connect (self->alerts, "alert-raised", G_CALLBACK (on_alert_raised), self);
+  g_signal_connect (self->alerts, "alert-cleared", G_CALLBACK (on_alert_cleared), self);
+
+  g_autofree char *dir = g_build_filename (oc_store_get_root (self->store), "outbox", NULL);
+  g_autoptr(GError) error = NULL;
+  self->outbox = oc_outbox_new (dir, 0, &error);
+  if (self->outbox)
+    g_signal_connect (self->outbox, "appended", G_CALLBACK (on_outcome), self);
+  else
+    g_warning ("No outcome events: %s", error->message);
+}
+
+static void
+stop_outcomes (OcService *self)
+{
+  if (self->outbox)
+    {
+      oc_outbox_flush (self->outbox);   /* every outcome written is announced before the stop */
+      g_signal_handlers_disconnect_by_data (self->outbox, self);
+    }
+  g_clear_object (&self->outbox);
+  if (self->alerts)
+    {
+      g_signal_handlers_disconnect_by_data (self->alerts, self);
+      oc_alerts_stop (self->alerts);
+    }
+  g_clear_object (&self->alerts);
 }
 
 static void
@@ -221,6 +301,7 @@ oc_service_start (OcService *self, OcServiceParts parts, GError **error)
   self->parts = parts;
   if (self->engine == NULL)
     make_engine (self);
+  start_outcomes (self);
   oc_handoff_engine_resume (self->engine);
   if (parts & OC_SERVICE_WATCH)
     oc_watcher_start (self->watcher);
@@ -260,6 +341,7 @@ oc_service_stop (OcService *self)
       oc_handoff_engine_shutdown (self->engine);
     }
   g_clear_object (&self->engine);
+  stop_outcomes (self);
   g_hash_table_remove_all (self->shown);
 }
 
@@ -458,4 +540,19 @@ oc_service_get_inbox (OcService *self)
 {
   g_return_val_if_fail (OC_IS_SERVICE (self), NULL);
   return self->inbox;
+}
+
+OcOutbox *
+oc_service_get_outbox (OcService *self)
+{
+  g_return_val_if_fail (OC_IS_SERVICE (self), NULL);
+  return self->outbox;
+}
+
+const char *
+oc_service_get_alert (OcService *self, const char *session_id)
+{
+  g_return_val_if_fail (OC_IS_SERVICE (self), NULL);
+  g_return_val_if_fail (session_id != NULL, NULL);
+  return self->alerts ? oc_alerts_lookup (self->alerts, session_id) : NULL;
 }

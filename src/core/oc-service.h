@@ -23,6 +23,12 @@
  *   ::queue-failed (GError *error)   a queue intake stopped for good (its
  *       sign-in or link was refused: the message names the user and the
  *       broker's condition, never the password). See oc-amqp-intake.h.
+ *   ::alert-raised (OcHandoff *handoff, OcAlertKind kind, guint elapsed_s,
+ *       guint threshold_s, const char *line), ::alert-cleared (OcHandoff *,
+ *       OcAlertKind)   a handoff is stuck, or no longer (see oc-alerts.h);
+ *       emitted before the ::presence-changed of the same change
+ *   ::outcome (OcHandoff *handoff, const char *line)   a state change was
+ *       appended to <store>/outbox/events.jsonl as @line (see oc-outbox.h)
  *
  * Without a connection (offline), or before oc_service_start, accepting only
  * stores the session durably, through the same validation; the next start
@@ -30,9 +36,11 @@
 #pragma once
 
 #include "oc-amqp-intake.h"
+#include "oc-alerts.h"
 #include "oc-connection.h"
 #include "oc-handoff-engine.h"
 #include "oc-inbox.h"
+#include "oc-outbox.h"
 #include "oc-store.h"
 #include "oc-watcher.h"
 
@@ -63,10 +71,12 @@ OcService       *oc_service_new (OcConnection *connection, const char *store_roo
  * be watched: everything else runs anyway. Starting a started service does
  * nothing. */
 gboolean         oc_service_start (OcService *self, OcServiceParts parts, GError **error);
-/* Stops the intakes, the watcher and the engine (no request stays in flight,
- * no signal but ::rejected follows). The store stays open: accepting goes on
- * storing for the next start. A queue's held messages are given back to the
- * broker by dropping its connection (see oc_service_stop_async). */
+/* Stops the intakes, the watcher and the engine (no request stays in flight),
+ * then writes and announces the outcomes still queued (::outcome, during
+ * the call); after it no signal but ::rejected follows. The store stays
+ * open: accepting goes on storing for the next start. A queue's held
+ * messages are given back to the broker by dropping its connection (see
+ * oc_service_stop_async). */
 void             oc_service_stop (OcService *self);
 /* The same after every queue intake has released what it holds and closed
  * its connection with the broker (bounded: a few seconds at most). A daemon
@@ -110,7 +120,7 @@ gboolean         oc_service_add_inbox_dir (OcService *self, const char *dir, GEr
 gboolean         oc_service_add_queue (OcService *self, const OcAmqpIntakeOptions *options, GError **error);
 /* Messages taken from the queues and not settled yet (for figures). */
 guint            oc_service_get_queue_held (OcService *self);
-/* Publishes an outcome event (JSON text, see oc-amqp-outcome.h) to every
+/* Publishes an outcome event (JSON text: an outbox line, see oc-outbox-event.h) to every
  * queue intake that has an outcomes address; nothing without one. */
 void             oc_service_publish_outcome (OcService *self, const char *json);
 
@@ -128,5 +138,10 @@ OcConnection    *oc_service_get_connection (OcService *self);   /* NULL offline 
 OcHandoffEngine *oc_service_get_engine (OcService *self);       /* NULL offline or stopped */
 OcWatcher       *oc_service_get_watcher (OcService *self);      /* NULL offline or stopped */
 OcInbox         *oc_service_get_inbox (OcService *self);        /* NULL when stopped */
+OcOutbox        *oc_service_get_outbox (OcService *self);       /* NULL when stopped */
+
+/* The line of @session_id's raised alert (borrowed), or NULL: front ends
+ * add it to the handoff's status message. */
+const char      *oc_service_get_alert (OcService *self, const char *session_id);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
+#include <math.h>
 #include <string.h>
 
 #include "oc-error.h"
@@ -47,6 +48,11 @@ oc_settings_copy (const OcSettings *self)
   copy->handoff_channel = g_strdup (self->handoff_channel);
   copy->show = self->show;
   copy->closed_retention_hours = self->closed_retention_hours;
+  for (int kind = 0; kind < OC_ALERT_N_KINDS; kind++)
+    {
+      copy->alert_minutes[kind] = g_strdup (self->alert_minutes[kind]);
+      copy->alert_s[kind] = self->alert_s[kind];
+    }
   return copy;
 }
 
@@ -79,6 +85,8 @@ oc_settings_free (OcSettings *self)
   g_free (self->case_properties);
   g_free (self->anonymous_contact_id);
   g_free (self->handoff_channel);
+  for (int kind = 0; kind < OC_ALERT_N_KINDS; kind++)
+    g_free (self->alert_minutes[kind]);
   g_free (self);
 }
 
@@ -320,6 +328,41 @@ validate_channel (OcSettings *self, GError **error)
   return TRUE;
 }
 
+const char *
+oc_alert_kind_to_key (OcAlertKind kind)
+{
+  static const char *keys[] = { "alert_waiting_minutes", "alert_wrapup_minutes", "alert_handing_off_minutes" };
+  g_return_val_if_fail ((guint) kind < OC_ALERT_N_KINDS, NULL);
+  return keys[kind];
+}
+
+/* Decimal minutes ("5", "2.5"; "" or 0 = off) into whole seconds. */
+static gboolean
+validate_alerts (OcSettings *self, GError **error)
+{
+  static const char *labels[] = { "Waiting alert (minutes)", "Wrap-up alert (minutes)",
+                                  "Handing-off alert (minutes)" };
+  for (int kind = 0; kind < OC_ALERT_N_KINDS; kind++)
+    {
+      g_autofree char *text = g_strstrip (g_strdup (self->alert_minutes[kind] ? self->alert_minutes[kind] : ""));
+      char *end = NULL;
+      double minutes = *text ? g_ascii_strtod (text, &end) : 0;
+      /* digits and one point only: g_ascii_strtod would also take hex, exponents, inf and nan */
+      gboolean plain = strspn (text, "0123456789.") == strlen (text) && strchr (text, '.') == strrchr (text, '.');
+      if (*text && (!plain || end == text || *end != '\0' || !isfinite (minutes) || minutes < 0 ||
+                    minutes > OC_ALERT_MAX_MINUTES))
+        {
+          g_propagate_error (error, oc_error_new_field (labels[kind],
+              "%s (%s) must be a number of minutes from 0 (off) to %d (7 days), e.g. 5 or 2.5.",
+              labels[kind], oc_alert_kind_to_key (kind), OC_ALERT_MAX_MINUTES));
+          return FALSE;
+        }
+      /* a threshold under a second still means "at once", never "off" */
+      self->alert_s[kind] = minutes > 0 ? MAX (1, (guint) (minutes * 60 + 0.5)) : 0;
+    }
+  return TRUE;
+}
+
 gboolean
 oc_settings_validate (OcSettings *self, GError **error)
 {
@@ -393,7 +436,8 @@ oc_settings_validate (OcSettings *self, GError **error)
       return FALSE;
     }
 
-  return validate_case_properties (self, error) && validate_channel (self, error);
+  return validate_case_properties (self, error) && validate_channel (self, error) &&
+         validate_alerts (self, error);
 }
 
 const char *

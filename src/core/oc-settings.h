@@ -18,6 +18,16 @@ typedef enum {
 #define OC_DEFAULT_CHANNEL "web"
 #define OC_DEFAULT_RETENTION_HOURS 24
 
+/* Supervisor alerts (SPEC §10 "supervisor options"): a handoff in one of
+ * these states for longer than its threshold raises an alert. */
+typedef enum {
+  OC_ALERT_WAITING,       /* alert_waiting_minutes: open, no rep yet */
+  OC_ALERT_WRAP_UP,       /* alert_wrapup_minutes: in wrap-up */
+  OC_ALERT_HANDING_OFF,   /* alert_handing_off_minutes: the record is not created yet */
+} OcAlertKind;
+#define OC_ALERT_N_KINDS 3
+#define OC_ALERT_MAX_MINUTES (7 * 24 * 60)
+
 typedef struct {
   char      *environment;          /* "https://contoso.crm.dynamics.com" after validation */
   char      *environment_host;     /* "contoso.crm.dynamics.com" */
@@ -35,6 +45,10 @@ typedef struct {
   OcShowMode show;
   guint      closed_retention_hours;
   gboolean   route_cases;          /* msdyn_ApplyRoutingRuleEntityRecord after a case is created */
+  /* Alert thresholds as typed (decimal minutes; NULL, "" or 0 = off),
+   * indexed by OcAlertKind; validation fills alert_s (seconds, 0 = off). */
+  char      *alert_minutes[OC_ALERT_N_KINDS];
+  guint      alert_s[OC_ALERT_N_KINDS];
 } OcSettings;
 
 OcSettings *oc_settings_new (void);
@@ -59,6 +73,10 @@ gboolean    oc_host_is_loopback (const char *host);
  * incidentid, title, description, prioritycode, any customerid or ownerid
  * column or bind), or NULL if it may. */
 const char *oc_case_property_protected_reason (const char *name);
+
+/* "alert_waiting_minutes", "alert_wrapup_minutes", "alert_handing_off_minutes"
+ * (the account option keys, static). */
+const char *oc_alert_kind_to_key (OcAlertKind kind);
 
 const char *oc_show_mode_to_string (OcShowMode mode);
 gboolean    oc_show_mode_from_string (const char *text, OcShowMode *mode);

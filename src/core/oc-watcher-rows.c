@@ -60,6 +60,15 @@ read_code (OcJsonReader *reader, const char *member)
   return value >= 0 && value <= G_MAXINT ? (int) value : -1;
 }
 
+/* A duration column in seconds: an integer (a wrong type fails the row),
+ * 0 when absent or out of range. */
+static gint64
+read_seconds (OcJsonReader *reader, const char *member)
+{
+  gint64 value = oc_json_reader_int (reader, member, 0);
+  return value >= 0 && value <= OC_WATCHER_MAX_METRIC_S ? value : 0;
+}
+
 /* One row, or NULL with @error naming the member ("value[3].statecode: …"). */
 static OcWatcherRow *
 parse_row (JsonNode *node, const char *path, OcWatcherRowsKind kind, GError **error)
@@ -84,6 +93,15 @@ parse_row (JsonNode *node, const char *path, OcWatcherRowsKind kind, GError **er
   row->live.workstream_name = read_formatted (&reader, "_msdyn_liveworkstreamid_value");
   row->live.created_on = read_time (&reader, path, "createdon", &time_error);
   row->live.modified_on = read_time (&reader, path, "modifiedon", &time_error);
+  if (!is_case)
+    {
+      row->live.first_wait_on = read_time (&reader, path, "msdyn_firstwaitstartedon", &time_error);
+      row->live.agent_assigned_on = read_time (&reader, path, "msdyn_activeagentassignedon", &time_error);
+      row->live.wrapup_on = read_time (&reader, path, "msdyn_wrapupinitiatedon", &time_error);
+      row->live.first_wait_s = read_seconds (&reader, "msdyn_conversationfirstwaittimeinseconds");
+      row->live.handle_s = read_seconds (&reader, "msdyn_conversationhandletimeinseconds");
+      row->live.wrapup_s = read_seconds (&reader, "msdyn_conversationwrapuptimeinseconds");
+    }
 
   if (!oc_json_reader_finish (&reader, error))
     {

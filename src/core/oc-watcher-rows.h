@@ -21,7 +21,14 @@ typedef enum {
 
 /* The $select of each kind (the members read below). */
 #define OC_WATCHER_CONVERSATION_COLUMNS "activityid,subject,statecode,statuscode,msdyn_statuschangereason," \
-  "_msdyn_activeagentid_value,_msdyn_cdsqueueid_value,_msdyn_liveworkstreamid_value,modifiedon,createdon"
+  "_msdyn_activeagentid_value,_msdyn_cdsqueueid_value,_msdyn_liveworkstreamid_value,modifiedon,createdon," \
+  "msdyn_firstwaitstartedon,msdyn_activeagentassignedon,msdyn_wrapupinitiatedon," \
+  "msdyn_conversationfirstwaittimeinseconds,msdyn_conversationhandletimeinseconds," \
+  "msdyn_conversationwrapuptimeinseconds"
+/* The metric columns are Microsoft's (Learn: "Calculate conversation
+ * metrics"); a duration outside 0..OC_WATCHER_MAX_METRIC_S is read as
+ * unknown (0), a date that is no date fails the row like createdon. */
+#define OC_WATCHER_MAX_METRIC_S ((gint64) 400 * 24 * 3600)
 #define OC_WATCHER_CASE_COLUMNS "incidentid,ticketnumber,title,statecode,statuscode,_ownerid_value,modifiedon,createdon"
 
 typedef struct {
@@ -29,7 +36,8 @@ typedef struct {
   char        *subject;        /* subject (conversation) or title (case); may be NULL */
   char        *ticket_number;  /* cases; may be NULL */
   OcLiveState  live;           /* statecode/statuscode -1 when absent; strings owned;
-                                * created_on/modified_on unix seconds, 0 when absent */
+                                * created_on/modified_on and the metric times unix
+                                * seconds, 0 when absent */
 } OcWatcherRow;
 
 typedef struct {

@@ -7,6 +7,7 @@
 #include "oc-error.h"
 #include "oc-guid.h"
 #include "oc-watcher-rows.h"
+#include "oc-watcher-scope.h"
 #include "oc-handoff-private.h"
 
 typedef OcWatcherRowsKind Kind;
@@ -155,76 +156,11 @@ oc_watcher_get_next_poll (OcWatcher *self)
   return left > 0 ? (int) ((left + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC) : 0;
 }
 
-static char *
-format_utc (gint64 unix_seconds)
-{
-  g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (MAX (unix_seconds, 0));
-  return g_date_time_format (when, "%Y-%m-%dT%H:%M:%SZ");
-}
-
-char *
-oc_watcher_build_filter (OcShowMode mode, const char *user_id, const char *workstream_id,
-                         gint64 watermark, gint64 now, gint64 retention_s)
-{
-  g_autofree char *scope = mode == OC_SHOW_WORKSTREAM && workstream_id
-    ? g_strdup_printf ("_msdyn_liveworkstreamid_value eq %s", workstream_id)
-    : g_strdup_printf ("_createdby_value eq %s", user_id);
-
-  if (watermark <= 0)
-    {
-      /* First poll: what is still open, plus what changed within the
-       * retention window — never the whole history. */
-      g_autofree char *since = format_utc (now - retention_s);
-      return g_strdup_printf ("%s and (statecode eq 0 or modifiedon ge %s)", scope, since);
-    }
-  g_autofree char *since = format_utc (watermark - OC_WATCHER_OVERLAP_S);
-  return g_strdup_printf ("%s and modifiedon ge %s", scope, since);
-}
-
-/* ---- what needs watching ---- */
-
-typedef struct {
-  gboolean conversations;
-  gboolean cases;
-  gboolean busy;     /* anything pending or not closed */
-} Needs;
-
-/* @discovering: the first poll after sign-in (or a poke). In the
- * "integration" and "workstream" views it also looks for records this client
- * does not know yet; "mine" only ever asks about its own sessions. */
-static Needs
+static OcWatcherNeeds
 needs (OcWatcher *self, gboolean discovering)
 {
-  Needs out = { FALSE, FALSE, FALSE };
-  OcShowMode mode = oc_connection_get_settings (self->connection)->show;
-  if (discovering && mode != OC_SHOW_MINE)
-    {
-      out.conversations = TRUE;
-      out.cases = mode == OC_SHOW_INTEGRATION;
-    }
-  GPtrArray *handoffs = oc_handoff_engine_list (self->engine);
-  for (guint i = 0; i < handoffs->len; i++)
-    {
-      OcHandoff *handoff = handoffs->pdata[i];
-      const OcLiveState *live = oc_handoff_get_live (handoff);
-      OcHandoffPhase phase = oc_handoff_get_phase (handoff);
-      gboolean is_case = oc_handoff_get_path (handoff) == OC_HANDOFF_PATH_CASE;
-
-      if (phase == OC_HANDOFF_PHASE_PENDING)
-        out.busy = TRUE;
-      if (phase != OC_HANDOFF_PHASE_CREATED)
-        continue;
-      if (is_case)
-        out.cases = TRUE;
-      else
-        out.conversations = TRUE;
-      if (live->statecode == OC_CODE_UNKNOWN || live->statecode == OC_CONVERSATION_STATE_OPEN)
-        out.busy = TRUE;   /* OC_CASE_STATE_ACTIVE too: both are 0 */
-    }
-  /* A workstream view shows conversations other systems create: keep looking. */
-  if (mode == OC_SHOW_WORKSTREAM)
-    out.conversations = TRUE;
-  return out;
+  return oc_watcher_needs (oc_connection_get_settings (self->connection)->show,
+                           oc_handoff_engine_list (self->engine), discovering);
 }
 
 /* ---- applying rows ---- */
@@ -558,7 +494,7 @@ on_timer (gpointer user_data)
   self->timer = 0;
   self->next_poll_us = 0;
 
-  Needs want = needs (self, self->poke_pending);
+  OcWatcherNeeds want = needs (self, self->poke_pending);
   if (!want.conversations && !want.cases)
     {
       self->poke_pending = FALSE;
@@ -587,7 +523,7 @@ schedule (OcWatcher *self)
 {
   if (!self->running || self->polling)
     return;
-  Needs want = needs (self, FALSE);
+  OcWatcherNeeds want = needs (self, FALSE);
   if (!want.conversations && !want.cases && !self->poke_pending)
     {
       g_clear_handle_id (&self->timer, g_source_remove);

@@ -67,6 +67,7 @@ mock_create_defaults (MockServer *self, const MockEntity *entity, JsonObject *re
                             workstream ? json_object_get_string_member_with_default (workstream, "_msdyn_defaultqueue_value", NULL)
                                        : NULL);
       set_if_absent_string (record, "msdyn_createdon", now);
+      set_if_absent_string (record, "msdyn_firstwaitstartedon", now);   /* it waits from the start */
     }
   else if (strcmp (name, "contact") == 0)
     {

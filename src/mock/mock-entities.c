@@ -137,6 +137,11 @@ static const MockColumn liveworkitem_columns[] = {
   { "msdyn_statusupdatedon", MOCK_COL_DATETIME, NULL },
   { "msdyn_wrapupinitiatedon", MOCK_COL_DATETIME, NULL },
   { "msdyn_closedon", MOCK_COL_DATETIME, NULL },
+  /* metric columns (Learn: "Calculate conversation metrics"), read-only */
+  { "msdyn_firstwaitstartedon", MOCK_COL_DATETIME, NULL },
+  { "msdyn_conversationfirstwaittimeinseconds", MOCK_COL_INT, NULL },
+  { "msdyn_conversationhandletimeinseconds", MOCK_COL_INT, NULL },
+  { "msdyn_conversationwrapuptimeinseconds", MOCK_COL_INT, NULL },
   COMMON_AUDIT,
   { NULL, 0, NULL }
 };

@@ -93,6 +93,48 @@ next_rep (MockServer *self)
 
 static void schedule (MockRoute *route);
 
+/* Seconds from the ISO 8601 time in @member to @now, or -1. */
+static gint64
+seconds_since (JsonObject *record, const char *member, const char *now)
+{
+  const char *text = json_object_get_string_member_with_default (record, member, NULL);
+  g_autoptr(GDateTime) from = text ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
+  g_autoptr(GDateTime) to = g_date_time_new_from_iso8601 (now, NULL);
+  if (from == NULL || to == NULL)
+    return -1;
+  return MAX (g_date_time_difference (to, from) / G_TIME_SPAN_SECOND, 0);
+}
+
+static void
+set_seconds (JsonObject *record, const char *member, const char *since, const char *now)
+{
+  gint64 seconds = seconds_since (record, since, now);
+  if (seconds >= 0)
+    json_object_set_int_member (record, member, MIN (seconds, G_MAXINT32));
+}
+
+/* The conversation metric columns a status change settles, the way the
+ * mock simplifies Dynamics: first wait = created → first assignment,
+ * handle = assignment → wrap-up (or close), wrap-up = wrap-up → close. */
+static void
+stamp_metrics (JsonObject *record, gint64 status, const char *now)
+{
+  if (status == 2 && !json_object_has_member (record, "msdyn_conversationfirstwaittimeinseconds"))
+    set_seconds (record, "msdyn_conversationfirstwaittimeinseconds", "msdyn_firstwaitstartedon", now);
+  if (status == 5)
+    {
+      json_object_set_string_member (record, "msdyn_wrapupinitiatedon", now);
+      set_seconds (record, "msdyn_conversationhandletimeinseconds", "msdyn_activeagentassignedon", now);
+    }
+  if (status == 4)
+    {
+      if (json_object_has_member (record, "msdyn_wrapupinitiatedon"))
+        set_seconds (record, "msdyn_conversationwrapuptimeinseconds", "msdyn_wrapupinitiatedon", now);
+      else
+        set_seconds (record, "msdyn_conversationhandletimeinseconds", "msdyn_activeagentassignedon", now);
+    }
+}
+
 /* One step forward; FALSE when the route is finished. */
 static gboolean
 advance (MockRoute *route)
@@ -124,18 +166,20 @@ advance (MockRoute *route)
         else
           json_object_set_null_member (record, "_msdyn_activeagentid_value");
         json_object_set_string_member (record, "msdyn_activeagentassignedon", now);
+        stamp_metrics (record, 2, now);
       }
       break;
     case 2:
       json_object_set_int_member (record, "statuscode", 5);    /* Wrap-up */
       json_object_set_int_member (record, "msdyn_statuschangereason", REASON_AGENT_WRAP_UP);
-      json_object_set_string_member (record, "msdyn_wrapupinitiatedon", now);
+      stamp_metrics (record, 5, now);
       break;
     default:
       json_object_set_int_member (record, "statecode", 1);
       json_object_set_int_member (record, "statuscode", 4);    /* Closed */
       json_object_set_int_member (record, "msdyn_statuschangereason", REASON_ENDED_BY_AGENT);
       json_object_set_string_member (record, "msdyn_closedon", now);
+      stamp_metrics (record, 4, now);
       break;
     }
   json_object_set_string_member (record, "msdyn_statusupdatedon", now);
@@ -407,6 +451,11 @@ mock_routing_set_state (MockServer *self, JsonNode *request, GError **error)
     }
   else if (has_agent)
     json_object_set_null_member (record, "_msdyn_activeagentid_value");
+  if (is_conversation (entity))
+    {
+      g_autofree char *now = mock_now_iso8601 ();
+      stamp_metrics (record, status, now);
+    }
   mock_store_touch (self->store, record);
   if (stamp)
     json_object_set_string_member (record, "modifiedon", stamp);

@@ -57,6 +57,13 @@ omni_account_options (void)
                                                                    OC_DEFAULT_RETENTION_HOURS));
   options = g_list_append (options, purple_account_option_bool_new (_("Send new cases to unified routing"),
                                                                     OMNI_OPT_ROUTE_CASES, FALSE));
+  /* decimal minutes as text (libpurple has no decimal option); empty = off */
+  options = add_string_option (options, _("Alert: waiting for a rep longer than (minutes)"),
+                               oc_alert_kind_to_key (OC_ALERT_WAITING), "");
+  options = add_string_option (options, _("Alert: wrap-up longer than (minutes)"),
+                               oc_alert_kind_to_key (OC_ALERT_WRAP_UP), "");
+  options = add_string_option (options, _("Alert: handing off longer than (minutes)"),
+                               oc_alert_kind_to_key (OC_ALERT_HANDING_OFF), "");
   options = omni_queue_options (options);
   return options;
 }
@@ -96,6 +103,8 @@ omni_account_read_settings (PurpleAccount *account)
   int retention = purple_account_get_int (account, OMNI_OPT_CLOSED_RETENTION, OC_DEFAULT_RETENTION_HOURS);
   settings->closed_retention_hours = retention < 0 ? G_MAXUINT : (guint) retention;
   settings->route_cases = purple_account_get_bool (account, OMNI_OPT_ROUTE_CASES, FALSE);
+  for (int kind = 0; kind < OC_ALERT_N_KINDS; kind++)
+    settings->alert_minutes[kind] = g_strdup (purple_account_get_string (account, oc_alert_kind_to_key (kind), ""));
   const char *show = purple_account_get_string (account, OMNI_OPT_SHOW, "integration");
   if (!oc_show_mode_from_string (show, &settings->show))
     settings->show = OC_SHOW_INTEGRATION;

@@ -6,8 +6,11 @@
 #include "omni-prpl.h"
 
 #include <libpurple/blist.h>
+#include <libpurple/conversation.h>
 #include <libpurple/request.h>
+#include <libpurple/server.h>
 
+#include "oc-codes.h"
 #include "oc-presence.h"
 #include "omni-i18n.h"
 
@@ -39,15 +42,21 @@ group_for (OmniAccount *omni)
   return group;
 }
 
+/* A system line in the conversation /handoff was typed in, if it is open. */
 static void
-announce_to_origin (OcHandoff *handoff, const char *line)
+write_to_origin (OcHandoff *handoff, const char *text, PurpleMessageFlags extra)
 {
   const char *username, *protocol, *who;
   if (!oc_session_get_origin (oc_handoff_get_session (handoff), &username, &protocol, &who))
     return;
   PurpleAccount *account = purple_accounts_find (username, protocol);
-  if (account)
-    omni_handoffs_system_line (account, who, line);
+  PurpleConversation *conv = account ? purple_find_conversation_with_account (PURPLE_CONV_TYPE_IM, who, account)
+                                     : NULL;
+  if (conv == NULL)
+    return;
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+  purple_conversation_write (conv, NULL, escaped, PURPLE_MESSAGE_SYSTEM | PURPLE_MESSAGE_NO_LINKIFY | extra,
+                             time (NULL));
 }
 
 static void
@@ -56,6 +65,62 @@ set_alias (PurpleBuddy *buddy, OcHandoff *handoff)
   const char *alias = alias_for (handoff);
   if (g_strcmp0 (purple_buddy_get_server_alias (buddy), alias) != 0)
     purple_blist_server_alias_buddy (buddy, alias);
+}
+
+/* The status message, with the handoff's raised alert if it has one. */
+static void
+push_status (OmniAccount *omni, const char *id, const char *status_id, const char *message)
+{
+  const char *alert = oc_service_get_alert (omni->service, id);
+  /* TRANSLATORS: a status message and the alert it gained:
+   * "Waiting · Tier 1 Chat · ⚠ Waiting 6 min — longer than 5 min, no rep yet" */
+  g_autofree char *text = alert ? g_strdup_printf (_("%s · ⚠ %s"), message, alert) : g_strdup (message);
+  /* status messages are markup in libpurple (Pidgin renders them, BitlBee
+   * strips tags and decodes entities): names are untrusted, so escape */
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+  purple_prpl_got_user_status (omni->account, id, status_id, "message", escaped, NULL);
+}
+
+static void
+push_current_status (OmniAccount *omni, OcHandoff *handoff)
+{
+  const char *id = oc_handoff_get_id (handoff);
+  if (purple_find_buddy (omni->account, id) == NULL)
+    return;
+  OcPresence presence = { 0 };
+  oc_presence_compute (handoff, g_get_real_time (), &presence);
+  push_status (omni, id, presence.status_id, presence.message);
+  oc_presence_clear (&presence);
+}
+
+/* A stuck handoff: its status message says so, and the line arrives the way
+ * libpurple's own attention requests do (serv_got_im with SYSTEM | NOTIFY |
+ * RECV, got_attention in prpl.c), which opens the window and is what
+ * Pidgin's notification plugins, Finch and BitlBee surface; the /handoff
+ * origin conversation gets the line too. */
+static void
+on_alert_raised (OcService *service, OcHandoff *handoff, OcAlertKind kind, guint elapsed_s, guint threshold_s,
+                 const char *line, gpointer user_data)
+{
+  OmniAccount *omni = user_data;
+  const char *id = oc_handoff_get_id (handoff);
+  if (purple_find_buddy (omni->account, id) == NULL)
+    return;
+  push_current_status (omni, handoff);
+  g_autofree char *escaped = g_markup_escape_text (line, -1);
+  serv_got_im (omni->gc, id, escaped, PURPLE_MESSAGE_SYSTEM | PURPLE_MESSAGE_NOTIFY | PURPLE_MESSAGE_RECV |
+                                      PURPLE_MESSAGE_NO_LINKIFY, time (NULL));
+
+  /* TRANSLATORS: in the conversation /handoff came from: "Ann Lee: Waiting 6 min — …" */
+  g_autofree char *text = g_strdup_printf (_("%s: %s"), alias_for (handoff), line);
+  write_to_origin (handoff, text, PURPLE_MESSAGE_NOTIFY);
+}
+
+/* Back under the threshold: the status message loses the alert. */
+static void
+on_alert_cleared (OcService *service, OcHandoff *handoff, OcAlertKind kind, gpointer user_data)
+{
+  push_current_status (user_data, handoff);
 }
 
 /* The service says each change once, with the line to show (if any). */
@@ -72,14 +137,11 @@ on_presence (OcService *service, OcHandoff *handoff, const char *previous, const
       purple_blist_add_buddy (buddy, NULL, group_for (omni), NULL);
     }
   set_alias (buddy, handoff);
-  /* status messages are markup in libpurple (Pidgin renders them, BitlBee
-   * strips tags and decodes entities): names are untrusted, so escape */
-  g_autofree char *escaped = g_markup_escape_text (message, -1);
-  purple_prpl_got_user_status (omni->account, id, status_id, "message", escaped, NULL);
+  push_status (omni, id, status_id, message);
   if (announcement)
     {
       omni_handoffs_system_line (omni->account, id, announcement);
-      announce_to_origin (handoff, announcement);
+      write_to_origin (handoff, announcement, 0);
     }
 }
 
@@ -108,6 +170,8 @@ omni_buddies_connect (OmniAccount *omni)
   g_signal_connect (omni->service, "presence-changed", G_CALLBACK (on_presence), omni);
   g_signal_connect (omni->service, "handoff-changed", G_CALLBACK (on_changed), omni);
   g_signal_connect (omni->service, "handoff-removed", G_CALLBACK (on_removed), omni);
+  g_signal_connect (omni->service, "alert-raised", G_CALLBACK (on_alert_raised), omni);
+  g_signal_connect (omni->service, "alert-cleared", G_CALLBACK (on_alert_cleared), omni);
 }
 
 static OcHandoff *
@@ -125,9 +189,12 @@ omni_buddies_status_text (PurpleBuddy *buddy)
     return NULL;
   OcPresence presence = { 0 };
   oc_presence_compute (handoff, g_get_real_time (), &presence);
-  char *text = g_markup_escape_text (presence.message, -1);
+  OmniAccount *omni = omni_account_from_purple (purple_buddy_get_account (buddy));
+  const char *alert = omni ? oc_service_get_alert (omni->service, oc_handoff_get_id (handoff)) : NULL;
+  g_autofree char *text = alert ? g_strdup_printf (_("%s · ⚠ %s"), presence.message, alert)
+                                : g_strdup (presence.message);
   oc_presence_clear (&presence);
-  return text;
+  return g_markup_escape_text (text, -1);
 }
 
 static void
@@ -144,6 +211,32 @@ format_time (gint64 unix_seconds)
     return NULL;
   g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (unix_seconds);
   return when ? g_date_time_format (when, "%Y-%m-%d %H:%M:%S") : NULL;
+}
+
+static void
+add_duration_row (PurpleNotifyUserInfo *info, const char *label, gint64 seconds)
+{
+  if (seconds <= 0)
+    return;
+  g_autofree char *text = oc_presence_format_duration (seconds);
+  add_row (info, label, text);
+}
+
+/* Dynamics' metric columns once it has computed them; the time so far
+ * while the state lasts. */
+static void
+add_metric_rows (PurpleNotifyUserInfo *info, const OcLiveState *live)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  add_duration_row (info, _("First wait"), live->first_wait_s);
+  if (live->handle_s > 0)
+    add_duration_row (info, _("Handle time"), live->handle_s);
+  else if (live->agent_assigned_on > 0 && live->statecode == OC_CONVERSATION_STATE_OPEN)
+    add_duration_row (info, _("Handle time so far"), now - live->agent_assigned_on);
+  if (live->wrapup_s > 0)
+    add_duration_row (info, _("Wrap-up time"), live->wrapup_s);
+  else if (live->wrapup_on > 0 && live->statuscode == OC_CONVERSATION_STATUS_WRAP_UP)
+    add_duration_row (info, _("Wrap-up so far"), now - live->wrapup_on);
 }
 
 void
@@ -203,6 +296,10 @@ omni_buddies_tooltip (PurpleBuddy *buddy, PurpleNotifyUserInfo *info, gboolean f
     }
   else
     add_row (info, _("Created"), oc_session_get_meta_string (session, "handed_off_at"));
+  if (!is_case)
+    add_metric_rows (info, live);
+  OmniAccount *omni = omni_account_from_purple (purple_buddy_get_account (buddy));
+  add_row (info, _("Alert"), omni ? oc_service_get_alert (omni->service, oc_handoff_get_id (handoff)) : NULL);
   oc_presence_clear (&presence);
 }
 

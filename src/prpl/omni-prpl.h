@@ -35,6 +35,8 @@
 #define OMNI_OPT_INTAKE_QUEUE         "intake_queue"
 /* kept only when the user ticks "Remember password" (not an option shown) */
 #define OMNI_OPT_INTAKE_AMQP_PASSWORD "intake_amqp_password"
+/* alert_waiting_minutes, alert_wrapup_minutes, alert_handing_off_minutes:
+ * oc_alert_kind_to_key () */
 
 /* Per-connection state, the protocol data of a PurpleConnection. */
 typedef struct {

@@ -4,7 +4,8 @@
  * both kinds of row.
  * Invariants: a page is either refused with a UTF-8 message or parsed into
  * rows whose ids are lower-case GUIDs and whose strings are UTF-8; a skipped
- * row has a reason; no message quotes a value (the marker beside the rows). */
+ * row has a reason; metric durations are within 0..OC_WATCHER_MAX_METRIC_S;
+ * no message quotes a value (the marker beside the rows). */
 #include <string.h>
 
 #include "fuzz-common.h"
@@ -51,6 +52,9 @@ check_page (const char *data, gsize size, const char *secret)
             fuzz_assert (!g_ascii_isupper (*p), "row %u: record id not lower-case", i);
           check_string ("subject", row->subject);
           check_string ("ticket number", row->ticket_number);
+          const gint64 seconds[] = { row->live.first_wait_s, row->live.handle_s, row->live.wrapup_s };
+          for (gsize k = 0; k < G_N_ELEMENTS (seconds); k++)
+            fuzz_assert (seconds[k] >= 0 && seconds[k] <= OC_WATCHER_MAX_METRIC_S, "row %u: metric out of range", i);
         }
     }
 }
