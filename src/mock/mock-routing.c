@@ -124,6 +124,7 @@ advance (MockRoute *route)
         else
           json_object_set_null_member (record, "_msdyn_activeagentid_value");
         json_object_set_string_member (record, "msdyn_activeagentassignedon", now);
+        mock_presence_take (self, rep, record, TRUE);
       }
       break;
     case 2:
@@ -136,6 +137,8 @@ advance (MockRoute *route)
       json_object_set_int_member (record, "statuscode", 4);    /* Closed */
       json_object_set_int_member (record, "msdyn_statuschangereason", REASON_ENDED_BY_AGENT);
       json_object_set_string_member (record, "msdyn_closedon", now);
+      mock_presence_take (self, json_object_get_string_member_with_default (record, "_msdyn_activeagentid_value", NULL),
+                          record, FALSE);
       break;
     }
   json_object_set_string_member (record, "msdyn_statusupdatedon", now);
