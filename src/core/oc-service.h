@@ -16,6 +16,9 @@
  *       its stored file and the Dynamics record stay
  *   ::rejected (const char *file_name, const char *reason)   a document was
  *       moved to rejected/ (see OcStore::rejected)
+ *   ::agent-changed (const OcRosterAgent *agent), ::queue-changed (const
+ *       OcRosterQueue *queue)   with show_agents / show_queues: a rep's or a
+ *       queue's status or figures changed (oc-roster.h; borrowed for the emission)
  *
  * Without a connection (offline), or before oc_service_start, accepting only
  * stores the session durably, through the same validation; the next start
@@ -25,6 +28,7 @@
 #include "oc-connection.h"
 #include "oc-handoff-engine.h"
 #include "oc-inbox.h"
+#include "oc-roster.h"
 #include "oc-store.h"
 #include "oc-watcher.h"
 
@@ -93,5 +97,6 @@ OcConnection    *oc_service_get_connection (OcService *self);   /* NULL offline 
 OcHandoffEngine *oc_service_get_engine (OcService *self);       /* NULL offline or stopped */
 OcWatcher       *oc_service_get_watcher (OcService *self);      /* NULL offline or stopped */
 OcInbox         *oc_service_get_inbox (OcService *self);        /* NULL when stopped */
+OcRoster        *oc_service_get_roster (OcService *self);       /* NULL when neither reps nor queues are shown */
 
 G_END_DECLS

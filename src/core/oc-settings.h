@@ -35,6 +35,8 @@ typedef struct {
   OcShowMode show;
   guint      closed_retention_hours;
   gboolean   route_cases;          /* msdyn_ApplyRoutingRuleEntityRecord after a case is created */
+  gboolean   show_agents;          /* reps of the workstream's queues as buddies (oc-roster.h) */
+  gboolean   show_queues;          /* the workstream's queues as buddies */
 } OcSettings;
 
 OcSettings *oc_settings_new (void);

@@ -328,6 +328,7 @@ static const MockColumn systemuser_columns[] = {
   { "applicationid", MOCK_COL_GUID, NULL },
   { "azureactivedirectoryobjectid", MOCK_COL_GUID, NULL },
   { "isdisabled", MOCK_COL_BOOL, NULL },
+  { "msdyn_capacity", MOCK_COL_INT, NULL },   /* the rep's units of capacity (Omnichannel) */
   COMMON_AUDIT,
   { NULL, 0, NULL }
 };

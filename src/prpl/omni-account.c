@@ -57,6 +57,8 @@ omni_account_options (void)
                                                                    OC_DEFAULT_RETENTION_HOURS));
   options = g_list_append (options, purple_account_option_bool_new (_("Send new cases to unified routing"),
                                                                     OMNI_OPT_ROUTE_CASES, FALSE));
+  options = g_list_append (options, purple_account_option_bool_new (_("Show reps as buddies"), OMNI_OPT_SHOW_AGENTS, FALSE));
+  options = g_list_append (options, purple_account_option_bool_new (_("Show queues as buddies"), OMNI_OPT_SHOW_QUEUES, FALSE));
   return options;
 }
 
@@ -95,6 +97,8 @@ omni_account_read_settings (PurpleAccount *account)
   int retention = purple_account_get_int (account, OMNI_OPT_CLOSED_RETENTION, OC_DEFAULT_RETENTION_HOURS);
   settings->closed_retention_hours = retention < 0 ? G_MAXUINT : (guint) retention;
   settings->route_cases = purple_account_get_bool (account, OMNI_OPT_ROUTE_CASES, FALSE);
+  settings->show_agents = purple_account_get_bool (account, OMNI_OPT_SHOW_AGENTS, FALSE);
+  settings->show_queues = purple_account_get_bool (account, OMNI_OPT_SHOW_QUEUES, FALSE);
   const char *show = purple_account_get_string (account, OMNI_OPT_SHOW, "integration");
   if (!oc_show_mode_from_string (show, &settings->show))
     settings->show = OC_SHOW_INTEGRATION;

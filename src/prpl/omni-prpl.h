@@ -30,6 +30,8 @@
 #define OMNI_OPT_AUTHORITY            "authority"
 #define OMNI_OPT_CLOSED_RETENTION     "closed_retention_hours"
 #define OMNI_OPT_ROUTE_CASES          "route_cases"
+#define OMNI_OPT_SHOW_AGENTS          "show_agents"
+#define OMNI_OPT_SHOW_QUEUES          "show_queues"
 
 /* Per-connection state, the protocol data of a PurpleConnection. */
 typedef struct {
@@ -67,6 +69,11 @@ GList        *omni_handoffs_actions (PurplePlugin *plugin, gpointer context);
 /* omni-buddies.c */
 /* Renders what the service says (see OcService's signals). */
 void          omni_buddies_connect (OmniAccount *omni);
+/* The account's group, or "<it> · @suffix" (created when absent). */
+PurpleGroup  *omni_buddies_group (OmniAccount *omni, const char *suffix);
+
+/* omni-roster.c: rep and queue buddies (show_agents, show_queues) */
+void          omni_roster_connect (OmniAccount *omni);
 char         *omni_buddies_status_text (PurpleBuddy *buddy);
 void          omni_buddies_tooltip (PurpleBuddy *buddy, PurpleNotifyUserInfo *info, gboolean full);
 GList        *omni_buddies_menu (PurpleBlistNode *node);
