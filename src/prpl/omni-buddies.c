@@ -123,7 +123,7 @@ omni_buddies_status_text (PurpleBuddy *buddy)
 {
   OcHandoff *handoff = handoff_for (buddy);
   if (handoff == NULL)
-    return NULL;
+    return omni_roster_status_text (buddy);
   OcPresence presence = { 0 };
   oc_presence_compute (handoff, g_get_real_time (), &presence);
   char *text = g_markup_escape_text (presence.message, -1);
@@ -152,7 +152,10 @@ omni_buddies_tooltip (PurpleBuddy *buddy, PurpleNotifyUserInfo *info, gboolean f
 {
   OcHandoff *handoff = handoff_for (buddy);
   if (handoff == NULL)
-    return;
+    {
+      omni_roster_tooltip (buddy, info);
+      return;
+    }
 
   OcSession *session = oc_handoff_get_session (handoff);
   const OcLiveState *live = oc_handoff_get_live (handoff);

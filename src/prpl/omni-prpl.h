@@ -74,6 +74,9 @@ PurpleGroup  *omni_buddies_group (OmniAccount *omni, const char *suffix);
 
 /* omni-roster.c: rep and queue buddies (show_agents, show_queues) */
 void          omni_roster_connect (OmniAccount *omni);
+/* The message of a rep or queue buddy (already escaped), or NULL for any other buddy. */
+char         *omni_roster_status_text (PurpleBuddy *buddy);
+void          omni_roster_tooltip (PurpleBuddy *buddy, PurpleNotifyUserInfo *info);
 char         *omni_buddies_status_text (PurpleBuddy *buddy);
 void          omni_buddies_tooltip (PurpleBuddy *buddy, PurpleNotifyUserInfo *info, gboolean full);
 GList        *omni_buddies_menu (PurpleBlistNode *node);

@@ -76,6 +76,46 @@ on_queue (OcService *service, const OcRosterQueue *queue, gpointer user_data)
   purple_prpl_got_user_status (omni->account, name, queue->status_id, "message", escaped, NULL);
 }
 
+static gboolean
+is_roster_buddy (PurpleBuddy *buddy)
+{
+  const char *name = purple_buddy_get_name (buddy);
+  return g_str_has_prefix (name, "agent:") || g_str_has_prefix (name, "queue:");
+}
+
+/* The "message" attribute holds the escaped text. */
+static const char *
+current_message (PurpleBuddy *buddy, const char **status_name)
+{
+  PurpleStatus *status = purple_presence_get_active_status (purple_buddy_get_presence (buddy));
+  if (status_name)
+    *status_name = status ? purple_status_get_name (status) : NULL;
+  return status ? purple_status_get_attr_string (status, "message") : NULL;
+}
+
+char *
+omni_roster_status_text (PurpleBuddy *buddy)
+{
+  if (!is_roster_buddy (buddy))
+    return NULL;
+  return g_strdup (current_message (buddy, NULL));
+}
+
+void
+omni_roster_tooltip (PurpleBuddy *buddy, PurpleNotifyUserInfo *info)
+{
+  if (!is_roster_buddy (buddy))
+    return;
+  const char *status_name = NULL;
+  const char *message = current_message (buddy, &status_name);
+  gboolean rep = g_str_has_prefix (purple_buddy_get_name (buddy), "agent:");
+  purple_notify_user_info_add_pair_plaintext (info, rep ? _("Rep") : _("Queue"), purple_buddy_get_alias (buddy));
+  if (status_name)
+    purple_notify_user_info_add_pair_plaintext (info, _("State"), status_name);
+  if (message && *message)
+    purple_notify_user_info_add_pair (info, rep ? _("Load") : _("Depth"), message);   /* escaped when set */
+}
+
 void
 omni_roster_connect (OmniAccount *omni)
 {
