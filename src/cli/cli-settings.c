@@ -24,6 +24,8 @@ cli_options_entries (CliOptions *o)
     { "authority", 0, 0, G_OPTION_ARG_STRING, &o->authority, "Sign-in authority (default https://login.microsoftonline.com)", "URL" },
     { "closed-retention-hours", 0, 0, G_OPTION_ARG_STRING, &o->closed_retention_hours, "Hours a closed handoff stays listed", "N" },
     { "route-cases", 0, 0, G_OPTION_ARG_NONE, &o->route_cases, "Send each new case to unified routing (msdyn_ApplyRoutingRuleEntityRecord)", NULL },
+    { "show-agents", 0, 0, G_OPTION_ARG_NONE, &o->show_agents, "Show the reps of the workstream's queues (plugin; counted in check's request budget)", NULL },
+    { "show-queues", 0, 0, G_OPTION_ARG_NONE, &o->show_queues, "Show the workstream's queues (plugin; counted in check's request budget)", NULL },
     { "secret-file", 0, 0, G_OPTION_ARG_FILENAME, &o->secret_file, "Read the client secret's Value from FILE (or set OMNICHANNEL_CLIENT_SECRET)", "FILE" },
     { "store", 0, 0, G_OPTION_ARG_FILENAME, &o->store_dir, "Keep sessions under DIR/omnichannel/<host> (default ~/.purple, as the plugin)", "DIR" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "Machine-readable output", NULL },
@@ -152,6 +154,17 @@ cli_options_to_settings (CliOptions *o, GError **error)
   g_autofree char *route = o->route_cases ? g_strdup ("true") : pick (NULL, "route_cases");
   if (route && !parse_bool (route, "route-cases", &settings->route_cases, error))
     return NULL;
+
+  const struct { gboolean flag; const char *key, *name; gboolean *out; } bools[] = {
+    { o->show_agents, "show_agents", "show-agents", &settings->show_agents },
+    { o->show_queues, "show_queues", "show-queues", &settings->show_queues },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (bools); i++)
+    {
+      g_autofree char *value = bools[i].flag ? g_strdup ("true") : pick (NULL, bools[i].key);
+      if (value && !parse_bool (value, bools[i].name, bools[i].out, error))
+        return NULL;
+    }
 
   settings->client_secret = read_secret (o->secret_file, error);
   if (settings->client_secret == NULL && error && *error)

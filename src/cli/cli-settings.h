@@ -25,6 +25,8 @@ typedef struct {
   char    *secret_file;
   char    *store_dir;
   gboolean route_cases;
+  gboolean show_agents;
+  gboolean show_queues;
   gboolean json;
 } CliOptions;
 

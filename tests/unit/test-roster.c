@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test-roster.c — the pure parts of the supervisor's view: presence and
  * queue status rules, the request budget, and the answers' parser. */
+#include "oc-budget.h"
 #include "oc-error.h"
 #include "oc-json.h"
 #include "oc-roster.h"
@@ -42,6 +43,28 @@ test_budget (void)
   g_assert_cmpuint (oc_roster_requests_per_poll (TRUE, TRUE, FALSE), ==, 2);
   g_assert_cmpuint (oc_roster_requests_per_poll (TRUE, TRUE, TRUE), ==, 1);
   g_assert_cmpuint (oc_roster_requests_per_poll (FALSE, TRUE, TRUE), ==, 0);
+}
+
+static void
+test_projection (void)
+{
+  g_autoptr(OcSettings) settings = oc_settings_new ();
+  OcBudget b;
+  oc_budget_compute (settings, &b);
+  /* two tables every 5 s: 120 a window, 34,560 a day (research/dataverse.md §10.3) */
+  g_assert_cmpfloat_with_epsilon (b.busy_5min, 120, 1e-9);
+  g_assert_cmpfloat_with_epsilon (b.busy_day, 34560, 1e-9);
+  g_assert_cmpfloat_with_epsilon (b.idle_5min, 10, 1e-9);
+  g_assert_cmpfloat_with_epsilon (b.limit_share, 0.02, 1e-9);
+
+  settings->show_agents = settings->show_queues = TRUE;
+  oc_budget_compute (settings, &b);
+  g_assert_cmpuint (b.roster_per_poll, ==, 2);
+  /* + 2 a minute, + the members' read every OC_ROSTER_MEMBERS_EVERY minutes */
+  g_assert_cmpfloat_with_epsilon (b.busy_5min, 120 + 10 + 5.0 / OC_ROSTER_MEMBERS_EVERY, 1e-9);
+  settings->show = OC_SHOW_WORKSTREAM;
+  oc_budget_compute (settings, &b);
+  g_assert_cmpuint (b.roster_per_poll, ==, 1);
 }
 
 static OcRosterPage *
@@ -129,6 +152,7 @@ main (int argc, char **argv)
   g_test_add_func ("/roster/agent-status", test_agent_status);
   g_test_add_func ("/roster/queue-status", test_queue_status);
   g_test_add_func ("/roster/budget", test_budget);
+  g_test_add_func ("/roster/projection", test_projection);
   g_test_add_func ("/roster/parse-statuses", test_parse_statuses);
   g_test_add_func ("/roster/parse-queues-and-groups", test_parse_queues_and_groups);
   g_test_add_func ("/roster/parse-refused", test_parse_refused);
