@@ -38,7 +38,9 @@ struct _OcRoster {
   gboolean         running, polling;
   Step             step;
   guint            pages;
-  guint            polls, requests;
+  guint            polls, polls_done, requests, requests_done;
+  gboolean         statuses_read;   /* no rep is shown before its presence is known */
+  gboolean         groups_read;     /* nor a queue before its counts are */
   guint            members_age;     /* polls since the members were read; G_MAXUINT never */
   gboolean         presences_read, workstream_read;
   char            *default_queue;
@@ -308,9 +310,9 @@ recompute_queues (OcRoster *self)
 static void
 recompute (OcRoster *self)
 {
-  if (settings (self)->show_agents)
+  if (settings (self)->show_agents && self->statuses_read)
     recompute_agents (self);
-  if (settings (self)->show_queues)
+  if (settings (self)->show_queues && (self->groups_read || workstream_view (self)))
     recompute_queues (self);
 }
 
@@ -438,6 +440,8 @@ static void
 finish_poll (OcRoster *self)
 {
   self->polling = FALSE;
+  self->polls_done++;
+  self->requests_done = self->requests;
   recompute (self);
   schedule (self);
 }
@@ -514,7 +518,12 @@ on_answer (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   if (self->step == STEP_STATUSES)
-    self->watermark = MAX (self->watermark, self->walk_max);
+    {
+      self->watermark = MAX (self->watermark, self->walk_max);
+      self->statuses_read = TRUE;
+    }
+  else if (self->step == STEP_GROUPS)
+    self->groups_read = TRUE;
   self->step++;
   run_step (self);
   g_object_unref (self);
@@ -686,6 +695,20 @@ oc_roster_get_polls (OcRoster *self)
 {
   g_return_val_if_fail (OC_IS_ROSTER (self), 0);
   return self->polls;
+}
+
+guint
+oc_roster_get_polls_done (OcRoster *self)
+{
+  g_return_val_if_fail (OC_IS_ROSTER (self), 0);
+  return self->polls_done;
+}
+
+guint
+oc_roster_get_requests_done (OcRoster *self)
+{
+  g_return_val_if_fail (OC_IS_ROSTER (self), 0);
+  return self->requests_done;
 }
 
 guint

@@ -88,8 +88,11 @@ void      oc_roster_stop (OcRoster *self);
 void      oc_roster_set_interval (OcRoster *self, guint seconds);
 /* The waiting threshold (alert_waiting_minutes; <= 0 off). */
 void      oc_roster_set_waiting_alert (OcRoster *self, double minutes);
-guint     oc_roster_get_polls (OcRoster *self);
+guint     oc_roster_get_polls (OcRoster *self);        /* started */
+guint     oc_roster_get_polls_done (OcRoster *self);   /* finished (answered or failed) */
 guint     oc_roster_get_requests (OcRoster *self);
+/* The requests of the finished polls (oc_roster_get_polls_done). */
+guint     oc_roster_get_requests_done (OcRoster *self);
 
 /* Requests a poll of @settings costs at steady state (0, 1 or 2): for
  * `omnichannel check`'s budget. */
