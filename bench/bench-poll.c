@@ -82,6 +82,27 @@ mock_api_requests (BenchMockThread *mock)
   return count;
 }
 
+/* A signed-in connection (settings changed by @adjust, may be NULL) and a
+ * service on a fresh store; NULL after printing why. The caller owns all three. */
+static OcService *
+open_service (BenchMockThread *mock, const char *seed, BenchSettingsFunc adjust, gpointer data,
+              OcConnection **connection, char **root)
+{
+  g_autoptr(GError) error = NULL;
+  *root = NULL;
+  *connection = bench_connect_adjusted (bench_mock_thread_get_url (mock), seed, adjust, data, &error);
+  if (*connection == NULL)
+    {
+      g_printerr ("sign-in: %s\n", error->message);
+      return NULL;
+    }
+  *root = bench_make_tmpdir ("bench-poll");
+  OcService *service = oc_service_new (*connection, *root, &error);
+  if (service == NULL)
+    g_printerr ("store: %s\n", error->message);
+  return service;
+}
+
 /* ---- one N ---- */
 
 static gboolean
@@ -100,19 +121,11 @@ measure (BenchMockThread *mock, const char *seed, guint n, Row *row)
     }
   gint64 created_at = g_get_real_time () / G_USEC_PER_SEC;
 
-  g_autoptr(OcConnection) connection = bench_connect (bench_mock_thread_get_url (mock), seed, &error);
-  if (connection == NULL)
-    {
-      g_printerr ("sign-in: %s\n", error->message);
-      return FALSE;
-    }
-  g_autofree char *root = bench_make_tmpdir ("bench-poll");
-  g_autoptr(OcService) service = oc_service_new (connection, root, &error);
+  g_autoptr(OcConnection) connection = NULL;
+  g_autofree char *root = NULL;
+  g_autoptr(OcService) service = open_service (mock, seed, NULL, NULL, &connection, &root);
   if (service == NULL)
-    {
-      g_printerr ("store: %s\n", error->message);
-      return FALSE;
-    }
+    return FALSE;
 
   /* The watermark overlap (OC_WATCHER_OVERLAP_S) re-reads rows changed in
    * the last seconds before the previous poll. Rows created just now would
@@ -263,20 +276,11 @@ measure_supervisor (BenchMockThread *mock, const char *seed, guint n, gboolean o
       return FALSE;
     }
   gint64 created_at = g_get_real_time () / G_USEC_PER_SEC;
-  g_autoptr(OcConnection) connection = bench_connect_adjusted (bench_mock_thread_get_url (mock), seed,
-                                                               supervisor_settings, GINT_TO_POINTER (on), &error);
-  if (connection == NULL)
-    {
-      g_printerr ("sign-in: %s\n", error->message);
-      return FALSE;
-    }
-  g_autofree char *root = bench_make_tmpdir ("bench-poll");
-  g_autoptr(OcService) service = oc_service_new (connection, root, &error);
+  g_autoptr(OcConnection) connection = NULL;
+  g_autofree char *root = NULL;
+  g_autoptr(OcService) service = open_service (mock, seed, supervisor_settings, GINT_TO_POINTER (on), &connection, &root);
   if (service == NULL)
-    {
-      g_printerr ("store: %s\n", error->message);
-      return FALSE;
-    }
+    return FALSE;
   g_signal_connect (service, "agent-changed", G_CALLBACK (count_shown), &row->agents_shown);
   g_signal_connect (service, "queue-changed", G_CALLBACK (count_shown), &row->queues_shown);
   while (g_get_real_time () / G_USEC_PER_SEC <= created_at + OC_WATCHER_OVERLAP_S)

@@ -34,6 +34,7 @@ struct _OcRoster {
   guint            timer;
   guint            recompute_idle;
   guint            interval_s;
+  gint64           retry_after_s;   /* of the last failed request; -1 none */
   double           waiting_alert;
   gboolean         running, polling;
   Step             step;
@@ -105,6 +106,7 @@ static void
 oc_roster_init (OcRoster *self)
 {
   self->interval_s = OC_ROSTER_POLL_S;
+  self->retry_after_s = -1;
   self->members_age = G_MAXUINT;
   self->presences = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->queue_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -460,8 +462,9 @@ on_answer (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (response == NULL)
     {
-      /* the next poll asks again, from the same watermark */
+      /* the next poll asks again, from the same watermark, never sooner than a Retry-After */
       g_debug ("roster poll failed: %s", error->message);
+      self->retry_after_s = oc_error_get_retry_after (error);
       finish_poll (self);
       g_object_unref (self);
       return;
@@ -634,7 +637,11 @@ schedule (OcRoster *self)
   if (!self->running || self->polling)
     return;
   g_clear_handle_id (&self->timer, g_source_remove);
-  self->timer = g_timeout_add_seconds (self->interval_s, on_timer, self);
+  guint interval = self->interval_s;
+  if (self->retry_after_s > 0)
+    interval = MAX (interval, (guint) MIN (self->retry_after_s, 24 * 3600));
+  self->retry_after_s = -1;
+  self->timer = g_timeout_add_seconds (interval, on_timer, self);
 }
 
 OcRoster *

@@ -54,26 +54,30 @@ omni_roster_queue_message (const OcRosterQueue *queue)
   return g_string_free (text, FALSE);
 }
 
+/* The buddy @prefix@id in "<group> · @group_suffix", with its status and
+ * @message (plain text: escaped here). */
+static void
+show (OmniAccount *omni, const char *prefix, const char *id, const char *group_suffix, const char *alias,
+      const char *status_id, const char *message)
+{
+  g_autofree char *name = g_strconcat (prefix, id, NULL);
+  buddy_for (omni, name, group_suffix, alias);
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+  purple_prpl_got_user_status (omni->account, name, status_id, "message", escaped, NULL);
+}
+
 static void
 on_agent (OcService *service, const OcRosterAgent *agent, gpointer user_data)
 {
-  OmniAccount *omni = user_data;
-  g_autofree char *name = g_strconcat ("agent:", agent->id, NULL);
-  buddy_for (omni, name, _("Reps"), agent->name);
   g_autofree char *message = omni_roster_agent_message (agent);
-  g_autofree char *escaped = g_markup_escape_text (message, -1);
-  purple_prpl_got_user_status (omni->account, name, agent->status_id, "message", escaped, NULL);
+  show (user_data, "agent:", agent->id, _("Reps"), agent->name, agent->status_id, message);
 }
 
 static void
 on_queue (OcService *service, const OcRosterQueue *queue, gpointer user_data)
 {
-  OmniAccount *omni = user_data;
-  g_autofree char *name = g_strconcat ("queue:", queue->id, NULL);
-  buddy_for (omni, name, _("Queues"), queue->name);
   g_autofree char *message = omni_roster_queue_message (queue);
-  g_autofree char *escaped = g_markup_escape_text (message, -1);
-  purple_prpl_got_user_status (omni->account, name, queue->status_id, "message", escaped, NULL);
+  show (user_data, "queue:", queue->id, _("Queues"), queue->name, queue->status_id, message);
 }
 
 static gboolean
