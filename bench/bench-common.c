@@ -284,6 +284,12 @@ seed_member (JsonObject *root, const char *section, const char *member)
 OcConnection *
 bench_connect (const char *url, const char *seed, GError **error)
 {
+  return bench_connect_adjusted (url, seed, NULL, NULL, error);
+}
+
+OcConnection *
+bench_connect_adjusted (const char *url, const char *seed, BenchSettingsFunc adjust, gpointer data, GError **error)
+{
   g_autoptr(JsonParser) parser = json_parser_new ();
   if (!json_parser_load_from_file (parser, seed, error))
     return NULL;
@@ -302,6 +308,8 @@ bench_connect (const char *url, const char *seed, GError **error)
   settings->client_id = seed_member (json_node_get_object (root), "application", "client_id");
   settings->client_secret = seed_member (json_node_get_object (root), "application", "client_secret");
   settings->show = OC_SHOW_INTEGRATION;
+  if (adjust)
+    adjust (settings, data);
 
   g_autoptr(OcConnection) connection = oc_connection_new (settings, error);
   if (connection == NULL)

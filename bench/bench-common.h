@@ -36,6 +36,10 @@ void             bench_mock_thread_stop (BenchMockThread *self);
 /* A connection to @url (environment and authority) with the tenant, client
  * and secret of @seed, signed in (token → WhoAmI → read probe). */
 OcConnection *bench_connect (const char *url, const char *seed, GError **error);
+/* The same, with @adjust (may be NULL) changing the settings first. */
+typedef void (*BenchSettingsFunc) (OcSettings *settings, gpointer data);
+OcConnection *bench_connect_adjusted (const char *url, const char *seed, BenchSettingsFunc adjust, gpointer data,
+                                      GError **error);
 
 /* The connection's current bearer token (from its provider's cache). */
 char         *bench_get_token (OcConnection *connection, GError **error);

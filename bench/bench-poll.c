@@ -5,14 +5,25 @@
  * connection signs in and a watcher (show=integration, page size 500, 1 s
  * intervals) discovers them, then polls three more times. Printed: handoffs
  * tracked, polls, requests, requests per poll after discovery, the discovery
- * walk's pages and wall time, and the memory the tracked handoffs take. */
+ * walk's pages and wall time, and the memory the tracked handoffs take.
+ *
+ * Then the supervisor's view (issue 10): the same N conversations (in the
+ * workstream's queue) and 200 reps seeded through the mock's API, once with
+ * show_agents and show_queues off and once on (show=integration, so the
+ * queues take their $apply query), both polls every second: requests per
+ * watcher poll and per roster ("slow") poll at steady state, and what the
+ * roster's first poll costs. */
 #include <stdio.h>
 
 #include "bench-common.h"
+#include "oc-roster.h"
 #include "oc-service.h"
 
 #define PAGE_SIZE 500
 #define STEADY_POLLS 3
+#define REPS 200
+#define WORKSTREAM "e5f6a7b8-1111-4111-8111-111111111111"   /* data/mock-org.json */
+#define QUEUE "c0ffee00-3333-4333-8333-333333333333"
 
 typedef struct {
   guint   n;
@@ -71,6 +82,27 @@ mock_api_requests (BenchMockThread *mock)
   return count;
 }
 
+/* A signed-in connection (settings changed by @adjust, may be NULL) and a
+ * service on a fresh store; NULL after printing why. The caller owns all three. */
+static OcService *
+open_service (BenchMockThread *mock, const char *seed, BenchSettingsFunc adjust, gpointer data,
+              OcConnection **connection, char **root)
+{
+  g_autoptr(GError) error = NULL;
+  *root = NULL;
+  *connection = bench_connect_adjusted (bench_mock_thread_get_url (mock), seed, adjust, data, &error);
+  if (*connection == NULL)
+    {
+      g_printerr ("sign-in: %s\n", error->message);
+      return NULL;
+    }
+  *root = bench_make_tmpdir ("bench-poll");
+  OcService *service = oc_service_new (*connection, *root, &error);
+  if (service == NULL)
+    g_printerr ("store: %s\n", error->message);
+  return service;
+}
+
 /* ---- one N ---- */
 
 static gboolean
@@ -89,19 +121,11 @@ measure (BenchMockThread *mock, const char *seed, guint n, Row *row)
     }
   gint64 created_at = g_get_real_time () / G_USEC_PER_SEC;
 
-  g_autoptr(OcConnection) connection = bench_connect (bench_mock_thread_get_url (mock), seed, &error);
-  if (connection == NULL)
-    {
-      g_printerr ("sign-in: %s\n", error->message);
-      return FALSE;
-    }
-  g_autofree char *root = bench_make_tmpdir ("bench-poll");
-  g_autoptr(OcService) service = oc_service_new (connection, root, &error);
+  g_autoptr(OcConnection) connection = NULL;
+  g_autofree char *root = NULL;
+  g_autoptr(OcService) service = open_service (mock, seed, NULL, NULL, &connection, &root);
   if (service == NULL)
-    {
-      g_printerr ("store: %s\n", error->message);
-      return FALSE;
-    }
+    return FALSE;
 
   /* The watermark overlap (OC_WATCHER_OVERLAP_S) re-reads rows changed in
    * the last seconds before the previous poll. Rows created just now would
@@ -160,6 +184,196 @@ measure (BenchMockThread *mock, const char *seed, guint n, Row *row)
   return TRUE;
 }
 
+/* ---- the supervisor's view ---- */
+
+typedef struct {
+  guint  n;
+  gboolean on;
+  double watcher_per_poll;   /* steady */
+  double roster_per_poll;    /* steady */
+  guint  roster_first;       /* requests of the roster's first poll */
+  guint  agents_shown, queues_shown;
+  guint  mock_requests, client_requests;
+} SupRow;
+
+static void
+reset_bulk_reps (MockServer *mock, gpointer data)
+{
+  Bulk *bulk = data;
+  mock_server_reset (mock);
+  g_autofree char *request = g_strdup_printf ("{\"count\":%u,\"workstream\":\"" WORKSTREAM "\"}", bulk->n);
+  g_autoptr(JsonNode) created = mock_server_bulk_conversations (mock, request, &bulk->error);
+  if (bulk->error)
+    return;
+  /* 200 reps in the workstream's queue, each with an agent status */
+  GString *seed = g_string_new ("{\"systemusers\":[");
+  for (guint i = 0; i < REPS; i++)
+    g_string_append_printf (seed, "%s{\"systemuserid\":\"5e7ab000-0000-4000-8000-%012x\",\"fullname\":\"Rep %u\","
+                            "\"msdyn_capacity\":100}", i ? "," : "", i, i);
+  g_string_append (seed, "],\"msdyn_agentstatuses\":[");
+  for (guint i = 0; i < REPS; i++)
+    g_string_append_printf (seed, "%s{\"msdyn_agentstatusid\":\"a9e7b000-0000-4000-8000-%012x\","
+                            "\"_msdyn_agentid_value\":\"5e7ab000-0000-4000-8000-%012x\","
+                            "\"_msdyn_currentpresenceid_value\":\"9e1f0000-0000-4000-8000-00000000000%u\","
+                            "\"msdyn_isagentloggedin\":true,\"msdyn_availableunitscapacity\":%u}",
+                            i ? "," : "", i, i, 1 + i % 5, (i * 7) % 101);
+  g_string_append (seed, "],\"queuememberships\":[");
+  for (guint i = 0; i < REPS; i++)
+    g_string_append_printf (seed, "%s{\"queuemembershipid\":\"9c0eb000-0000-4000-8000-%012x\",\"queueid\":\"" QUEUE "\","
+                            "\"systemuserid\":\"5e7ab000-0000-4000-8000-%012x\"}", i ? "," : "", i, i);
+  g_string_append (seed, "]}");
+  mock_server_add_records (mock, seed->str, &bulk->error);
+  g_string_free (seed, TRUE);
+}
+
+static void
+supervisor_settings (OcSettings *settings, gpointer data)
+{
+  gboolean on = GPOINTER_TO_INT (data);
+  g_free (settings->workstream_id);
+  settings->workstream_id = g_strdup (WORKSTREAM);
+  settings->show_agents = settings->show_queues = on;
+}
+
+typedef struct {
+  OcWatcher *watcher;
+  OcRoster  *roster;
+  guint      watcher_polls, roster_polls;
+} Until;
+
+static gboolean
+both_polled (gpointer data)
+{
+  Until *u = data;
+  return oc_watcher_get_polls (u->watcher) >= u->watcher_polls && oc_watcher_get_next_poll (u->watcher) >= 0;
+}
+
+static gboolean
+roster_polled (gpointer data)
+{
+  Until *u = data;
+  return oc_roster_get_polls_done (u->roster) >= u->roster_polls;
+}
+
+static void
+count_shown (OcService *service, gconstpointer item, gpointer data)
+{
+  (*(guint *) data)++;
+}
+
+static gboolean
+measure_supervisor (BenchMockThread *mock, const char *seed, guint n, gboolean on, SupRow *row)
+{
+  g_autoptr(GError) error = NULL;
+  row->n = n;
+  row->on = on;
+  Bulk bulk = { .n = n };
+  bench_mock_thread_call (mock, reset_bulk_reps, &bulk);
+  if (bulk.error)
+    {
+      g_printerr ("seeding: %s\n", bulk.error->message);
+      g_error_free (bulk.error);
+      return FALSE;
+    }
+  gint64 created_at = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(OcConnection) connection = NULL;
+  g_autofree char *root = NULL;
+  g_autoptr(OcService) service = open_service (mock, seed, supervisor_settings, GINT_TO_POINTER (on), &connection, &root);
+  if (service == NULL)
+    return FALSE;
+  g_signal_connect (service, "agent-changed", G_CALLBACK (count_shown), &row->agents_shown);
+  g_signal_connect (service, "queue-changed", G_CALLBACK (count_shown), &row->queues_shown);
+  while (g_get_real_time () / G_USEC_PER_SEC <= created_at + OC_WATCHER_OVERLAP_S)
+    bench_run_for (100);
+
+  Until until = { oc_service_get_watcher (service), oc_service_get_roster (service), 2, 1 };
+  oc_watcher_set_intervals (until.watcher, 1, 1);
+  oc_watcher_set_page_size (until.watcher, PAGE_SIZE);
+  if (until.roster)
+    oc_roster_set_interval (until.roster, 1);
+  guint mock_before = mock_api_requests (mock);
+  oc_service_start (service, OC_SERVICE_WATCH, NULL);
+  /* the roster's first poll is over in milliseconds; its next one starts a second later */
+  if (until.roster && !bench_run_until (roster_polled, &until, 120000))
+    return FALSE;
+  row->roster_first = until.roster ? oc_roster_get_requests_done (until.roster) : 0;
+
+  /* The watcher is observed when poll k has started and poll k−1 is over
+   * (its next poll is scheduled): two observations K polls apart differ by
+   * K polls. The roster counts the requests of its finished polls. */
+  until.roster_polls = 2;
+  if (!bench_run_until (both_polled, &until, 120000) ||
+      (until.roster && !bench_run_until (roster_polled, &until, 120000)))
+    {
+      g_printerr ("N=%u: the first polls did not finish\n", n);
+      return FALSE;
+    }
+  guint w0 = oc_watcher_get_requests (until.watcher), wp0 = oc_watcher_get_polls (until.watcher);
+  guint r0 = until.roster ? oc_roster_get_requests_done (until.roster) : 0;
+  guint rp0 = until.roster ? oc_roster_get_polls_done (until.roster) : 0;
+  until.watcher_polls = wp0 + STEADY_POLLS;
+  until.roster_polls = rp0 + STEADY_POLLS;
+  if (!bench_run_until (both_polled, &until, 120000) ||
+      (until.roster && !bench_run_until (roster_polled, &until, 120000)))
+    {
+      g_printerr ("N=%u: the steady polls did not finish\n", n);
+      return FALSE;
+    }
+  guint rp1 = until.roster ? oc_roster_get_polls_done (until.roster) : 0;
+  guint r1 = until.roster ? oc_roster_get_requests_done (until.roster) : 0;
+  /* the roster's observation may fall after a watcher poll started: read the watcher again */
+  until.watcher_polls = oc_watcher_get_polls (until.watcher) + 1;
+  if (!bench_run_until (both_polled, &until, 120000))
+    return FALSE;
+  guint wp1 = oc_watcher_get_polls (until.watcher);
+  row->watcher_per_poll = (double) (oc_watcher_get_requests (until.watcher) - w0) / (wp1 - wp0);
+  row->roster_per_poll = rp1 > rp0 ? (double) (r1 - r0) / (rp1 - rp0) : 0;
+  row->client_requests = oc_watcher_get_requests (until.watcher) +
+                         (until.roster ? oc_roster_get_requests (until.roster) : 0);
+  oc_service_stop (service);
+  bench_run_for (50);
+  row->mock_requests = mock_api_requests (mock) - mock_before;
+  oc_connection_close (connection);
+  g_clear_object (&service);
+  g_clear_object (&connection);
+  bench_run_for (50);
+  bench_remove_tree (root);
+  return TRUE;
+}
+
+static gboolean
+print_supervisor (BenchMockThread *mock, const char *seed)
+{
+  static const guint sizes[] = { 1, 100, 2000 };
+  SupRow rows[G_N_ELEMENTS (sizes)][2] = { { { 0 } } };
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    for (int on = 0; on < 2; on++)
+      if (!measure_supervisor (mock, seed, sizes[i], on, &rows[i][on]))
+        return FALSE;
+
+  printf ("\nthe supervisor's view: %d reps in the queue, show_agents and show_queues off / on (show=integration)\n",
+          REPS);
+  printf ("%6s %5s %13s %13s %13s %12s %8s %8s %14s\n", "N", "view", "watcher/poll", "roster/poll", "more/poll",
+          "roster 1st", "reps", "queues", "sent / mock");
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    for (int on = 0; on < 2; on++)
+      {
+        const SupRow *r = &rows[i][on];
+        double more = r->watcher_per_poll + r->roster_per_poll - rows[i][0].watcher_per_poll;
+        g_autofree char *log = g_strdup_printf ("%u / %u", r->client_requests, r->mock_requests);
+        printf ("%6u %5s %13.2f %13.2f %13.2f %12u %8u %8u %14s\n", r->n, on ? "on" : "off", r->watcher_per_poll,
+                r->roster_per_poll, on ? more : 0.0, r->roster_first, r->agents_shown, r->queues_shown, log);
+      }
+  printf ("more/poll = requests per slow poll beyond the view without reps and queues (both polls every\n"
+          "second here; by default the roster polls every %d s, the watcher's slow interval). roster 1st =\n"
+          "the roster's first poll: presences, the workstream's default queue, the queue's members, the\n"
+          "agent statuses (all rows, no watermark yet) and the $apply query. The members are read again\n"
+          "every %d roster polls (not within these %d). reps/queues = ::agent-changed / ::queue-changed\n"
+          "emissions over the run. sent / mock = requests the client sent (watcher + roster) / the mock's\n"
+          "log over the run (a request cancelled in flight at the stop may not reach the mock).\n", OC_ROSTER_POLL_S, OC_ROSTER_MEMBERS_EVERY, STEADY_POLLS);
+  return TRUE;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -188,9 +402,14 @@ main (int argc, char **argv)
         bench_mock_thread_stop (mock);
         return 1;
       }
+  if (!print_supervisor (mock, seed))
+    {
+      bench_mock_thread_stop (mock);
+      return 1;
+    }
   bench_mock_thread_stop (mock);
 
-  printf ("requests (counted by the watcher; the mock's log agrees unless marked)\n");
+  printf ("\nrequests (counted by the watcher; the mock's log agrees unless marked)\n");
   printf ("%6s %8s %6s %9s %16s %15s\n", "N", "tracked", "polls", "requests", "discovery pages", "req/poll after");
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     {

@@ -4,8 +4,11 @@
 #include <stdio.h>
 
 #include "cli-output.h"
+#include "oc-budget.h"
 #include "oc-connection.h"
 #include "oc-error.h"
+#include "oc-roster.h"
+#include "oc-watcher.h"
 
 #include <glib/gi18n-lib.h>
 
@@ -76,6 +79,47 @@ on_signed_in (GObject *source, GAsyncResult *result, gpointer user_data)
   g_main_loop_quit (check->loop);
 }
 
+static void
+budget_json (JsonBuilder *builder, const OcBudget *b)
+{
+  json_builder_set_member_name (builder, "budget");
+  json_builder_begin_object (builder);
+  const struct { const char *name; double value; } figures[] = {
+    { "busy_per_5min", b->busy_5min }, { "busy_per_day", b->busy_day },
+    { "idle_per_5min", b->idle_5min }, { "idle_per_day", b->idle_day },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (figures); i++)
+    {
+      json_builder_set_member_name (builder, figures[i].name);
+      json_builder_add_int_value (builder, (gint64) (figures[i].value + 0.5));
+    }
+  json_builder_set_member_name (builder, "limit_per_5min");
+  json_builder_add_int_value (builder, OC_BUDGET_LIMIT_5MIN);
+  json_builder_set_member_name (builder, "watcher_tables");
+  json_builder_add_int_value (builder, b->watcher_tables);
+  json_builder_set_member_name (builder, "roster_per_poll");
+  json_builder_add_int_value (builder, b->roster_per_poll);
+  json_builder_end_object (builder);
+}
+
+static void
+budget_print (const OcSettings *settings, const OcBudget *b)
+{
+  printf ("%s\n", _("Request budget (projected for these options, one client):"));
+  printf (_("  while a handoff is open: %.0f requests / 5 min (%.1f %% of the %d per user), %.0f / day\n"),
+          b->busy_5min, b->limit_share * 100.0, OC_BUDGET_LIMIT_5MIN, b->busy_day);
+  printf (_("  when all are closed:     %.0f requests / 5 min, %.0f / day\n"), b->idle_5min, b->idle_day);
+  g_autoptr(GString) detail = g_string_new (NULL);
+  g_string_append_printf (detail, _("watcher: %u tables every %d s, every %d s when all are closed"),
+                          b->watcher_tables, OC_WATCHER_FAST_S, OC_WATCHER_SLOW_S);
+  if (settings->show_agents || settings->show_queues)
+    g_string_append_printf (detail, _("; reps and queues: %u every %d s, and the queues' members every %d min"),
+                            b->roster_per_poll, OC_ROSTER_POLL_S, OC_ROSTER_POLL_S * OC_ROSTER_MEMBERS_EVERY / 60);
+  printf ("  (%s)\n", detail->str);
+  printf ("  %s\n", _("Daily entitlement: application users share the tenant's pool "
+                       "(500,000 + 5,000 per licensed user per 24 h)."));
+}
+
 int
 cli_check_run (CliOptions *options, OcSettings *settings)
 {
@@ -85,6 +129,8 @@ cli_check_run (CliOptions *options, OcSettings *settings)
     return cli_output_usage_error (options->json, error);
 
   const OcSettings *valid = oc_connection_get_settings (connection);
+  OcBudget budget;
+  oc_budget_compute (valid, &budget);
   Check check = { .json = options->json, .steps = json_builder_new (),
                   .names = g_new0 (char *, OC_SIGN_IN_STEPS + 1) };
   check.loop = g_main_loop_new (NULL, FALSE);
@@ -119,6 +165,7 @@ cli_check_run (CliOptions *options, OcSettings *settings)
       json_builder_add_value (builder, json_builder_get_root (check.steps));
       if (check.error)
         cli_output_error_member (builder, "error", check.error);
+      budget_json (builder, &budget);
       json_builder_end_object (builder);
       cli_output_print_json (builder);
     }
@@ -134,6 +181,9 @@ cli_check_run (CliOptions *options, OcSettings *settings)
     /* TRANSLATORS: the error, then its kind, an English id (auth, network, …) */
     fprintf (stderr, _("error: %s\n(%s problem)\n"), check.error->message,
              oc_error_kind_to_string (oc_error_get_kind (check.error)));
+
+  if (!check.json)
+    budget_print (valid, &budget);
 
   int status = check.ok ? CLI_EXIT_OK : cli_exit_status_for (check.error);
   oc_connection_close (connection);

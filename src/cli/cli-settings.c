@@ -29,6 +29,8 @@ cli_options_entries (CliOptions *o)
     { "alert-waiting-minutes", 0, 0, G_OPTION_ARG_STRING, &o->alert_minutes[OC_ALERT_WAITING], N_("Alert when a handoff waits for a rep longer than N minutes (decimal; 0 = off)"), "N" },
     { "alert-wrapup-minutes", 0, 0, G_OPTION_ARG_STRING, &o->alert_minutes[OC_ALERT_WRAP_UP], N_("Alert when wrap-up lasts longer than N minutes (decimal; 0 = off)"), "N" },
     { "alert-handing-off-minutes", 0, 0, G_OPTION_ARG_STRING, &o->alert_minutes[OC_ALERT_HANDING_OFF], N_("Alert when a handoff is not created after N minutes (decimal; 0 = off)"), "N" },
+    { "show-agents", 0, 0, G_OPTION_ARG_NONE, &o->show_agents, N_("Show the reps of the workstream's queues (plugin; counted in check's request budget)"), NULL },
+    { "show-queues", 0, 0, G_OPTION_ARG_NONE, &o->show_queues, N_("Show the workstream's queues (plugin; counted in check's request budget)"), NULL },
     { "secret-file", 0, 0, G_OPTION_ARG_FILENAME, &o->secret_file, N_("Read the client secret's Value from FILE (or set OMNICHANNEL_CLIENT_SECRET)"), N_("FILE") },
     { "store", 0, 0, G_OPTION_ARG_FILENAME, &o->store_dir, N_("Keep sessions under DIR/omnichannel/<host> (default ~/.purple, as the plugin)"), N_("DIR") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, N_("Machine-readable output"), NULL },
@@ -164,6 +166,17 @@ cli_options_to_settings (CliOptions *o, GError **error)
   g_autofree char *route = o->route_cases ? g_strdup ("true") : pick (NULL, "route_cases");
   if (route && !parse_bool (route, "route-cases", &settings->route_cases, error))
     return NULL;
+
+  const struct { gboolean flag; const char *key, *name; gboolean *out; } bools[] = {
+    { o->show_agents, "show_agents", "show-agents", &settings->show_agents },
+    { o->show_queues, "show_queues", "show-queues", &settings->show_queues },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (bools); i++)
+    {
+      g_autofree char *value = bools[i].flag ? g_strdup ("true") : pick (NULL, bools[i].key);
+      if (value && !parse_bool (value, bools[i].name, bools[i].out, error))
+        return NULL;
+    }
 
   settings->client_secret = cli_read_secret (o->secret_file, "secret-file", "OMNICHANNEL_CLIENT_SECRET", error);
   if (settings->client_secret == NULL && error && *error)

@@ -26,6 +26,8 @@ typedef struct {
   char    *store_dir;
   char    *alert_minutes[OC_ALERT_N_KINDS];   /* --alert-waiting-minutes … (OcAlertKind order) */
   gboolean route_cases;
+  gboolean show_agents;
+  gboolean show_queues;
   gboolean json;
 } CliOptions;
 

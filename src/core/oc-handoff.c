@@ -318,6 +318,8 @@ oc_live_state_clear (OcLiveState *live)
   g_clear_pointer (&live->status_label, g_free);
   g_clear_pointer (&live->agent_name, g_free);
   g_clear_pointer (&live->queue_name, g_free);
+  g_clear_pointer (&live->agent_id, g_free);
+  g_clear_pointer (&live->queue_id, g_free);
   g_clear_pointer (&live->workstream_name, g_free);
 }
 
@@ -336,7 +338,8 @@ oc_handoff_set_live (OcHandoff *self, const OcLiveState *live)
   gboolean changed = old->statecode != live->statecode || old->statuscode != live->statuscode ||
                      g_strcmp0 (old->reason, live->reason) != 0 ||
                      g_strcmp0 (old->agent_name, live->agent_name) != 0 ||
-                     g_strcmp0 (old->queue_name, live->queue_name) != 0;
+                     g_strcmp0 (old->queue_name, live->queue_name) != 0 ||
+                     g_strcmp0 (old->agent_id, live->agent_id) != 0 || g_strcmp0 (old->queue_id, live->queue_id) != 0;
 
   gint64 assigned_on = old->assigned_on;
   if (assigned_on == 0 && live->statuscode == OC_CONVERSATION_STATUS_ACTIVE)
@@ -349,6 +352,8 @@ oc_handoff_set_live (OcHandoff *self, const OcLiveState *live)
   old->status_label = g_strdup (live->status_label);
   old->agent_name = g_strdup (live->agent_name);
   old->queue_name = g_strdup (live->queue_name);
+  old->agent_id = g_strdup (live->agent_id);
+  old->queue_id = g_strdup (live->queue_id);
   old->workstream_name = g_strdup (live->workstream_name);
   old->created_on = live->created_on ? live->created_on : old->created_on;
   old->modified_on = live->modified_on;

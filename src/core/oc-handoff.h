@@ -34,6 +34,8 @@ typedef struct {
   char  *status_label;      /* formatted statuscode, e.g. "Active", "Problem Solved" */
   char  *agent_name;        /* formatted _msdyn_activeagentid_value */
   char  *queue_name;        /* formatted _msdyn_cdsqueueid_value */
+  char  *agent_id;          /* _msdyn_activeagentid_value (lower-case GUID), NULL when none */
+  char  *queue_id;          /* _msdyn_cdsqueueid_value (lower-case GUID), NULL when none */
   char  *workstream_name;
   gint64 created_on;        /* unix seconds, 0 unknown */
   gint64 modified_on;

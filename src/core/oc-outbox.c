@@ -452,7 +452,9 @@ oc_outbox_new (const char *dir, goffset max_bytes, GError **error)
   if (self->lock_fd < 0 || flock (self->lock_fd, LOCK_EX | LOCK_NB) != 0)
     {
       self->read_only = TRUE;
-      g_warning ("Another process writes %s: this one announces its outcomes but does not write them",
+      /* Expected, not a fault: two accounts (or processes) on one store;
+       * the one holding the lock writes every handoff's lines. */
+      g_message ("Another writer holds %s: this one announces its outcomes but does not write them",
                  self->path);
     }
   self->thread = g_thread_new ("oc-outbox", writer, self);

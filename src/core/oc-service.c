@@ -7,6 +7,7 @@
 #include "oc-error.h"
 #include "oc-presence.h"
 #include "oc-service-intakes.h"
+#include "oc-roster.h"
 
 struct _OcService {
   GObject          parent_instance;
@@ -14,6 +15,7 @@ struct _OcService {
   OcStore         *store;
   OcHandoffEngine *engine;         /* while online: created with the service or at start */
   OcWatcher       *watcher;
+  OcRoster        *roster;         /* show_agents or show_queues */
   OcInbox         *inbox;          /* while started */
   OcServiceIntakes *intakes;       /* other inbox directories, queues */
   OcAlerts        *alerts;         /* while started */
@@ -29,7 +31,7 @@ struct _OcService {
 enum {
   SIGNAL_ADDED, SIGNAL_CHANGED, SIGNAL_PRESENCE, SIGNAL_REMOVED, SIGNAL_REJECTED,
   SIGNAL_QUEUE_SETTLED, SIGNAL_QUEUE_CONNECTION, SIGNAL_QUEUE_FAILED,
-  SIGNAL_ALERT_RAISED, SIGNAL_ALERT_CLEARED, SIGNAL_OUTCOME, N_SIGNALS
+  SIGNAL_ALERT_RAISED, SIGNAL_ALERT_CLEARED, SIGNAL_OUTCOME, SIGNAL_AGENT, SIGNAL_QUEUE, N_SIGNALS
 };
 static guint signals[N_SIGNALS];
 
@@ -79,6 +81,10 @@ oc_service_class_init (OcServiceClass *klass)
                                                 OC_TYPE_ALERT_KIND);
   signals[SIGNAL_OUTCOME] = g_signal_new ("outcome", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 2, OC_TYPE_HANDOFF, G_TYPE_STRING);
+  signals[SIGNAL_AGENT] = g_signal_new ("agent-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[SIGNAL_QUEUE] = g_signal_new ("queue-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
 }
 
 static void
@@ -259,12 +265,33 @@ stop_outcomes (OcService *self)
 }
 
 static void
+on_roster_agent (OcRoster *roster, gconstpointer agent, gpointer user_data)
+{
+  g_signal_emit (user_data, signals[SIGNAL_AGENT], 0, agent);
+}
+
+static void
+on_roster_queue (OcRoster *roster, gconstpointer queue, gpointer user_data)
+{
+  g_signal_emit (user_data, signals[SIGNAL_QUEUE], 0, queue);
+}
+
+static void
 make_engine (OcService *self)
 {
   self->engine = oc_handoff_engine_new (self->connection, self->store);
   g_signal_connect (self->engine, "handoff-added", G_CALLBACK (on_engine_added), self);
   g_signal_connect (self->engine, "handoff-changed", G_CALLBACK (on_engine_changed), self);
   self->watcher = oc_watcher_new (self->connection, self->engine);
+  const OcSettings *settings = oc_connection_get_settings (self->connection);
+  if (settings->show_agents || settings->show_queues)
+    {
+      self->roster = oc_roster_new (self->connection, self->engine);
+      /* a queue whose oldest wait passes the waiting alert is "do not disturb" */
+      oc_roster_set_waiting_alert (self->roster, settings->alert_s[OC_ALERT_WAITING] / 60.0);
+      g_signal_connect (self->roster, "agent-changed", G_CALLBACK (on_roster_agent), self);
+      g_signal_connect (self->roster, "queue-changed", G_CALLBACK (on_roster_queue), self);
+    }
 }
 
 OcService *
@@ -305,6 +332,8 @@ oc_service_start (OcService *self, OcServiceParts parts, GError **error)
   oc_handoff_engine_resume (self->engine);
   if (parts & OC_SERVICE_WATCH)
     oc_watcher_start (self->watcher);
+  if ((parts & OC_SERVICE_WATCH) && self->roster)
+    oc_roster_start (self->roster);
   if (parts & OC_SERVICE_EXPIRE)
     {
       expire (self);
@@ -335,6 +364,12 @@ oc_service_stop (OcService *self)
   if (self->watcher)
     oc_watcher_stop (self->watcher);
   g_clear_object (&self->watcher);
+  if (self->roster)
+    {
+      g_signal_handlers_disconnect_by_data (self->roster, self);
+      oc_roster_stop (self->roster);
+    }
+  g_clear_object (&self->roster);
   if (self->engine)
     {
       g_signal_handlers_disconnect_by_data (self->engine, self);
@@ -533,6 +568,13 @@ oc_service_get_watcher (OcService *self)
 {
   g_return_val_if_fail (OC_IS_SERVICE (self), NULL);
   return self->watcher;
+}
+
+OcRoster *
+oc_service_get_roster (OcService *self)
+{
+  g_return_val_if_fail (OC_IS_SERVICE (self), NULL);
+  return self->roster;
 }
 
 OcInbox *

@@ -29,6 +29,9 @@
  *       emitted before the ::presence-changed of the same change
  *   ::outcome (OcHandoff *handoff, const char *line)   a state change was
  *       appended to <store>/outbox/events.jsonl as @line (see oc-outbox.h)
+ *   ::agent-changed (const OcRosterAgent *agent), ::queue-changed (const
+ *       OcRosterQueue *queue)   with show_agents / show_queues: a rep's or a
+ *       queue's status or figures changed (oc-roster.h; borrowed for the emission)
  *
  * Without a connection (offline), or before oc_service_start, accepting only
  * stores the session durably, through the same validation; the next start
@@ -41,6 +44,7 @@
 #include "oc-handoff-engine.h"
 #include "oc-inbox.h"
 #include "oc-outbox.h"
+#include "oc-roster.h"
 #include "oc-store.h"
 #include "oc-watcher.h"
 
@@ -143,5 +147,7 @@ OcOutbox        *oc_service_get_outbox (OcService *self);       /* NULL when sto
 /* The line of @session_id's raised alert (borrowed), or NULL: front ends
  * add it to the handoff's status message. */
 const char      *oc_service_get_alert (OcService *self, const char *session_id);
+
+OcRoster        *oc_service_get_roster (OcService *self);       /* NULL when neither reps nor queues are shown */
 
 G_END_DECLS

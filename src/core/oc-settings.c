@@ -42,6 +42,8 @@ oc_settings_copy (const OcSettings *self)
   copy->case_queue_id = g_strdup (self->case_queue_id);
   copy->default_owner_id = g_strdup (self->default_owner_id);
   copy->route_cases = self->route_cases;
+  copy->show_agents = self->show_agents;
+  copy->show_queues = self->show_queues;
   copy->default_priority = self->default_priority;
   copy->case_properties = g_strdup (self->case_properties);
   copy->anonymous_contact_id = g_strdup (self->anonymous_contact_id);

@@ -49,6 +49,8 @@ typedef struct {
    * indexed by OcAlertKind; validation fills alert_s (seconds, 0 = off). */
   char      *alert_minutes[OC_ALERT_N_KINDS];
   guint      alert_s[OC_ALERT_N_KINDS];
+  gboolean   show_agents;          /* reps of the workstream's queues as buddies (oc-roster.h) */
+  gboolean   show_queues;          /* the workstream's queues as buddies */
 } OcSettings;
 
 OcSettings *oc_settings_new (void);

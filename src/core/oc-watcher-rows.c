@@ -90,6 +90,8 @@ parse_row (JsonNode *node, const char *path, OcWatcherRowsKind kind, GError **er
   row->live.reason = read_formatted (&reader, "msdyn_statuschangereason");
   row->live.agent_name = read_formatted (&reader, "_msdyn_activeagentid_value");
   row->live.queue_name = read_formatted (&reader, "_msdyn_cdsqueueid_value");
+  row->live.agent_id = oc_guid_normalize (oc_json_reader_string (&reader, "_msdyn_activeagentid_value"));
+  row->live.queue_id = oc_guid_normalize (oc_json_reader_string (&reader, "_msdyn_cdsqueueid_value"));
   row->live.workstream_name = read_formatted (&reader, "_msdyn_liveworkstreamid_value");
   row->live.created_on = read_time (&reader, path, "createdon", &time_error);
   row->live.modified_on = read_time (&reader, path, "modifiedon", &time_error);

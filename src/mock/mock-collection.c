@@ -107,6 +107,16 @@ mock_collection_handle (MockServer *self, SoupServerMessage *msg, const char *pa
     }
 
   query = mock_odata_query_parse (raw_query, &error);
+  if (query && query->apply)
+    {
+      /* aggregation: its own rules and answer (mock-apply.c) */
+      if (!mock_prefs_parse (&prefs, soup_message_headers_get_list (soup_server_message_get_request_headers (msg), "Prefer"),
+                             &error))
+        mock_dataverse_respond_odata_error (msg, error);
+      else
+        mock_apply_handle (self, msg, entity, query, &prefs);
+      return;
+    }
   if (query == NULL ||
       !mock_odata_query_check (query, MOCK_ODATA_SELECT | MOCK_ODATA_FILTER | MOCK_ODATA_TOP | MOCK_ODATA_SKIPTOKEN |
                                MOCK_ODATA_ORDERBY | MOCK_ODATA_EXPAND | MOCK_ODATA_COUNT, FALSE, &error) ||

@@ -183,6 +183,19 @@ handle_bulk (MockServer *self, SoupServerMessage *msg)
     respond_take (msg, SOUP_STATUS_CREATED, answer);
 }
 
+static void
+handle_presence (MockServer *self, SoupServerMessage *msg)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) node = request_json (msg, FALSE, &error);
+  g_autoptr (JsonNode) answer = node ? mock_presence_control (self, node, &error) : NULL;
+
+  if (answer == NULL)
+    respond_error (msg, SOUP_STATUS_BAD_REQUEST, error->message);
+  else
+    mock_respond_json (msg, SOUP_STATUS_OK, answer);
+}
+
 /* POST adds custom choice options (mock-options.h); GET lists them. */
 static void
 handle_option_sets (MockServer *self, SoupServerMessage *msg, const char *method)
@@ -283,6 +296,11 @@ mock_controls_handle (MockServer *self, SoupServerMessage *msg, const char *path
     {
       if (want_method (msg, method, "POST"))
         handle_bulk (self, msg);
+    }
+  else if (strcmp (name, "presence") == 0)
+    {
+      if (want_method (msg, method, "POST"))
+        handle_presence (self, msg);
     }
   else if (strcmp (name, "scenario") == 0)
     handle_scenario (self, msg, method);

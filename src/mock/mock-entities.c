@@ -81,6 +81,12 @@ static const MockOption queue_type[] = {
   { 192350000, "Messaging" }, { 192350001, "Entity" }, { 192350002, "Voice" }, { 0, NULL }
 };
 
+/* msdyn_presence.msdyn_basepresencestatus (global choice msdyn_basepresencestatus) */
+static const MockOption base_presence[] = {
+  { 192360000, "Available" }, { 192360001, "Busy" }, { 192360002, "Busy - DND" }, { 192360003, "Away" },
+  { 192360004, "Offline" }, { 0, NULL }
+};
+
 /* ---- bind targets ---- */
 
 static const MockBindTarget to_workstreams[] = { { "msdyn_liveworkstreams", "msdyn_liveworkstream" }, { NULL, NULL } };
@@ -275,6 +281,49 @@ static const MockColumn queueitem_columns[] = {
   { NULL, 0, NULL }
 };
 
+/* Queue members (Dataverse's N:N queuemembership_association), read through
+ * $expand on queues; the intersect rows themselves are readable too. */
+static const MockCollection queue_collections[] = {
+  { "queuemembership_association", "systemusers", "queueid", NULL, "queuememberships", "systemuserid" },
+  { NULL, NULL, NULL, NULL, NULL, NULL }
+};
+
+static const MockColumn queuemembership_columns[] = {
+  { "queuemembershipid", MOCK_COL_GUID, NULL },
+  { "queueid", MOCK_COL_GUID, NULL },
+  { "systemuserid", MOCK_COL_GUID, NULL },
+  COMMON_AUDIT,
+  { NULL, 0, NULL }
+};
+
+/* One row per rep (msdyn_agentstatus table reference, research/dataverse.md §10.2). */
+static const MockColumn agentstatus_columns[] = {
+  { "msdyn_agentstatusid", MOCK_COL_GUID, NULL },
+  { "msdyn_name", MOCK_COL_STRING, NULL, 100 },
+  { "_msdyn_agentid_value", MOCK_COL_LOOKUP, "systemuser" },
+  { "_msdyn_currentpresenceid_value", MOCK_COL_LOOKUP, "msdyn_presence" },
+  { "msdyn_isagentloggedin", MOCK_COL_BOOL, NULL },
+  { "msdyn_availableunitscapacity", MOCK_COL_INT, NULL },
+  { "msdyn_isblockedbysomeprofile", MOCK_COL_BOOL, NULL },
+  { "msdyn_presencemodifiedon", MOCK_COL_DATETIME, NULL },
+  { "statecode", MOCK_COL_INT, NULL, 0, active_state },
+  { "statuscode", MOCK_COL_INT, NULL, 0, active_status },
+  COMMON_AUDIT,
+  { NULL, 0, NULL }
+};
+
+static const MockColumn presence_columns[] = {
+  { "msdyn_presenceid", MOCK_COL_GUID, NULL },
+  { "msdyn_name", MOCK_COL_STRING, NULL, 100 },
+  { "msdyn_presencestatustext", MOCK_COL_STRING, NULL, 100 },
+  { "msdyn_basepresencestatus", MOCK_COL_INT, NULL, 0, base_presence },
+  { "msdyn_canuserset", MOCK_COL_BOOL, NULL },
+  { "statecode", MOCK_COL_INT, NULL, 0, active_state },
+  { "statuscode", MOCK_COL_INT, NULL, 0, active_status },
+  COMMON_AUDIT,
+  { NULL, 0, NULL }
+};
+
 static const MockColumn systemuser_columns[] = {
   { "systemuserid", MOCK_COL_GUID, NULL },
   { "fullname", MOCK_COL_STRING, NULL, 200 },
@@ -284,6 +333,7 @@ static const MockColumn systemuser_columns[] = {
   { "applicationid", MOCK_COL_GUID, NULL },
   { "azureactivedirectoryobjectid", MOCK_COL_GUID, NULL },
   { "isdisabled", MOCK_COL_BOOL, NULL },
+  { "msdyn_capacity", MOCK_COL_INT, NULL },   /* the rep's units of capacity (Omnichannel) */
   COMMON_AUDIT,
   { NULL, 0, NULL }
 };
@@ -304,9 +354,13 @@ static const MockEntity entities[] = {
   { "annotation", "annotations", "annotationid", "subject", 5, annotation_columns, NULL, NULL, FALSE },
   { "contact", "contacts", "contactid", "fullname", 2, contact_columns, contact_navigations, NULL, TRUE },
   { "incident", "incidents", "incidentid", "title", 112, incident_columns, incident_navigations, NULL, TRUE },
-  { "queue", "queues", "queueid", "name", 2020, queue_columns, NULL, NULL, FALSE },
+  { "queue", "queues", "queueid", "name", 2020, queue_columns, NULL, queue_collections, FALSE },
+  { "queuemembership", "queuememberships", "queuemembershipid", NULL, 2027, queuemembership_columns, NULL, NULL, FALSE },
   { "queueitem", "queueitems", "queueitemid", "title", 2029, queueitem_columns, NULL, NULL, FALSE },
   { "systemuser", "systemusers", "systemuserid", "fullname", 8, systemuser_columns, NULL, NULL, FALSE },
+  { "msdyn_agentstatus", "msdyn_agentstatuses", "msdyn_agentstatusid", "msdyn_name", 10620,
+    agentstatus_columns, NULL, NULL, FALSE },
+  { "msdyn_presence", "msdyn_presences", "msdyn_presenceid", "msdyn_name", 10669, presence_columns, NULL, NULL, FALSE },
 };
 
 const MockEntity *

@@ -63,6 +63,12 @@ typedef struct {
   const char *child_set;       /* entity set of the children */
   const char *child_lookup;    /* child column pointing at the parent, e.g. _objectid_value */
   const char *child_type_column; /* child column getting the parent's logical name, or NULL */
+  /* Many-to-many relationships (e.g. queuemembership_association): the
+   * children are found through the intersect table @intersect_set, whose
+   * @child_lookup column holds the parent's key and @intersect_other the
+   * child's. Never a deep insert. NULL for one-to-many. */
+  const char *intersect_set;
+  const char *intersect_other;
 } MockCollection;
 
 typedef struct {

@@ -204,8 +204,43 @@ expand_collection (const Item *item, MockStore *store, const MockEntity *entity,
                    const MockPrefs *prefs)
 {
   const char *id = json_object_get_string_member_with_default (record, entity->key, NULL);
-  g_autoptr (GPtrArray) children = item->target ? mock_store_query (store, item->target, NULL, -1) : NULL;
+  const MockCollection *c = item->collection;
+  const MockEntity *intersect = c->intersect_set ? mock_entity_by_set (c->intersect_set) : NULL;
+  g_autoptr (GPtrArray) children = NULL;
   JsonArray *array = json_array_new ();
+
+  if (intersect)
+    {
+      /* many-to-many: the related records named by the intersect rows of this parent */
+      g_autoptr (GPtrArray) links = mock_store_query (store, intersect, NULL, -1);
+
+      children = g_ptr_array_new ();
+      for (guint i = 0; item->target && i < links->len; i++)
+        {
+          JsonObject *link = g_ptr_array_index (links, i);
+          JsonObject *child;
+
+          if (g_strcmp0 (json_object_get_string_member_with_default (link, c->child_lookup, NULL), id) != 0)
+            continue;
+          child = mock_store_lookup (store, item->target,
+                                     json_object_get_string_member_with_default (link, c->intersect_other, NULL));
+          if (child)
+            g_ptr_array_add (children, child);
+        }
+      for (guint i = 0; i < children->len; i++)
+        {
+          JsonObject *out;
+
+          if (item->top >= 0 && json_array_get_length (array) >= (guint64) item->top)
+            break;
+          out = json_object_new ();
+          mock_format_record (store, item->target, g_ptr_array_index (children, i), (const char *const *) item->select,
+                              prefs, out);
+          json_array_add_object_element (array, out);
+        }
+      return json_node_init_array (json_node_alloc (), array);
+    }
+  children = item->target ? mock_store_query (store, item->target, NULL, -1) : NULL;
 
   for (guint i = 0; children && i < children->len; i++)
     {

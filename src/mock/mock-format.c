@@ -244,6 +244,14 @@ format_column (MockStore *store, const MockEntity *entity, JsonObject *record, c
 }
 
 void
+mock_format_columns (MockStore *store, const MockEntity *entity, JsonObject *record,
+                     const char *const *columns, const MockPrefs *prefs, JsonObject *out)
+{
+  for (guint i = 0; columns && columns[i]; i++)
+    format_column (store, entity, record, columns[i], prefs, out);
+}
+
+void
 mock_format_record (MockStore *store, const MockEntity *entity, JsonObject *record,
                     const char *const *select, const MockPrefs *prefs, JsonObject *out)
 {

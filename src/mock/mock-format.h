@@ -42,4 +42,9 @@ char    *mock_format_datetime (const char *iso8601);
 void     mock_format_record (MockStore *store, const MockEntity *entity, JsonObject *record,
                              const char *const *select, const MockPrefs *prefs, JsonObject *out);
 
+/* Appends @columns of @record alone (no etag, no key), with their
+ * annotations: the group values of an $apply answer. */
+void     mock_format_columns (MockStore *store, const MockEntity *entity, JsonObject *record,
+                              const char *const *columns, const MockPrefs *prefs, JsonObject *out);
+
 G_END_DECLS

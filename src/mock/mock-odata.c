@@ -62,6 +62,7 @@ mock_odata_query_free (MockODataQuery *query)
   g_free (query->skiptoken);
   g_free (query->orderby);
   g_free (query->expand);
+  g_free (query->apply);
   mock_expand_free (query->expansion);
   g_free (query);
 }
@@ -80,7 +81,7 @@ static const OptionInfo options[] = {
   { "$expand", MOCK_ODATA_EXPAND, TRUE },
   { "$orderby", MOCK_ODATA_ORDERBY, TRUE },
   { "$count", MOCK_ODATA_COUNT, TRUE },
-  { "$apply", 0, TRUE },
+  { "$apply", MOCK_ODATA_APPLY, TRUE },
   { "$deltatoken", 0, TRUE },
   { "$skip", 0, FALSE },
   { "$search", 0, FALSE },
@@ -217,6 +218,9 @@ mock_odata_query_parse (const char *raw_query, GError **error)
           break;
         case MOCK_ODATA_EXPAND:
           query->expand = g_strdup (p->value);
+          break;
+        case MOCK_ODATA_APPLY:
+          query->apply = g_strdup (p->value);
           break;
         case MOCK_ODATA_COUNT:
           if (strcmp (p->value, "true") != 0 && strcmp (p->value, "false") != 0)

@@ -27,6 +27,7 @@ typedef enum {
   MOCK_ODATA_ORDERBY   = 1 << 4,
   MOCK_ODATA_EXPAND    = 1 << 5,
   MOCK_ODATA_COUNT     = 1 << 6,
+  MOCK_ODATA_APPLY     = 1 << 7,
 } MockODataOption;
 
 typedef struct {
@@ -39,6 +40,7 @@ typedef struct {
   char    *orderby;     /* the decoded $orderby text */
   char    *expand;      /* the decoded $expand text (mock-expand.h reads it) */
   gboolean count;       /* $count=true */
+  char    *apply;       /* the decoded $apply text (mock-apply.c reads it) */
   struct _MockExpand *expansion;  /* $expand bound to the table, once mock_expand_bind() ran */
 } MockODataQuery;
 

@@ -113,6 +113,15 @@ void     mock_dataverse_respond_record (MockServer *self, SoupServerMessage *msg
 /* mock-collection.c: GET <set> and GET <set>/$count */
 void     mock_collection_handle (MockServer *self, SoupServerMessage *msg, const char *path,
                                  const MockEntity *entity, const char *raw_query);
+/* Reps' capacity and presence (mock-presence.c): @taken TRUE when
+ * @conversation was assigned to @agent_id, FALSE when it closed. */
+void      mock_presence_take (MockServer *self, const char *agent_id, JsonObject *conversation, gboolean taken);
+/* POST /_mock/presence {"agent", "presence", "capacity", "logged_in"}: the
+ * rep's agent-status row after the change (created when absent). */
+JsonNode *mock_presence_control (MockServer *self, JsonNode *request, GError **error);
+/* GET <set>?$apply=… (mock-apply.c). */
+void     mock_apply_handle (MockServer *self, SoupServerMessage *msg, const MockEntity *entity,
+                            const MockODataQuery *query, const MockPrefs *prefs);
 void     mock_collection_count (MockServer *self, SoupServerMessage *msg, const MockEntity *entity,
                                 const char *raw_query);
 

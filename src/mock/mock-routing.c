@@ -167,6 +167,7 @@ advance (MockRoute *route)
           json_object_set_null_member (record, "_msdyn_activeagentid_value");
         json_object_set_string_member (record, "msdyn_activeagentassignedon", now);
         stamp_metrics (record, 2, now);
+        mock_presence_take (self, rep, record, TRUE);
       }
       break;
     case 2:
@@ -180,6 +181,8 @@ advance (MockRoute *route)
       json_object_set_int_member (record, "msdyn_statuschangereason", REASON_ENDED_BY_AGENT);
       json_object_set_string_member (record, "msdyn_closedon", now);
       stamp_metrics (record, 4, now);
+      mock_presence_take (self, json_object_get_string_member_with_default (record, "_msdyn_activeagentid_value", NULL),
+                          record, FALSE);
       break;
     }
   json_object_set_string_member (record, "msdyn_statusupdatedon", now);

@@ -370,6 +370,22 @@ mock_server_bulk_conversations (MockServer *self, const char *json, GError **err
 }
 
 JsonNode *
+mock_server_set_presence (MockServer *self, const char *json, GError **error)
+{
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (JsonNode) row = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (MOCK_IS_SERVER (self), NULL);
+  node = mock_json_parse (json, strlen (json), error);
+  row = node ? mock_presence_control (self, node, error) : NULL;
+  if (row == NULL)
+    return NULL;
+  text = mock_json_to_string (row);   /* a copy: the store keeps changing its own */
+  return mock_json_parse (text, strlen (text), error);
+}
+
+JsonNode *
 mock_server_dup_record (MockServer *self, const char *entity_set, const char *id)
 {
   const MockEntity *entity = mock_entity_by_set (entity_set);

@@ -57,5 +57,7 @@ gboolean    mock_server_add_records (MockServer *self, const char *json_seed, GE
 JsonNode   *mock_server_set_state (MockServer *self, const char *json_state, GError **error);
 /* The same JSON as POST /_mock/bulk-conversations; returns {"count":n,"ids":[…]}. */
 JsonNode   *mock_server_bulk_conversations (MockServer *self, const char *json_request, GError **error);
+/* The same JSON as POST /_mock/presence; returns a copy of the rep's agent-status row. */
+JsonNode   *mock_server_set_presence (MockServer *self, const char *json_request, GError **error);
 
 G_END_DECLS

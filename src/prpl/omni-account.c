@@ -65,6 +65,8 @@ omni_account_options (void)
   options = add_string_option (options, _("Alert: handing off longer than (minutes)"),
                                oc_alert_kind_to_key (OC_ALERT_HANDING_OFF), "");
   options = omni_queue_options (options);
+  options = g_list_append (options, purple_account_option_bool_new (_("Show reps as buddies"), OMNI_OPT_SHOW_AGENTS, FALSE));
+  options = g_list_append (options, purple_account_option_bool_new (_("Show queues as buddies"), OMNI_OPT_SHOW_QUEUES, FALSE));
   return options;
 }
 
@@ -105,6 +107,8 @@ omni_account_read_settings (PurpleAccount *account)
   settings->route_cases = purple_account_get_bool (account, OMNI_OPT_ROUTE_CASES, FALSE);
   for (int kind = 0; kind < OC_ALERT_N_KINDS; kind++)
     settings->alert_minutes[kind] = g_strdup (purple_account_get_string (account, oc_alert_kind_to_key (kind), ""));
+  settings->show_agents = purple_account_get_bool (account, OMNI_OPT_SHOW_AGENTS, FALSE);
+  settings->show_queues = purple_account_get_bool (account, OMNI_OPT_SHOW_QUEUES, FALSE);
   const char *show = purple_account_get_string (account, OMNI_OPT_SHOW, "integration");
   if (!oc_show_mode_from_string (show, &settings->show))
     settings->show = OC_SHOW_INTEGRATION;

@@ -26,13 +26,14 @@ alias_for (OcHandoff *handoff)
   return name && *name ? name : email && *email ? email : _("Anonymous visitor");
 }
 
-static PurpleGroup *
-group_for (OmniAccount *omni)
+PurpleGroup *
+omni_buddies_group (OmniAccount *omni, const char *suffix)
 {
   const char *alias = purple_account_get_alias (omni->account);
   const OcSettings *settings = oc_connection_get_settings (omni->connection);
-  g_autofree char *name = alias && *alias ? g_strdup (alias)
+  g_autofree char *base = alias && *alias ? g_strdup (alias)
                                           : g_strdup_printf ("Dynamics 365 (%s)", settings->environment_host);
+  g_autofree char *name = suffix ? g_strdup_printf ("%s · %s", base, suffix) : g_steal_pointer (&base);
   PurpleGroup *group = purple_find_group (name);
   if (group == NULL)
     {
@@ -134,7 +135,7 @@ on_presence (OcService *service, OcHandoff *handoff, const char *previous, const
   if (buddy == NULL)
     {
       buddy = purple_buddy_new (omni->account, id, NULL);
-      purple_blist_add_buddy (buddy, NULL, group_for (omni), NULL);
+      purple_blist_add_buddy (buddy, NULL, omni_buddies_group (omni, NULL), NULL);
     }
   set_alias (buddy, handoff);
   push_status (omni, id, status_id, message);
@@ -186,7 +187,7 @@ omni_buddies_status_text (PurpleBuddy *buddy)
 {
   OcHandoff *handoff = handoff_for (buddy);
   if (handoff == NULL)
-    return NULL;
+    return omni_roster_status_text (buddy);
   OcPresence presence = { 0 };
   oc_presence_compute (handoff, g_get_real_time (), &presence);
   OmniAccount *omni = omni_account_from_purple (purple_buddy_get_account (buddy));
@@ -244,7 +245,10 @@ omni_buddies_tooltip (PurpleBuddy *buddy, PurpleNotifyUserInfo *info, gboolean f
 {
   OcHandoff *handoff = handoff_for (buddy);
   if (handoff == NULL)
-    return;
+    {
+      omni_roster_tooltip (buddy, info);
+      return;
+    }
 
   OcSession *session = oc_handoff_get_session (handoff);
   const OcLiveState *live = oc_handoff_get_live (handoff);

@@ -73,6 +73,7 @@ omni_handoffs_start (OmniAccount *omni)
       return;
     }
   omni_buddies_connect (omni);
+  omni_roster_connect (omni);
   if (!oc_service_start (omni->service, OC_SERVICE_ALL, &error))
     purple_debug_error ("omnichannel", "cannot watch %s: %s\n",
                         oc_store_get_inbox_dir (oc_service_get_store (omni->service)), error->message);

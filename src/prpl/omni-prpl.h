@@ -37,6 +37,8 @@
 #define OMNI_OPT_INTAKE_AMQP_PASSWORD "intake_amqp_password"
 /* alert_waiting_minutes, alert_wrapup_minutes, alert_handing_off_minutes:
  * oc_alert_kind_to_key () */
+#define OMNI_OPT_SHOW_AGENTS          "show_agents"
+#define OMNI_OPT_SHOW_QUEUES          "show_queues"
 
 /* Per-connection state, the protocol data of a PurpleConnection. */
 typedef struct {
@@ -74,6 +76,14 @@ GList        *omni_handoffs_actions (PurplePlugin *plugin, gpointer context);
 /* omni-buddies.c */
 /* Renders what the service says (see OcService's signals). */
 void          omni_buddies_connect (OmniAccount *omni);
+/* The account's group, or "<it> · @suffix" (created when absent). */
+PurpleGroup  *omni_buddies_group (OmniAccount *omni, const char *suffix);
+
+/* omni-roster.c: rep and queue buddies (show_agents, show_queues) */
+void          omni_roster_connect (OmniAccount *omni);
+/* The message of a rep or queue buddy (already escaped), or NULL for any other buddy. */
+char         *omni_roster_status_text (PurpleBuddy *buddy);
+void          omni_roster_tooltip (PurpleBuddy *buddy, PurpleNotifyUserInfo *info);
 char         *omni_buddies_status_text (PurpleBuddy *buddy);
 void          omni_buddies_tooltip (PurpleBuddy *buddy, PurpleNotifyUserInfo *info, gboolean full);
 GList        *omni_buddies_menu (PurpleBlistNode *node);

@@ -5,6 +5,7 @@
 #include "omni-prpl.h"
 
 #include "oc-presence.h"
+#include "oc-roster.h"
 #include "omni-i18n.h"
 
 typedef struct {
@@ -34,6 +35,20 @@ static const StatusSpec handoff_specs[OC_PRESENCE_N_STATUSES] = {
   [OC_PRESENCE_CLOSED]      = { PURPLE_STATUS_OFFLINE,       N_("Closed") },
 };
 
+/* rep buddies (oc_roster_agent_status_to_id) and queue buddies */
+static const StatusSpec agent_specs[] = {
+  [OC_ROSTER_AGENT_AVAILABLE] = { PURPLE_STATUS_AVAILABLE,   N_("Rep available") },
+  [OC_ROSTER_AGENT_BUSY]      = { PURPLE_STATUS_UNAVAILABLE, N_("Rep busy") },
+  [OC_ROSTER_AGENT_DND]       = { PURPLE_STATUS_UNAVAILABLE, N_("Rep: do not disturb") },
+  [OC_ROSTER_AGENT_AWAY]      = { PURPLE_STATUS_AWAY,        N_("Rep: away") },
+  [OC_ROSTER_AGENT_OFFLINE]   = { PURPLE_STATUS_OFFLINE,     N_("Rep offline") },
+};
+static const StatusSpec queue_specs[] = {
+  [OC_ROSTER_QUEUE_IDLE]    = { PURPLE_STATUS_AVAILABLE,   N_("Nobody waiting") },
+  [OC_ROSTER_QUEUE_WAITING] = { PURPLE_STATUS_AWAY,        N_("Customers waiting") },
+  [OC_ROSTER_QUEUE_OVERDUE] = { PURPLE_STATUS_UNAVAILABLE, N_("Waiting too long") },
+};
+
 static PurpleStatusType *
 status_type (PurpleStatusPrimitive primitive, const char *id, const char *name, gboolean user_settable)
 {
@@ -53,6 +68,12 @@ omni_status_types (PurpleAccount *account)
   for (guint i = 0; i < OC_PRESENCE_N_STATUSES; i++)
     types = g_list_append (types, status_type (handoff_specs[i].primitive, oc_presence_status_to_id (i),
                                                handoff_specs[i].name, FALSE));
+  for (guint i = 0; i < G_N_ELEMENTS (agent_specs); i++)
+    types = g_list_append (types, status_type (agent_specs[i].primitive, oc_roster_agent_status_to_id (i),
+                                               agent_specs[i].name, FALSE));
+  for (guint i = 0; i < G_N_ELEMENTS (queue_specs); i++)
+    types = g_list_append (types, status_type (queue_specs[i].primitive, oc_roster_queue_status_to_id (i),
+                                               queue_specs[i].name, FALSE));
   return types;
 }
 

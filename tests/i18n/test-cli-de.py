@@ -177,8 +177,10 @@ def run_all(cli, sessions, env):
 
     r = run(cli, env, "--json", "watch", "sess_8f2c")
     lines = [json.loads(line) for line in r.stdout.splitlines() if line.strip()]
-    check(bool(lines) and lines[-1]["status"] == "closed" and lines[-1]["message"].startswith("Closed"),
-          "watch --json stays English", r.stdout)
+    members = {"session_id", "record_id", "ticket_number", "kind", "status", "rep", "queue", "reason", "at", "seq"}
+    check(bool(lines) and all(set(line) == members for line in lines) and lines[-1]["status"] == "closed"
+          and lines[-1]["kind"] == "conversation" and not any("Geschlossen" in json.dumps(line) for line in lines),
+          "watch --json prints the outbox lines, untranslated", r.stdout)
 
 
 def mock_state(url, record, statecode, statuscode, reason):

@@ -111,5 +111,6 @@ void   mock_test_add_watch_tests (void);
 void   mock_test_add_update_tests (void);
 void   mock_test_add_expand_tests (void);
 void   mock_test_add_metadata_tests (void);
+void   mock_test_add_supervisor_tests (void);
 
 G_END_DECLS

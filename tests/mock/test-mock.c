@@ -387,5 +387,6 @@ main (int argc, char **argv)
   mock_test_add_update_tests ();
   mock_test_add_expand_tests ();
   mock_test_add_metadata_tests ();
+  mock_test_add_supervisor_tests ();
   return g_test_run ();
 }
