@@ -7,6 +7,8 @@
 #include "cli-output.h"
 #include "oc-error.h"
 
+#include "oc-json.h"
+
 #include <glib/gi18n-lib.h>
 
 typedef struct {
@@ -96,28 +98,18 @@ report_text (Run *run, OcHandoff *handoff)
 }
 
 static void
-add_string (JsonBuilder *builder, const char *name, const char *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 report_json (Run *run, JsonBuilder *builder, OcHandoff *handoff)
 {
   json_builder_begin_object (builder);
-  add_string (builder, "session_id", oc_handoff_get_id (handoff));
-  add_string (builder, "state", oc_handoff_phase_to_string (oc_handoff_get_phase (handoff)));
-  add_string (builder, "path", oc_handoff_path_to_string (oc_handoff_get_path (handoff)));
-  add_string (builder, "path_reason", oc_handoff_get_path_reason (handoff));
-  add_string (builder, "record_id", oc_handoff_get_record_id (handoff));
-  add_string (builder, "ticket_number", oc_handoff_get_ticket_number (handoff));
-  add_string (builder, "contact", oc_handoff_get_contact_note (handoff));
-  add_string (builder, "queue", oc_handoff_get_queue_note (handoff));
-  add_string (builder, "routing", oc_handoff_get_routing_note (handoff));
+  oc_json_builder_add_string_member (builder, "session_id", oc_handoff_get_id (handoff));
+  oc_json_builder_add_string_member (builder, "state", oc_handoff_phase_to_string (oc_handoff_get_phase (handoff)));
+  oc_json_builder_add_string_member (builder, "path", oc_handoff_path_to_string (oc_handoff_get_path (handoff)));
+  oc_json_builder_add_string_member (builder, "path_reason", oc_handoff_get_path_reason (handoff));
+  oc_json_builder_add_string_member (builder, "record_id", oc_handoff_get_record_id (handoff));
+  oc_json_builder_add_string_member (builder, "ticket_number", oc_handoff_get_ticket_number (handoff));
+  oc_json_builder_add_string_member (builder, "contact", oc_handoff_get_contact_note (handoff));
+  oc_json_builder_add_string_member (builder, "queue", oc_handoff_get_queue_note (handoff));
+  oc_json_builder_add_string_member (builder, "routing", oc_handoff_get_routing_note (handoff));
   json_builder_set_member_name (builder, "resumed");
   json_builder_add_boolean_value (builder, g_hash_table_contains (run->resumed, handoff));
   if (oc_handoff_get_phase (handoff) == OC_HANDOFF_PHASE_FAILED)

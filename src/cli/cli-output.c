@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "oc-error.h"
+#include "oc-json.h"
 
 #include <glib/gi18n-lib.h>
 
@@ -18,16 +19,8 @@ cli_output_error_member (JsonBuilder *builder, const char *member, const GError 
   json_builder_add_int_value (builder, error->domain == OC_ERROR ? error->code : -1);
   json_builder_set_member_name (builder, "http_status");
   json_builder_add_int_value (builder, oc_error_get_http_status (error));
-  json_builder_set_member_name (builder, "service_code");
-  if (oc_error_get_service_code (error))
-    json_builder_add_string_value (builder, oc_error_get_service_code (error));
-  else
-    json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "field");
-  if (oc_error_get_field (error))
-    json_builder_add_string_value (builder, oc_error_get_field (error));
-  else
-    json_builder_add_null_value (builder);
+  oc_json_builder_add_string_member (builder, "service_code", oc_error_get_service_code (error));
+  oc_json_builder_add_string_member (builder, "field", oc_error_get_field (error));
   json_builder_set_member_name (builder, "retry_after");
   json_builder_add_int_value (builder, oc_error_get_retry_after (error));
   json_builder_set_member_name (builder, "message");

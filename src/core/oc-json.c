@@ -429,3 +429,15 @@ oc_json_read_file (const char *path, gsize max_bytes, gboolean follow_symlinks, 
     }
   return g_byte_array_free_to_bytes (buffer);
 }
+
+void
+oc_json_builder_add_string_member (JsonBuilder *builder, const char *name, const char *value)
+{
+  g_return_if_fail (JSON_IS_BUILDER (builder));
+  g_return_if_fail (name != NULL);
+  json_builder_set_member_name (builder, name);
+  if (value)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}

@@ -120,4 +120,10 @@ gboolean    oc_json_reader_has          (OcJsonReader *reader,
 /* The one place the type of a value node is named in messages. */
 const char *oc_json_node_type_name      (JsonNode *node);
 
+/* Adds the member @name to the object @builder is in: @value, or null when
+ * @value is NULL (what our machine-readable lines write for "absent"). */
+void        oc_json_builder_add_string_member (JsonBuilder *builder,
+                                               const char  *name,
+                                               const char  *value);
+
 G_END_DECLS

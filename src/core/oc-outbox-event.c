@@ -3,6 +3,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "oc-json.h"
 #include "oc-presence.h"
 
 static char *
@@ -64,16 +65,6 @@ oc_outbox_event_key (const OcOutboxEvent *event)
   return g_string_free (key, FALSE);
 }
 
-static void
-add_string (JsonBuilder *builder, const char *name, const char *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 char *
 oc_outbox_event_to_line (const OcOutboxEvent *event, guint64 seq)
 {
@@ -81,17 +72,17 @@ oc_outbox_event_to_line (const OcOutboxEvent *event, guint64 seq)
 
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   json_builder_begin_object (builder);
-  add_string (builder, "session_id", event->session_id);
-  add_string (builder, "record_id", event->record_id);
-  add_string (builder, "ticket_number", event->ticket_number);
-  add_string (builder, "kind", event->kind);
-  add_string (builder, "status", event->status);
-  add_string (builder, "rep", event->rep);
-  add_string (builder, "queue", event->queue);
-  add_string (builder, "reason", event->reason);
+  oc_json_builder_add_string_member (builder, "session_id", event->session_id);
+  oc_json_builder_add_string_member (builder, "record_id", event->record_id);
+  oc_json_builder_add_string_member (builder, "ticket_number", event->ticket_number);
+  oc_json_builder_add_string_member (builder, "kind", event->kind);
+  oc_json_builder_add_string_member (builder, "status", event->status);
+  oc_json_builder_add_string_member (builder, "rep", event->rep);
+  oc_json_builder_add_string_member (builder, "queue", event->queue);
+  oc_json_builder_add_string_member (builder, "reason", event->reason);
   g_autoptr(GDateTime) at = g_date_time_new_from_unix_utc (MAX (event->at, 0));
   g_autofree char *stamp = g_date_time_format (at, "%Y-%m-%dT%H:%M:%SZ");
-  add_string (builder, "at", stamp);
+  oc_json_builder_add_string_member (builder, "at", stamp);
   json_builder_set_member_name (builder, "seq");
   json_builder_add_int_value (builder, (gint64) MIN (seq, (guint64) G_MAXINT64));
   json_builder_end_object (builder);
