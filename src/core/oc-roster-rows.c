@@ -4,6 +4,7 @@
 #include "oc-error.h"
 #include "oc-guid.h"
 #include "oc-json.h"
+#include "oc-odata-page.h"
 
 #define FORMATTED "@OData.Community.Display.V1.FormattedValue"
 #define MAX_MEMBERS 10000
@@ -131,39 +132,23 @@ parse_row (JsonNode *node, const char *path, OcRosterRowsKind kind, guint depth,
   return row;
 }
 
+/* A row of "value" (depth 0) of the kind GINT_TO_POINTER (@kind). */
+static gpointer
+parse_value_row (JsonNode *node, const char *path, gpointer kind, GError **error)
+{
+  return parse_row (node, path, GPOINTER_TO_INT (kind), 0, error);
+}
+
 OcRosterPage *
 oc_roster_page_parse (JsonNode *answer, OcRosterRowsKind kind, GError **error)
 {
   g_return_val_if_fail (kind < OC_ROSTER_ROWS_N_KINDS, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  OcJsonReader reader;
-  oc_json_reader_init_node (&reader, answer, NULL);
-  JsonArray *values = oc_json_reader_array (&reader, "value");
-  const char *next = oc_json_reader_string (&reader, "@odata.nextLink");
-  if (!oc_json_reader_finish (&reader, error))
-    return NULL;
-  if (values == NULL)
-    {
-      g_set_error_literal (error, OC_ERROR, OC_ERROR_INVALID_INPUT, "value: must be an array, not absent");
-      return NULL;
-    }
   OcRosterPage *page = g_new0 (OcRosterPage, 1);
   page->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);
-  page->next_link = next && *next ? g_strdup (next) : NULL;
-  guint length = json_array_get_length (values);
-  for (guint i = 0; i < length; i++)
-    {
-      g_autoptr(GError) row_error = NULL;
-      g_autofree char *path = g_strdup_printf ("value[%u]", i);
-      OcRosterRow *row = parse_row (json_array_get_element (values, i), path, kind, 0, &row_error);
-      if (row)
-        {
-          g_ptr_array_add (page->rows, row);
-          continue;
-        }
-      if (page->skipped++ == 0)
-        page->skip_reason = g_strdup (row_error->message);
-    }
+  if (!oc_odata_page_read (answer, FALSE, parse_value_row, GINT_TO_POINTER (kind), page->rows, &page->next_link,
+                           &page->skipped, &page->skip_reason, error))
+    g_clear_pointer (&page, oc_roster_page_free);
   return page;
 }

@@ -1,14 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include "oc-roster.h"
+/* oc-roster.c — the roster: its poll, the reps and what is shown; the queue
+ * figures are in oc-roster-queues.c. */
+#include "oc-roster-private.h"
 
 #include <string.h>
 
-#include "oc-codes.h"
 #include "oc-error.h"
 #include "oc-guid.h"
-#include "oc-roster-rows.h"
-
-typedef enum { STEP_PRESENCES, STEP_WORKSTREAM, STEP_MEMBERS, STEP_STATUSES, STEP_GROUPS, STEP_DONE } Step;
 
 typedef struct {
   char  *presence;    /* lower-case GUID or NULL */
@@ -20,39 +18,6 @@ typedef struct {
   char  *name;
   gint64 capacity;    /* msdyn_capacity, -1 unknown */
 } Member;
-
-typedef struct {
-  guint  waiting, with_reps;
-  gint64 oldest;      /* unix seconds of the oldest wait's start, 0 none */
-} Counts;
-
-struct _OcRoster {
-  GObject          parent_instance;
-  OcConnection    *connection;
-  OcHandoffEngine *engine;
-  GCancellable    *cancellable;
-  guint            timer;
-  guint            recompute_idle;
-  guint            interval_s;
-  gint64           retry_after_s;   /* of the last failed request; -1 none */
-  double           waiting_alert;
-  gboolean         running, polling;
-  Step             step;
-  guint            pages;
-  guint            polls, polls_done, requests, requests_done;
-  gboolean         statuses_read;   /* no rep is shown before its presence is known */
-  gboolean         groups_read;     /* nor a queue before its counts are */
-  guint            members_age;     /* polls since the members were read; G_MAXUINT never */
-  gboolean         presences_read, workstream_read;
-  char            *default_queue;
-  gint64           watermark, walk_max;
-  GHashTable      *presences;       /* id → GINT_TO_POINTER (base + 1) */
-  GHashTable      *queue_names;     /* queue id → name (or "") */
-  GHashTable      *members;         /* agent id → Member* (reps of the queues) */
-  GHashTable      *statuses;        /* agent id → Status* */
-  GHashTable      *groups;          /* queue id → Counts* (the $apply view) */
-  GHashTable      *shown;           /* "agent:<id>" / "queue:<id>" → what was last emitted */
-};
 
 enum { SIGNAL_AGENT, SIGNAL_QUEUE, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -159,44 +124,6 @@ oc_roster_requests_per_poll (gboolean agents, gboolean queues, gboolean workstre
 
 /* ---- what is shown ---- */
 
-static const OcSettings *
-settings (OcRoster *self)
-{
-  return oc_connection_get_settings (self->connection);
-}
-
-static gboolean
-workstream_view (OcRoster *self)
-{
-  return settings (self)->show == OC_SHOW_WORKSTREAM;
-}
-
-/* The queues watched: the workstream's default queue and every queue a
- * tracked conversation is in (a set of borrowed ids). */
-static GHashTable *
-queue_set (OcRoster *self)
-{
-  GHashTable *set = g_hash_table_new (g_str_hash, g_str_equal);
-  if (self->default_queue)
-    g_hash_table_add (set, self->default_queue);
-  GPtrArray *handoffs = oc_handoff_engine_list (self->engine);
-  for (guint i = 0; i < handoffs->len; i++)
-    {
-      const OcLiveState *live = oc_handoff_get_live (handoffs->pdata[i]);
-      if (live->queue_id && oc_handoff_get_path (handoffs->pdata[i]) == OC_HANDOFF_PATH_CONVERSATION)
-        g_hash_table_add (set, live->queue_id);
-    }
-  return set;
-}
-
-static gboolean
-is_open_with_rep (const OcLiveState *live)
-{
-  return live->statecode == OC_CONVERSATION_STATE_OPEN &&
-         (live->statuscode == OC_CONVERSATION_STATUS_ACTIVE || live->statuscode == OC_CONVERSATION_STATUS_WAITING ||
-          live->statuscode == OC_CONVERSATION_STATUS_WRAP_UP);
-}
-
 /* Emits when what the front end shows for @key changed. */
 static gboolean
 changed (OcRoster *self, const char *key, char *state /* owned */)
@@ -210,6 +137,14 @@ changed (OcRoster *self, const char *key, char *state /* owned */)
   return TRUE;
 }
 
+void
+oc_roster_show_queue (OcRoster *self, const OcRosterQueue *queue, char *state /* owned */)
+{
+  g_autofree char *k = g_strconcat ("queue:", queue->id, NULL);
+  if (changed (self, k, state))
+    g_signal_emit (self, signals[SIGNAL_QUEUE], 0, queue);
+}
+
 static void
 recompute_agents (OcRoster *self)
 {
@@ -218,7 +153,7 @@ recompute_agents (OcRoster *self)
   for (guint i = 0; i < handoffs->len; i++)
     {
       const OcLiveState *live = oc_handoff_get_live (handoffs->pdata[i]);
-      if (live->agent_id && is_open_with_rep (live))
+      if (live->agent_id && oc_roster_is_open_with_rep (live))
         g_hash_table_insert (counts, live->agent_id,
                              GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts, live->agent_id)) + 1));
     }
@@ -252,73 +187,12 @@ recompute_agents (OcRoster *self)
 }
 
 static void
-recompute_queues (OcRoster *self)
-{
-  g_autoptr(GHashTable) set = queue_set (self);
-  g_autoptr(GHashTable) local = NULL;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-
-  if (workstream_view (self))
-    {
-      /* the watcher already reads every conversation of the workstream */
-      local = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
-      GPtrArray *handoffs = oc_handoff_engine_list (self->engine);
-      for (guint i = 0; i < handoffs->len; i++)
-        {
-          const OcLiveState *live = oc_handoff_get_live (handoffs->pdata[i]);
-          if (live->queue_id == NULL || live->statecode != OC_CONVERSATION_STATE_OPEN)
-            continue;
-          Counts *c = g_hash_table_lookup (local, live->queue_id);
-          if (c == NULL)
-            g_hash_table_insert (local, live->queue_id, c = g_new0 (Counts, 1));
-          if (live->queue_name && !g_hash_table_contains (self->queue_names, live->queue_id))
-            g_hash_table_insert (self->queue_names, g_strdup (live->queue_id), g_strdup (live->queue_name));
-          if (live->statuscode == OC_CONVERSATION_STATUS_OPEN)
-            {
-              c->waiting++;
-              /* Dynamics' own start of the wait; a row that has none yet
-               * (just created) waits since its creation */
-              gint64 since = live->first_wait_on > 0 ? live->first_wait_on : live->created_on;
-              if (since > 0 && (c->oldest == 0 || since < c->oldest))
-                c->oldest = since;
-            }
-          else if (is_open_with_rep (live))
-            c->with_reps++;
-        }
-    }
-
-  GHashTableIter iter;
-  gpointer key;
-  g_hash_table_iter_init (&iter, set);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      const Counts *c = g_hash_table_lookup (local ? local : self->groups, key);
-      OcRosterQueue queue = { 0 };
-      queue.id = key;
-      queue.name = g_hash_table_lookup (self->queue_names, key);
-      queue.waiting = c ? c->waiting : 0;
-      queue.with_reps = c ? c->with_reps : 0;
-      queue.oldest_wait_s = c && c->waiting && c->oldest > 0 ? MAX (now - c->oldest, 0) : -1;
-      queue.status = oc_roster_queue_status_for (queue.waiting, queue.oldest_wait_s, self->waiting_alert);
-      queue.status_id = oc_roster_queue_status_to_id (queue.status);
-
-      g_autofree char *k = g_strconcat ("queue:", queue.id, NULL);
-      /* the wait is shown in minutes: a change within the minute is no news */
-      char *state = g_strdup_printf ("%s\n%s\n%u\n%u\n%" G_GINT64_FORMAT, queue.status_id, queue.name ? queue.name : "",
-                                     queue.waiting, queue.with_reps,
-                                     queue.oldest_wait_s < 0 ? (gint64) -1 : queue.oldest_wait_s / 60);
-      if (changed (self, k, state))
-        g_signal_emit (self, signals[SIGNAL_QUEUE], 0, &queue);
-    }
-}
-
-static void
 recompute (OcRoster *self)
 {
-  if (settings (self)->show_agents && self->statuses_read)
+  if (oc_roster_settings (self)->show_agents && self->statuses_read)
     recompute_agents (self);
-  if (settings (self)->show_queues && (self->groups_read || workstream_view (self)))
-    recompute_queues (self);
+  if (oc_roster_settings (self)->show_queues && (self->groups_read || oc_roster_workstream_view (self)))
+    oc_roster_recompute_queues (self);
 }
 
 static gboolean
@@ -344,36 +218,13 @@ on_engine_handoff (OcHandoffEngine *engine, OcHandoff *handoff, gpointer user_da
 static void run_step (OcRoster *self);
 static void schedule (OcRoster *self);
 
-static char *
-escape (const char *text)
-{
-  return g_uri_escape_string (text, "=,()$'", FALSE);
-}
-
-/* "(col eq A or col eq B …)" over the queue set; NULL when empty. */
-static char *
-queue_filter (OcRoster *self, const char *column)
-{
-  g_autoptr(GHashTable) set = queue_set (self);
-  if (g_hash_table_size (set) == 0)
-    return NULL;
-  GString *filter = g_string_new ("(");
-  GHashTableIter iter;
-  gpointer key;
-  g_hash_table_iter_init (&iter, set);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    g_string_append_printf (filter, "%s%s eq %s", filter->len > 1 ? " or " : "", column, (const char *) key);
-  g_string_append_c (filter, ')');
-  return g_string_free (filter, FALSE);
-}
-
 static gboolean
 members_stale (OcRoster *self)
 {
   if (self->members_age == G_MAXUINT || self->members_age >= OC_ROSTER_MEMBERS_EVERY)
     return TRUE;
   /* a queue whose name (and members) were never read */
-  g_autoptr(GHashTable) set = queue_set (self);
+  g_autoptr(GHashTable) set = oc_roster_queue_set (self);
   GHashTableIter iter;
   gpointer key;
   g_hash_table_iter_init (&iter, set);
@@ -417,23 +268,7 @@ apply_page (OcRoster *self, Step step, OcRosterPage *page)
           }
           break;
         case STEP_GROUPS:
-          {
-            Counts *c = g_hash_table_lookup (self->groups, row->id);
-            if (c == NULL)
-              g_hash_table_insert (self->groups, g_strdup (row->id), c = g_new0 (Counts, 1));
-            if (row->name && !g_hash_table_contains (self->queue_names, row->id))
-              g_hash_table_insert (self->queue_names, g_strdup (row->id), g_strdup (row->name));
-            guint n = row->number > 0 ? (guint) MIN (row->number, G_MAXINT) : 0;
-            if (row->code == OC_CONVERSATION_STATUS_OPEN)
-              {
-                c->waiting += n;
-                if (row->time > 0 && (c->oldest == 0 || row->time < c->oldest))
-                  c->oldest = row->time;
-              }
-            else if (row->code == OC_CONVERSATION_STATUS_ACTIVE || row->code == OC_CONVERSATION_STATUS_WAITING ||
-                     row->code == OC_CONVERSATION_STATUS_WRAP_UP)
-              c->with_reps += n;
-          }
+          oc_roster_add_group (self, row);
           break;
         default:
           break;
@@ -552,7 +387,7 @@ send (OcRoster *self, char *path /* owned */)
 static void
 run_step (OcRoster *self)
 {
-  const OcSettings *s = settings (self);
+  const OcSettings *s = oc_roster_settings (self);
   for (; self->step < STEP_DONE; self->step++)
     switch (self->step)
       {
@@ -573,10 +408,10 @@ run_step (OcRoster *self)
       case STEP_MEMBERS:
         if (members_stale (self))
           {
-            g_autofree char *filter = queue_filter (self, "queueid");
+            g_autofree char *filter = oc_roster_queue_filter (self, "queueid");
             if (filter == NULL)
               break;
-            g_autofree char *encoded = escape (filter);
+            g_autofree char *encoded = oc_roster_query_escape (filter);
             send (self, g_strdup_printf ("queues?$select=queueid,name&$filter=%s%s%s", encoded,
                                          s->show_agents ? "&$expand=" : "",
                                          s->show_agents ? OC_ROSTER_MEMBER_EXPAND : ""));
@@ -600,17 +435,13 @@ run_step (OcRoster *self)
           }
         break;
       case STEP_GROUPS:
-        if (s->show_queues && !workstream_view (self))
+        if (s->show_queues && !oc_roster_workstream_view (self))
           {
-            g_autofree char *queues = queue_filter (self, "_msdyn_cdsqueueid_value");
-            if (queues == NULL)
+            char *path = oc_roster_groups_path (self);
+            if (path == NULL)
               break;
-            g_autofree char *apply = g_strdup_printf ("filter(statecode eq 0 and %s)/groupby((_msdyn_cdsqueueid_value,"
-                                                      "statuscode),aggregate($count as n,msdyn_firstwaitstartedon with min as oldest))",
-                                                      queues);
-            g_autofree char *encoded = escape (apply);
             g_hash_table_remove_all (self->groups);
-            send (self, g_strdup_printf ("msdyn_ocliveworkitems?$apply=%s", encoded));
+            send (self, path);
             return;
           }
         break;

@@ -6,6 +6,7 @@
 #include "oc-error.h"
 #include "oc-guid.h"
 #include "oc-json.h"
+#include "oc-odata-page.h"
 
 #define FORMATTED "@OData.Community.Display.V1.FormattedValue"
 
@@ -69,11 +70,12 @@ read_seconds (OcJsonReader *reader, const char *member)
   return value >= 0 && value <= OC_WATCHER_MAX_METRIC_S ? value : 0;
 }
 
-/* One row, or NULL with @error naming the member ("value[3].statecode: …"). */
-static OcWatcherRow *
-parse_row (JsonNode *node, const char *path, OcWatcherRowsKind kind, GError **error)
+/* One row (an OcWatcherRow* of the kind GINT_TO_POINTER (@kind)), or NULL
+ * with @error naming the member ("value[3].statecode: …"). */
+static gpointer
+parse_row (JsonNode *node, const char *path, gpointer kind, GError **error)
 {
-  gboolean is_case = kind == OC_WATCHER_ROWS_CASES;
+  gboolean is_case = GPOINTER_TO_INT (kind) == OC_WATCHER_ROWS_CASES;
   const char *key = is_case ? "incidentid" : "activityid";
   g_autoptr(GError) time_error = NULL;
   OcJsonReader reader;
@@ -134,35 +136,10 @@ oc_watcher_page_parse (JsonNode *answer, OcWatcherRowsKind kind, GError **error)
   g_return_val_if_fail (kind == OC_WATCHER_ROWS_CONVERSATIONS || kind == OC_WATCHER_ROWS_CASES, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  OcJsonReader reader;
-  oc_json_reader_init_node (&reader, answer, NULL);
-  JsonArray *values = oc_json_reader_array (&reader, "value");
-  const char *next = oc_json_reader_string (&reader, "@odata.nextLink");
-  if (!oc_json_reader_finish (&reader, error))
-    return NULL;
-  if (values == NULL)
-    {
-      g_set_error_literal (error, OC_ERROR, OC_ERROR_INVALID_INPUT, _("value: must be an array, not absent"));
-      return NULL;
-    }
-
   OcWatcherPage *page = g_new0 (OcWatcherPage, 1);
   page->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);
-  page->next_link = next && *next ? g_strdup (next) : NULL;
-
-  guint length = json_array_get_length (values);
-  for (guint i = 0; i < length; i++)
-    {
-      g_autoptr(GError) row_error = NULL;
-      g_autofree char *path = g_strdup_printf ("value[%u]", i);
-      OcWatcherRow *row = parse_row (json_array_get_element (values, i), path, kind, &row_error);
-      if (row != NULL)
-        {
-          g_ptr_array_add (page->rows, row);
-          continue;
-        }
-      if (page->skipped++ == 0)
-        page->skip_reason = g_strdup (row_error->message);
-    }
+  if (!oc_odata_page_read (answer, TRUE, parse_row, GINT_TO_POINTER (kind), page->rows, &page->next_link,
+                           &page->skipped, &page->skip_reason, error))
+    g_clear_pointer (&page, oc_watcher_page_free);
   return page;
 }
