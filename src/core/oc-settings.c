@@ -342,8 +342,8 @@ oc_alert_kind_to_key (OcAlertKind kind)
 static gboolean
 validate_alerts (OcSettings *self, GError **error)
 {
-  static const char *labels[] = { "Waiting alert (minutes)", "Wrap-up alert (minutes)",
-                                  "Handing-off alert (minutes)" };
+  static const char *labels[] = { N_("Waiting alert (minutes)"), N_("Wrap-up alert (minutes)"),
+                                  N_("Handing-off alert (minutes)") };
   for (int kind = 0; kind < OC_ALERT_N_KINDS; kind++)
     {
       g_autofree char *text = g_strstrip (g_strdup (self->alert_minutes[kind] ? self->alert_minutes[kind] : ""));
@@ -355,8 +355,8 @@ validate_alerts (OcSettings *self, GError **error)
                     minutes > OC_ALERT_MAX_MINUTES))
         {
           g_propagate_error (error, oc_error_new_field (labels[kind],
-              "%s (%s) must be a number of minutes from 0 (off) to %d (7 days), e.g. 5 or 2.5.",
-              labels[kind], oc_alert_kind_to_key (kind), OC_ALERT_MAX_MINUTES));
+              _("%s (%s) must be a number of minutes from 0 (off) to %d (7 days), e.g. 5 or 2.5."),
+              _(labels[kind]), oc_alert_kind_to_key (kind), OC_ALERT_MAX_MINUTES));
           return FALSE;
         }
       /* a threshold under a second still means "at once", never "off" */
