@@ -188,6 +188,10 @@ parse_members (OcSession *self, GError **error)
   glong id_chars = g_utf8_strlen (id_text, -1);
   if (id_chars < 1 || id_chars > OC_SESSION_ID_MAX_CHARS || !is_printable (id_text))
     return fail (error, "id", _("must be 1–100 printable characters"));
+  /* the front ends name rep and queue buddies agent:<id> and queue:<id>:
+   * a session of that name would be shown as (and mistaken for) one */
+  if (g_str_has_prefix (id_text, "agent:") || g_str_has_prefix (id_text, "queue:"))
+    return fail (error, "id", _("must not begin with “agent:” or “queue:” (the names of rep and queue buddies)"));
   self->id = g_strdup (id_text);
 
   JsonNode *channel = json_object_get_member (self->doc, "channel");
