@@ -307,6 +307,12 @@ validate_case_properties (OcSettings *self, GError **error)
           _("Case properties may not set “%s”: %s. Remove it from Case properties."), shown, why));
       return FALSE;
     }
+  /* Keep the bytes that were checked, not what was typed: the text may
+   * carry whitespace and a byte-order mark that only this parse skips, and
+   * every later reader must read exactly the object validated here. */
+  const char *checked = g_str_has_prefix (trimmed, "\xef\xbb\xbf") ? trimmed + 3 : trimmed;
+  g_free (self->case_properties);
+  self->case_properties = g_strdup (checked);
   return TRUE;
 }
 

@@ -148,9 +148,23 @@ static void deep_properties (OcSettings *s)
 }
 static void bad_properties (OcSettings *s) { s->case_properties = g_strdup ("[1,2]"); }
 static void broken_properties (OcSettings *s) { s->case_properties = g_strdup ("{\"a\":"); }
+static void infinite_properties (OcSettings *s) { s->case_properties = g_strdup ("{\"a\":[1,{\"b\":-1e999}]}"); }
 static void bad_channel (OcSettings *s) { g_free (s->handoff_channel); s->handoff_channel = g_strdup ("web chat"); }
 static void http_authority (OcSettings *s) { g_free (s->authority); s->authority = g_strdup ("http://login.example.com"); }
 static void workstream_mode (OcSettings *s) { s->show = OC_SHOW_WORKSTREAM; }
+
+/* What is stored is what was checked: surrounding whitespace and a
+ * byte-order mark are gone, so every later reader parses the same object. */
+static void
+test_case_properties_stored_as_checked (void)
+{
+  g_autoptr(OcSettings) settings = valid_settings ();
+  g_autoptr(GError) error = NULL;
+  settings->case_properties = g_strdup ("\n\t \xef\xbb\xbf{\"casetypecode\": 2} \n");
+  g_assert_true (oc_settings_validate (settings, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (settings->case_properties, ==, "{\"casetypecode\": 2}");
+}
 
 static void
 test_validate_rejects (void)
@@ -169,6 +183,7 @@ test_validate_rejects (void)
     { deep_properties, "Case properties", "deeper than 64 levels" },
     { bad_properties, "Case properties", "JSON object" },
     { broken_properties, "Case properties", "JSON object" },
+    { infinite_properties, "Case properties", "a[1].b: is a number out of range" },
     { bad_channel, "Chat channel", "one word" },
     { http_authority, "Authority", "plain http://" },
     { workstream_mode, "Show", "no Workstream ID" },
@@ -277,6 +292,7 @@ main (int argc, char **argv)
   g_test_add_func ("/settings/guid", test_guid);
   g_test_add_func ("/settings/validate-normalises", test_validate_normalises);
   g_test_add_func ("/settings/validate-rejects", test_validate_rejects);
+  g_test_add_func ("/settings/case-properties-stored-as-checked", test_case_properties_stored_as_checked);
   g_test_add_func ("/settings/copy-and-show-modes", test_copy_and_show_modes);
   g_test_add_func ("/settings/case-properties-protected-keys", test_case_properties_protected_keys);
   g_test_add_func ("/settings/priority-range", test_priority_range);
