@@ -21,14 +21,16 @@ tap_result() {
 }
 
 # tap_run DESCRIPTION COMMAND...: runs COMMAND, output kept for the detail.
+# (Its capture file is not named "out": the callers' own $out, the
+# package.sh output directory, must stay visible to COMMAND.)
 tap_run() {
-  local description=$1 out
+  local description=$1 tap_capture
   shift
-  out=$(mktemp)
-  "$@" >"$out" 2>&1
+  tap_capture=$(mktemp)
+  "$@" >"$tap_capture" 2>&1
   local status=$?
-  tap_result $status "$description" "$out"
-  rm -f "$out"
+  tap_result $status "$description" "$tap_capture"
+  rm -f "$tap_capture"
   return $status
 }
 
