@@ -52,3 +52,11 @@ oc_backoff_next_delay_ms (const OcBackoff *backoff, guint attempt, gint64 retry_
     delay = MAX (delay, (guint64) MIN (retry_after_s, ONE_DAY_S) * 1000);
   return delay;
 }
+
+guint
+oc_backoff_poll_interval_s (guint interval_s, gint64 retry_after_s)
+{
+  if (retry_after_s > 0)
+    interval_s = MAX (interval_s, (guint) MIN (retry_after_s, ONE_DAY_S));
+  return interval_s;
+}

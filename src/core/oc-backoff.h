@@ -25,4 +25,8 @@ gint64  oc_parse_retry_after (const char *value, GDateTime *now);
  * server asked for (capped at one day), otherwise the backoff. */
 guint64 oc_backoff_next_delay_ms (const OcBackoff *backoff, guint attempt, gint64 retry_after_s);
 
+/* A poll's next interval: @interval_s, or the server's Retry-After when that
+ * is longer (capped at one day, as above; <= 0 = none asked). */
+guint   oc_backoff_poll_interval_s (guint interval_s, gint64 retry_after_s);
+
 G_END_DECLS

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "oc-backoff.h"
 #include "oc-error.h"
 #include "oc-guid.h"
 
@@ -471,9 +472,7 @@ schedule (OcRoster *self)
   if (!self->running || self->polling)
     return;
   g_clear_handle_id (&self->timer, g_source_remove);
-  guint interval = self->interval_s;
-  if (self->retry_after_s > 0)
-    interval = MAX (interval, (guint) MIN (self->retry_after_s, 24 * 3600));
+  guint interval = oc_backoff_poll_interval_s (self->interval_s, self->retry_after_s);
   self->retry_after_s = -1;
   self->timer = g_timeout_add_seconds (interval, on_timer, self);
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "oc-watcher.h"
 
+#include "oc-backoff.h"
+
 #include <glib/gi18n-lib.h>
 
 #include "oc-codes.h"
@@ -531,9 +533,7 @@ schedule (OcWatcher *self)
       return;
     }
   guint interval = self->poke_pending ? 1 : want.busy ? self->fast_s : self->slow_s;
-  if (self->retry_after_s > 0)
-    interval = MAX (interval, (guint) MIN (self->retry_after_s, 24 * 3600));
-  schedule_in (self, interval);
+  schedule_in (self, oc_backoff_poll_interval_s (interval, self->retry_after_s));
 }
 
 void

@@ -56,6 +56,17 @@ test_next_delay_honours_retry_after (void)
   g_assert_cmpuint (oc_backoff_next_delay_ms (&backoff, 1, 10 * 24 * 3600), ==, 24 * 3600 * 1000ull);
 }
 
+/* A poll waits its own interval, or longer when the server asked (a day at most). */
+static void
+test_poll_interval_honours_retry_after (void)
+{
+  g_assert_cmpuint (oc_backoff_poll_interval_s (5, -1), ==, 5);
+  g_assert_cmpuint (oc_backoff_poll_interval_s (5, 0), ==, 5);
+  g_assert_cmpuint (oc_backoff_poll_interval_s (5, 3), ==, 5);
+  g_assert_cmpuint (oc_backoff_poll_interval_s (5, 40), ==, 40);
+  g_assert_cmpuint (oc_backoff_poll_interval_s (60, G_MAXINT64), ==, 24 * 3600);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -64,5 +75,6 @@ main (int argc, char **argv)
   g_test_add_func ("/backoff/jitter-spreads", test_backoff_jitter_spreads);
   g_test_add_func ("/backoff/retry-after-parse", test_retry_after_parse);
   g_test_add_func ("/backoff/next-delay-honours-retry-after", test_next_delay_honours_retry_after);
+  g_test_add_func ("/backoff/poll-interval-honours-retry-after", test_poll_interval_honours_retry_after);
   return g_test_run ();
 }
